@@ -1,0 +1,124 @@
+package dev.quiver.gateway.web;
+
+import static dev.quiver.gateway.web.ChromaResources.json;
+
+import dev.quiver.common.ErrorCode;
+import dev.quiver.common.QuiverException;
+import dev.quiver.search.api.CollectionChange;
+import dev.quiver.search.api.CollectionView;
+import dev.quiver.search.api.CreateCollection;
+import dev.quiver.search.api.HnswConfiguration;
+import dev.quiver.search.api.MetadataValue;
+import dev.quiver.tenant.api.DatabaseView;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/** Chroma's collections of a database. */
+@RestController
+@RequestMapping("/api/v2/tenants/{tenant}/databases/{database}")
+class CollectionController {
+
+    private final ChromaResources resources;
+
+    CollectionController(ChromaResources resources) {
+        this.resources = resources;
+    }
+
+    @PostMapping("/collections")
+    ResponseEntity<byte[]> create(@PathVariable String tenant, @PathVariable String database,
+            @RequestHeader(name = "Content-Type", required = false) String contentType,
+            @RequestBody(required = false) byte @Nullable [] body) {
+        JsonNode request = JsonBody.parse(contentType, body);
+        String name = JsonBody.string(JsonBody.required(request, "name"), "name");
+        Map<String, MetadataValue> metadata = CollectionParser.metadata(request, "metadata");
+        JsonNode configuration = JsonBody.optional(request, "configuration");
+        HnswConfiguration hnsw = CollectionParser.hnsw(configuration, metadata);
+        String embeddingFunction = CollectionParser.embeddingFunction(configuration);
+        boolean getOrCreate = JsonBody.optionalBoolean(request, "get_or_create", false);
+        ChromaResources.checkName(name, "name");
+        DatabaseView owner = resources.databaseForCreate(tenant, database);
+        CollectionView created = resources.collections().create(
+                new CreateCollection(owner, name, metadata, hnsw, embeddingFunction, getOrCreate));
+        return json(JsonResponses.collection(created));
+    }
+
+    @GetMapping("/collections")
+    ResponseEntity<byte[]> list(@PathVariable String tenant, @PathVariable String database,
+            @RequestParam(required = false) @Nullable Integer limit,
+            @RequestParam(required = false) @Nullable Integer offset) {
+        int pageLimit = Paging.limit(limit);
+        int pageOffset = Paging.offset(offset);
+        List<CollectionView> collections = resources.findDatabase(tenant, database)
+                .map(found -> resources.collections().list(found, pageLimit, pageOffset))
+                .orElse(List.of());
+        return json(JsonResponses.collections(collections));
+    }
+
+    @GetMapping("/collections_count")
+    ResponseEntity<byte[]> count(@PathVariable String tenant, @PathVariable String database) {
+        int count = resources.findDatabase(tenant, database).map(resources.collections()::count).orElse(0);
+        return json(Integer.toString(count));
+    }
+
+    /** By name, although Chroma's OpenAPI document calls the parameter {@code collection_id}. */
+    @GetMapping("/collections/{name}")
+    ResponseEntity<byte[]> getByName(@PathVariable String tenant, @PathVariable String database,
+            @PathVariable String name) {
+        return json(JsonResponses.collection(resources.collectionByName(tenant, database, name)));
+    }
+
+    @GetMapping("/collections/by-id/{id}")
+    ResponseEntity<byte[]> getById(@PathVariable String tenant, @PathVariable String database,
+            @PathVariable String id) {
+        CollectionView collection = resources.collectionById(tenant, database, id);
+        return json(JsonResponses.collection(collection));
+    }
+
+    @PutMapping("/collections/{id}")
+    ResponseEntity<byte[]> modify(@PathVariable String tenant, @PathVariable String database,
+            @PathVariable String id, @RequestHeader(name = "Content-Type", required = false) String contentType,
+            @RequestBody(required = false) byte @Nullable [] body) {
+        JsonNode request = JsonBody.parse(contentType, body);
+        CollectionView collection = resources.collectionById(tenant, database, id);
+        String newName = JsonBody.optionalString(request, "new_name");
+        if (newName != null) {
+            ChromaResources.checkName(newName, "new_name");
+        }
+        // Chroma: new_metadata replaces the whole map; null clears it; an empty map is refused.
+        Map<String, MetadataValue> newMetadata = null;
+        JsonNode metadataNode = request.get("new_metadata");
+        if (metadataNode != null && metadataNode.isNull()) {
+            newMetadata = Map.of();
+        } else if (metadataNode != null) {
+            newMetadata = CollectionParser.metadata(request, "new_metadata");
+            if (newMetadata == null) {
+                throw QuiverException.invalidField(ErrorCode.INVALID_ARGUMENT, "new_metadata", "non-empty",
+                        "Validation error: new_metadata: Metadata cannot be empty");
+            }
+        }
+        HnswConfiguration newHnsw =
+                CollectionParser.changedHnsw(JsonBody.optional(request, "new_configuration"), collection.hnsw());
+        resources.collections().modify(collection, new CollectionChange(newName, newMetadata, newHnsw));
+        return json("{}");
+    }
+
+    @DeleteMapping("/collections/{name}")
+    ResponseEntity<byte[]> delete(@PathVariable String tenant, @PathVariable String database,
+            @PathVariable String name) {
+        resources.collections().delete(resources.collectionByName(tenant, database, name));
+        return json("{}");
+    }
+}

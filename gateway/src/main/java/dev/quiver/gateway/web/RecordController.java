@@ -1,0 +1,148 @@
+package dev.quiver.gateway.web;
+
+import static dev.quiver.gateway.web.ChromaResources.json;
+
+import dev.quiver.common.ErrorCode;
+import dev.quiver.common.QuiverException;
+import dev.quiver.search.api.CollectionView;
+import dev.quiver.search.api.Hit;
+import dev.quiver.search.api.RecordFilter;
+import dev.quiver.search.api.RecordStore;
+import dev.quiver.search.api.StoredRecord;
+import dev.quiver.search.api.WriteBatch;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/** Chroma's record operations on one collection, addressed by its id. */
+@RestController
+@RequestMapping("/api/v2/tenants/{tenant}/databases/{database}/collections/{id}")
+class RecordController {
+
+    private final ChromaResources resources;
+    private final RecordStore records;
+
+    RecordController(ChromaResources resources, RecordStore records) {
+        this.resources = resources;
+        this.records = records;
+    }
+
+    @PostMapping("/add")
+    ResponseEntity<byte[]> add(@PathVariable String tenant, @PathVariable String database, @PathVariable String id,
+            @RequestHeader(name = "Content-Type", required = false) String contentType,
+            @RequestBody(required = false) byte @Nullable [] body) {
+        write(tenant, database, id, contentType, body, WriteBatch.Operation.ADD);
+        return json(201, JsonBody.utf8("{}"));
+    }
+
+    @PostMapping("/upsert")
+    ResponseEntity<byte[]> upsert(@PathVariable String tenant, @PathVariable String database,
+            @PathVariable String id, @RequestHeader(name = "Content-Type", required = false) String contentType,
+            @RequestBody(required = false) byte @Nullable [] body) {
+        write(tenant, database, id, contentType, body, WriteBatch.Operation.UPSERT);
+        return json("{}");
+    }
+
+    @PostMapping("/update")
+    ResponseEntity<byte[]> update(@PathVariable String tenant, @PathVariable String database,
+            @PathVariable String id, @RequestHeader(name = "Content-Type", required = false) String contentType,
+            @RequestBody(required = false) byte @Nullable [] body) {
+        write(tenant, database, id, contentType, body, WriteBatch.Operation.UPDATE);
+        return json("{}");
+    }
+
+    private void write(String tenant, String database, String id, @Nullable String contentType,
+            byte @Nullable [] body, WriteBatch.Operation operation) {
+        JsonNode request = JsonBody.parse(contentType, body);
+        CollectionView collection = resources.collectionById(tenant, database, id);
+        records.write(collection, RecordParser.write(request, operation, collection.dimension()));
+    }
+
+    @PostMapping("/delete")
+    ResponseEntity<byte[]> delete(@PathVariable String tenant, @PathVariable String database,
+            @PathVariable String id, @RequestHeader(name = "Content-Type", required = false) String contentType,
+            @RequestBody(required = false) byte @Nullable [] body) {
+        JsonNode request = JsonBody.parse(contentType, body);
+        RecordFilter filter = RecordParser.filter(request);
+        if (filter.ids() != null && filter.ids().isEmpty() && filter.where() == null
+                && filter.whereDocument() == null) {
+            throw QuiverException.invalidField(ErrorCode.INVALID_ARGUMENT, "ids", "non-empty",
+                    "Validation error: ids, where: Either ids or where must be specified");
+        }
+        CollectionView collection = resources.collectionById(tenant, database, id);
+        int deleted = records.delete(collection, filter);
+        return json("{\"deleted\":" + deleted + "}");
+    }
+
+    @PostMapping("/get")
+    ResponseEntity<byte[]> get(@PathVariable String tenant, @PathVariable String database, @PathVariable String id,
+            @RequestHeader(name = "Content-Type", required = false) String contentType,
+            @RequestBody(required = false) byte @Nullable [] body) {
+        JsonNode request = JsonBody.parse(contentType, body);
+        RecordFilter filter = RecordParser.filter(request);
+        List<String> include = RecordParser.include(request, RecordParser.GET_DEFAULT_INCLUDE);
+        JsonNode limitNode = JsonBody.optional(request, "limit");
+        JsonNode offsetNode = JsonBody.optional(request, "offset");
+        int limit = limitNode == null ? Integer.MAX_VALUE : JsonBody.unsigned(limitNode, "limit");
+        int offset = offsetNode == null ? 0 : JsonBody.unsigned(offsetNode, "offset");
+        CollectionView collection = resources.collectionById(tenant, database, id);
+        List<StoredRecord> found = limit == 0 ? List.of()
+                : records.get(collection, filter, offset, limit, RecordParser.includeSet(include));
+        return json(JsonResponses.get(found, include));
+    }
+
+    @PostMapping("/query")
+    ResponseEntity<byte[]> query(@PathVariable String tenant, @PathVariable String database,
+            @PathVariable String id, @RequestHeader(name = "Content-Type", required = false) String contentType,
+            @RequestBody(required = false) byte @Nullable [] body) {
+        JsonNode request = JsonBody.parse(contentType, body);
+        JsonBody.required(request, "query_embeddings");
+        RecordFilter filter = RecordParser.filter(request);
+        List<String> include = RecordParser.include(request, RecordParser.QUERY_DEFAULT_INCLUDE);
+        JsonNode nResultsNode = JsonBody.optional(request, "n_results");
+        int nResults = nResultsNode == null ? 10 : JsonBody.unsigned(nResultsNode, "n_results");
+        CollectionView collection = resources.collectionById(tenant, database, id);
+        float[][] queries = RecordParser.queryEmbeddings(request, collection.dimension());
+        List<List<Hit>> results;
+        if (queries.length == 0) {
+            results = List.of();
+        } else if (nResults == 0 || collection.dimension() == null) {
+            results = new ArrayList<>(queries.length);
+            for (int i = 0; i < queries.length; i++) {
+                results.add(List.of());
+            }
+        } else {
+            results = records.query(collection, queries, nResults, filter, RecordParser.includeSet(include));
+        }
+        return json(JsonResponses.query(results, include, collection.hnsw().space()));
+    }
+
+    @GetMapping("/count")
+    ResponseEntity<byte[]> count(@PathVariable String tenant, @PathVariable String database,
+            @PathVariable String id) {
+        CollectionView collection = resources.collectionById(tenant, database, id);
+        return json(Integer.toString(records.count(collection)));
+    }
+
+    @PostMapping({"/search", "/fork"})
+    ResponseEntity<byte[]> unsupported(@PathVariable String tenant, @PathVariable String database,
+            @PathVariable String id) {
+        resources.collectionById(tenant, database, id);
+        throw new QuiverException(ErrorCode.NOT_IMPLEMENTED, "This operation is not implemented yet");
+    }
+
+    @GetMapping({"/fork_count", "/indexing_status"})
+    ResponseEntity<byte[]> unsupportedRead(@PathVariable String tenant, @PathVariable String database,
+            @PathVariable String id) {
+        return unsupported(tenant, database, id);
+    }
+}

@@ -1,0 +1,31 @@
+package dev.quiver.search.api;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Writes and reads of a collection's records. A write returns once the batch is durable in the log (the
+ * acknowledgement); every read sees every write acknowledged before the read began. Batches are validated by the
+ * caller except for the dimension, which is checked again here against the collection under its lock. Thread-safe.
+ */
+public interface RecordStore {
+
+    /** Logs the batch durably; throws {@code DIMENSION_MISMATCH} when its vectors do not fit the collection. */
+    void write(CollectionView collection, WriteBatch batch);
+
+    /**
+     * Deletes the records the filter matches and returns Chroma's count: the number of ids sent when only ids are
+     * given, otherwise the number of records matched. An empty filter deletes nothing.
+     */
+    int delete(CollectionView collection, RecordFilter filter);
+
+    /** Matching records in insertion order, after skipping {@code offset}, at most {@code limit}. */
+    List<StoredRecord> get(CollectionView collection, RecordFilter filter, int offset, int limit,
+            Set<Include> include);
+
+    /** For each query vector, the {@code nResults} nearest matching records, nearest first. */
+    List<List<Hit>> query(CollectionView collection, float[][] queries, int nResults, RecordFilter filter,
+            Set<Include> include);
+
+    int count(CollectionView collection);
+}

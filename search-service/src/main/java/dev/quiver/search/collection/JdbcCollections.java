@@ -1,0 +1,207 @@
+package dev.quiver.search.collection;
+
+import dev.quiver.common.ErrorCode;
+import dev.quiver.common.QuiverException;
+import dev.quiver.search.api.CollectionChange;
+import dev.quiver.search.api.CollectionId;
+import dev.quiver.search.api.CollectionView;
+import dev.quiver.search.api.CreateCollection;
+import dev.quiver.search.api.HnswConfiguration;
+import dev.quiver.search.api.MetadataValue;
+import dev.quiver.search.api.Metric;
+import dev.quiver.search.index.BatchCodec;
+import dev.quiver.tenant.api.DatabaseView;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.SqlParameterValue;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Collection rows in the control-plane schema, over {@link JdbcClient}. Thread-safe; transactions are the caller's.
+ */
+public final class JdbcCollections {
+
+    private static final String COLUMNS = """
+            id, name, metadata, space, ef_construction, ef_search, max_neighbors, resize_factor, sync_threshold,
+            embedding_function, dimension, log_position, version
+            """;
+    private static final String INSERT = """
+            insert into quiver.collections (id, tenant_id, database_id, name, metadata, space, ef_construction,
+                ef_search, max_neighbors, resize_factor, sync_threshold, embedding_function, created_at)
+            values (:id, :tenantId, :databaseId, :name, :metadata, :space, :efConstruction, :efSearch,
+                :maxNeighbors, :resizeFactor, :syncThreshold, :embeddingFunction, :createdAt)
+            """;
+    private static final String FIND_BY_NAME = "select " + COLUMNS + """
+            from quiver.collections where database_id = :databaseId and name = :name
+            """;
+    private static final String FIND_BY_ID = "select " + COLUMNS + """
+            from quiver.collections where database_id = :databaseId and id = :id
+            """;
+    // The real Chroma server pages through collections in id order, not creation order.
+    private static final String LIST = "select " + COLUMNS + """
+            from quiver.collections where database_id = :databaseId
+            order by id limit :limit offset :offset
+            """;
+    private static final String COUNT = """
+            select count(*) from quiver.collections where database_id = :databaseId
+            """;
+    private static final String UPDATE = """
+            update quiver.collections set name = :name, metadata = :metadata, ef_search = :efSearch,
+                max_neighbors = :maxNeighbors, resize_factor = :resizeFactor, sync_threshold = :syncThreshold,
+                version = version + 1
+            where id = :id
+            """;
+    private static final String DELETE = """
+            delete from quiver.collections where id = :id
+            """;
+    /*
+     * Advancing the position takes the row lock until commit, which serialises writers of one collection: the
+     * sequence a writer gets is therefore visible to appliers only after every smaller one has committed or
+     * rolled back. The dimension is fixed by the first batch that carries vectors.
+     */
+    private static final String ADVANCE = """
+            update quiver.collections
+            set log_position = log_position + 1, dimension = coalesce(dimension, :dimension)
+            where id = :id
+            returning log_position, dimension
+            """;
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    public JdbcCollections(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** The position a batch got, and the collection's dimension after it. */
+    public record Advance(long sequence, @Nullable Integer dimension) {
+    }
+
+    public CollectionView insert(CreateCollection command) {
+        CollectionId id = new CollectionId(UUID.randomUUID());
+        HnswConfiguration hnsw = command.hnsw();
+        try {
+            jdbc.sql(INSERT)
+                    .param("id", id.value())
+                    .param("tenantId", command.database().tenant().id().value())
+                    .param("databaseId", command.database().id().value())
+                    .param("name", command.name())
+                    .param("metadata", encode(command.metadata()))
+                    .param("space", hnsw.space().chromaName())
+                    .param("efConstruction", hnsw.constructionEf())
+                    .param("efSearch", hnsw.searchEf())
+                    .param("maxNeighbors", hnsw.maxNeighbors())
+                    .param("resizeFactor", hnsw.resizeFactor())
+                    .param("syncThreshold", hnsw.syncThreshold())
+                    .param("embeddingFunction", new SqlParameterValue(Types.VARCHAR, command.embeddingFunction()))
+                    .param("createdAt", Timestamp.from(clock.instant()))
+                    .update();
+        } catch (DuplicateKeyException e) {
+            throw alreadyExists(command.name());
+        }
+        return new CollectionView(id, command.database(), command.name(), command.metadata(), hnsw,
+                command.embeddingFunction(), null, 0, 0);
+    }
+
+    public Optional<CollectionView> findByName(DatabaseView database, String name) {
+        return jdbc.sql(FIND_BY_NAME)
+                .param("databaseId", database.id().value())
+                .param("name", name)
+                .query((rs, row) -> collection(rs, database))
+                .optional();
+    }
+
+    public Optional<CollectionView> findById(DatabaseView database, CollectionId id) {
+        return jdbc.sql(FIND_BY_ID)
+                .param("databaseId", database.id().value())
+                .param("id", id.value())
+                .query((rs, row) -> collection(rs, database))
+                .optional();
+    }
+
+    public List<CollectionView> list(DatabaseView database, int limit, int offset) {
+        return jdbc.sql(LIST)
+                .param("databaseId", database.id().value())
+                .param("limit", limit)
+                .param("offset", offset)
+                .query((rs, row) -> collection(rs, database))
+                .list();
+    }
+
+    public int count(DatabaseView database) {
+        return jdbc.sql(COUNT).param("databaseId", database.id().value()).query(Integer.class).single();
+    }
+
+    public void update(CollectionView collection, CollectionChange change) {
+        HnswConfiguration hnsw = change.newHnsw() == null ? collection.hnsw() : change.newHnsw();
+        String name = change.newName() == null ? collection.name() : change.newName();
+        Map<String, MetadataValue> metadata =
+                change.newMetadata() == null ? collection.metadata() : change.newMetadata();
+        try {
+            jdbc.sql(UPDATE)
+                    .param("id", collection.id().value())
+                    .param("name", name)
+                    .param("metadata", encode(metadata))
+                    .param("efSearch", hnsw.searchEf())
+                    .param("maxNeighbors", hnsw.maxNeighbors())
+                    .param("resizeFactor", hnsw.resizeFactor())
+                    .param("syncThreshold", hnsw.syncThreshold())
+                    .update();
+        } catch (DuplicateKeyException e) {
+            throw alreadyExists(name);
+        }
+    }
+
+    public void delete(CollectionId id) {
+        jdbc.sql(DELETE).param("id", id.value()).update();
+    }
+
+    /** Takes the next log position under the collection's row lock; empty when the collection is gone. */
+    public Optional<Advance> advance(CollectionId id, @Nullable Integer dimension) {
+        return jdbc.sql(ADVANCE)
+                .param("id", id.value())
+                .param("dimension", new SqlParameterValue(Types.INTEGER, dimension))
+                .query((rs, row) -> new Advance(rs.getLong("log_position"), (Integer) rs.getObject("dimension")))
+                .optional();
+    }
+
+    private static QuiverException alreadyExists(String name) {
+        return new QuiverException(ErrorCode.ALREADY_EXISTS, "Collection [" + name + "] already exists");
+    }
+
+    private static SqlParameterValue encode(@Nullable Map<String, MetadataValue> metadata) {
+        byte[] bytes = metadata == null || metadata.isEmpty() ? null : BatchCodec.encodeMetadata(metadata);
+        return new SqlParameterValue(Types.BINARY, bytes);
+    }
+
+    private static CollectionView collection(ResultSet rs, DatabaseView database) throws SQLException {
+        byte[] metadata = rs.getBytes("metadata");
+        HnswConfiguration hnsw = new HnswConfiguration(
+                Metric.fromChromaName(rs.getString("space")),
+                rs.getInt("ef_construction"),
+                rs.getInt("ef_search"),
+                rs.getInt("max_neighbors"),
+                rs.getDouble("resize_factor"),
+                rs.getInt("sync_threshold"));
+        return new CollectionView(
+                new CollectionId(rs.getObject("id", UUID.class)),
+                database,
+                rs.getString("name"),
+                metadata == null ? null : BatchCodec.decodeMetadata(metadata),
+                hnsw,
+                rs.getString("embedding_function"),
+                (Integer) rs.getObject("dimension"),
+                rs.getLong("log_position"),
+                rs.getInt("version"));
+    }
+}

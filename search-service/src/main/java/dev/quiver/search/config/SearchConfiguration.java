@@ -1,0 +1,92 @@
+package dev.quiver.search.config;
+
+import dev.quiver.search.api.CollectionCatalog;
+import dev.quiver.search.api.RecordStore;
+import dev.quiver.search.collection.JdbcCollections;
+import dev.quiver.search.engine.LocalCollectionCatalog;
+import dev.quiver.search.engine.LocalRecordStore;
+import dev.quiver.search.engine.StartupRecovery;
+import dev.quiver.search.shard.ShardRegistry;
+import dev.quiver.search.shard.ShardSettings;
+import dev.quiver.search.wal.JdbcWal;
+import dev.quiver.tenant.api.TenantCatalog;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Wires the search service of this process. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SearchProperties.class)
+class SearchConfiguration {
+
+    @Bean
+    JdbcWal jdbcWal(JdbcClient jdbc, Clock clock) {
+        return new JdbcWal(jdbc, clock);
+    }
+
+    @Bean
+    JdbcCollections jdbcCollections(JdbcClient jdbc, Clock clock) {
+        return new JdbcCollections(jdbc, clock);
+    }
+
+    /** Applying logs is CPU-bound: a bounded pool of platform threads, never one per request. */
+    @Bean(destroyMethod = "shutdown")
+    ExecutorService applierPool(SearchProperties properties) {
+        return Executors.newFixedThreadPool(properties.effectiveIndexThreads(), named("quiver-applier-", false));
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService searchTimer(SearchProperties properties, ShardRegistry shards) {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(named("quiver-search-timer-",
+                true));
+        long period = properties.commitInterval().toMillis();
+        timer.scheduleWithFixedDelay(shards::commitDue, period, period, TimeUnit.MILLISECONDS);
+        return timer;
+    }
+
+    @Bean(destroyMethod = "close")
+    ShardRegistry shardRegistry(SearchProperties properties, JdbcWal wal, ExecutorService applierPool) {
+        ShardSettings settings = new ShardSettings(properties.readTimeout(), properties.walPageSize(),
+                properties.refreshRecords(), properties.commitInterval());
+        return new ShardRegistry(properties.shardsDirectory(), wal, applierPool, settings);
+    }
+
+    @Bean
+    CollectionCatalog collectionCatalog(JdbcCollections collections, JdbcWal wal, ShardRegistry shards,
+            TransactionTemplate transactions) {
+        return new LocalCollectionCatalog(collections, wal, shards, transactions);
+    }
+
+    @Bean
+    RecordStore recordStore(JdbcCollections collections, JdbcWal wal, ShardRegistry shards,
+            TransactionTemplate transactions) {
+        return new LocalRecordStore(collections, wal, shards, transactions);
+    }
+
+    @Bean
+    ApplicationListener<ApplicationReadyEvent> startupRecovery(TenantCatalog tenants, CollectionCatalog catalog,
+            ShardRegistry shards) {
+        StartupRecovery recovery = new StartupRecovery(tenants, catalog, shards);
+        return event -> recovery.openAll();
+    }
+
+    private static ThreadFactory named(String prefix, boolean daemon) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
+            thread.setDaemon(daemon);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,37 @@
+package dev.quiver.search.config;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.convert.DurationUnit;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of the search service.
+ *
+ * @param shardsDirectory where this node keeps its shard indexes
+ * @param indexThreads    platform threads that apply logs to shards (CPU-bound work); 0 means one per core
+ * @param readTimeout     how long a read waits for its shard to catch up with the log before answering 503
+ * @param walPageSize     log entries (batches) read per round trip while applying
+ * @param refreshRecords  records applied after which a snapshot is published while a long log is still replaying
+ * @param commitInterval  how often applied batches are committed to the index files
+ */
+@Validated
+@ConfigurationProperties("quiver.search")
+public record SearchProperties(
+        @NotNull @DefaultValue("data/shards") Path shardsDirectory,
+        @Min(0) @DefaultValue("0") int indexThreads,
+        @NotNull @DefaultValue("30s") @DurationUnit(java.time.temporal.ChronoUnit.SECONDS) Duration readTimeout,
+        @Positive @DefaultValue("16") int walPageSize,
+        @Positive @DefaultValue("50000") int refreshRecords,
+        @NotNull @DefaultValue("10s") Duration commitInterval) {
+
+    /** The applier threads to start: the configured count, or one per core. */
+    public int effectiveIndexThreads() {
+        return indexThreads == 0 ? Runtime.getRuntime().availableProcessors() : indexThreads;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.quiver.search.engine;
+
+import dev.quiver.common.ErrorCode;
+import dev.quiver.common.QuiverException;
+import dev.quiver.search.api.CollectionCatalog;
+import dev.quiver.search.api.CollectionChange;
+import dev.quiver.search.api.CollectionId;
+import dev.quiver.search.api.CollectionView;
+import dev.quiver.search.api.CreateCollection;
+import dev.quiver.search.collection.JdbcCollections;
+import dev.quiver.search.shard.ShardRegistry;
+import dev.quiver.search.wal.JdbcWal;
+import dev.quiver.tenant.api.DatabaseView;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The catalogue of this process: collection rows in PostgreSQL, and on delete the collection's log and shard
+ * files. Thread-safe.
+ */
+public final class LocalCollectionCatalog implements CollectionCatalog {
+
+    private final JdbcCollections collections;
+    private final JdbcWal wal;
+    private final ShardRegistry shards;
+    private final TransactionTemplate transactions;
+
+    public LocalCollectionCatalog(JdbcCollections collections, JdbcWal wal, ShardRegistry shards,
+            TransactionTemplate transactions) {
+        this.collections = collections;
+        this.wal = wal;
+        this.shards = shards;
+        this.transactions = transactions;
+    }
+
+    @Override
+    public CollectionView create(CreateCollection command) {
+        if (command.getOrCreate()) {
+            Optional<CollectionView> existing = collections.findByName(command.database(), command.name());
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+        }
+        try {
+            return transactions.execute(status -> collections.insert(command));
+        } catch (QuiverException e) {
+            // Two get_or_create calls raced; the loser returns the winner's collection.
+            if (command.getOrCreate() && e.code() == ErrorCode.ALREADY_EXISTS) {
+                return collections.findByName(command.database(), command.name()).orElseThrow(() -> e);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Optional<CollectionView> findByName(DatabaseView database, String name) {
+        return collections.findByName(database, name);
+    }
+
+    @Override
+    public Optional<CollectionView> findById(DatabaseView database, CollectionId id) {
+        return collections.findById(database, id);
+    }
+
+    @Override
+    public List<CollectionView> list(DatabaseView database, int limit, int offset) {
+        return collections.list(database, limit, offset);
+    }
+
+    @Override
+    public int count(DatabaseView database) {
+        return collections.count(database);
+    }
+
+    @Override
+    public void modify(CollectionView collection, CollectionChange change) {
+        transactions.executeWithoutResult(status -> collections.update(collection, change));
+    }
+
+    /**
+     * Deletes a collection.
+     * 1. Delete its row and its log in one transaction: from then on it is not found, and nothing can be applied.
+     * 2. Close its shard and delete the files. A crash between the steps leaves files no row names; they are
+     *    never opened again.
+     */
+    @Override
+    public void delete(CollectionView collection) {
+        transactions.executeWithoutResult(status -> {
+            collections.delete(collection.id());
+            wal.deleteCollection(collection.database().tenant().id(), collection.id());
+        });
+        shards.drop(collection.id());
+    }
+
+    @Override
+    public void deleteAll(DatabaseView database) {
+        List<CollectionView> all;
+        while (!(all = collections.list(database, 1000, 0)).isEmpty()) {
+            for (CollectionView collection : all) {
+                delete(collection);
+            }
+        }
+    }
+}

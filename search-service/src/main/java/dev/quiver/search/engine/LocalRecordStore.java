@@ -1,0 +1,131 @@
+package dev.quiver.search.engine;
+
+import dev.quiver.common.ErrorCode;
+import dev.quiver.common.QuiverException;
+import dev.quiver.search.api.CollectionView;
+import dev.quiver.search.api.Hit;
+import dev.quiver.search.api.Include;
+import dev.quiver.search.api.RecordFilter;
+import dev.quiver.search.api.RecordStore;
+import dev.quiver.search.api.RecordWrite;
+import dev.quiver.search.api.StoredRecord;
+import dev.quiver.search.api.WriteBatch;
+import dev.quiver.search.collection.JdbcCollections;
+import dev.quiver.search.index.BatchCodec;
+import dev.quiver.search.shard.Shard;
+import dev.quiver.search.shard.ShardRegistry;
+import dev.quiver.search.wal.JdbcWal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The record store of this process. Writes go to the log in PostgreSQL (the commit is the acknowledgement) and
+ * then wake the shard's applier; reads wait until the shard shows the log position the collection had when the
+ * read began. Thread-safe.
+ */
+public final class LocalRecordStore implements RecordStore {
+
+    private final JdbcCollections collections;
+    private final JdbcWal wal;
+    private final ShardRegistry shards;
+    private final TransactionTemplate transactions;
+
+    public LocalRecordStore(JdbcCollections collections, JdbcWal wal, ShardRegistry shards,
+            TransactionTemplate transactions) {
+        this.collections = collections;
+        this.wal = wal;
+        this.shards = shards;
+        this.transactions = transactions;
+    }
+
+    /**
+     * Logs a batch.
+     * 1. Encode it before the transaction, so the row lock is held only for two statements.
+     * 2. Advance the collection's log position, which locks its row until commit and fixes the dimension if this
+     *    is the first batch with vectors; refuse a batch whose dimension differs (the transaction rolls back).
+     * 3. Insert the batch into the tenant's log. The commit acknowledges the write.
+     * 4. Wake the shard's applier.
+     */
+    @Override
+    public void write(CollectionView collection, WriteBatch batch) {
+        if (batch.records().isEmpty()) {
+            return;
+        }
+        byte[] payload = BatchCodec.encode(batch);
+        Integer dimension = dimension(batch);
+        transactions.executeWithoutResult(status -> {
+            JdbcCollections.Advance advance = collections.advance(collection.id(), dimension)
+                    .orElseThrow(() -> notFound(collection));
+            if (dimension != null && advance.dimension() != null && !dimension.equals(advance.dimension())) {
+                throw new QuiverException(ErrorCode.DIMENSION_MISMATCH, "Collection expecting embedding with "
+                        + "dimension of " + advance.dimension() + ", got " + dimension);
+            }
+            wal.append(collection.database().tenant().id(), collection.id(), advance.sequence(),
+                    batch.records().size(), payload);
+        });
+        shards.shard(collection).schedule();
+    }
+
+    @Override
+    public int delete(CollectionView collection, RecordFilter filter) {
+        if (filter.isEmpty()) {
+            return 0;
+        }
+        List<String> ids;
+        int deleted;
+        if (filter.where() == null && filter.whereDocument() == null) {
+            ids = filter.ids();
+            deleted = ids.size();
+        } else {
+            // Chroma resolves a filtered delete to ids at the moment of the request and counts what matched.
+            ids = visibleShard(collection).index().matchingIds(filter);
+            deleted = ids.size();
+        }
+        List<RecordWrite> records = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            records.add(new RecordWrite(id, null, null, null, null));
+        }
+        write(collection, new WriteBatch(WriteBatch.Operation.DELETE, records));
+        return deleted;
+    }
+
+    @Override
+    public List<StoredRecord> get(CollectionView collection, RecordFilter filter, int offset, int limit,
+            Set<Include> include) {
+        return visibleShard(collection).index().get(filter, offset, limit, include);
+    }
+
+    @Override
+    public List<List<Hit>> query(CollectionView collection, float[][] queries, int nResults, RecordFilter filter,
+            Set<Include> include) {
+        return visibleShard(collection).index().query(queries, nResults, filter, include);
+    }
+
+    @Override
+    public int count(CollectionView collection) {
+        return visibleShard(collection).index().count();
+    }
+
+    private Shard visibleShard(CollectionView collection) {
+        Shard shard = shards.shard(collection);
+        shard.awaitVisible(collection.logPosition());
+        return shard;
+    }
+
+    private static @Nullable Integer dimension(WriteBatch batch) {
+        for (RecordWrite record : batch.records()) {
+            if (record.embedding() != null) {
+                return record.embedding().length;
+            }
+        }
+        return null;
+    }
+
+    private static QuiverException notFound(CollectionView collection) {
+        return new QuiverException(ErrorCode.COLLECTION_NOT_FOUND,
+                "Collection [" + collection.id() + "] does not exist.");
+    }
+}

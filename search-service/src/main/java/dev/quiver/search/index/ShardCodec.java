@@ -1,0 +1,109 @@
+package dev.quiver.search.index;
+
+import java.io.IOException;
+import org.apache.lucene.codecs.Codec;
+import org.apache.lucene.codecs.FilterCodec;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.KnnVectorsReader;
+import org.apache.lucene.codecs.KnnVectorsWriter;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
+import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
+import org.apache.lucene.index.SegmentReadState;
+import org.apache.lucene.index.SegmentWriteState;
+
+/**
+ * Lucene's default codec, except that the {@link FieldNames#VECTOR} field gets an HNSW graph built with the
+ * collection's {@code max_neighbors} (Lucene {@code maxConn}) and {@code ef_construction} (Lucene
+ * {@code beamWidth}), and accepts up to {@link #MAX_DIMENSIONS} dimensions instead of Lucene's 1024.
+ *
+ * <p>Both this codec and its vectors format carry the names of the Lucene classes they wrap, so the segments they
+ * write are plain Lucene segments: a reader (and a merge that reads old segments) loads the stock codec and format
+ * through SPI, and neither needs the graph parameters, which only matter while building a graph. Only the writer
+ * must be configured with this codec, so that flushes and merges build graphs with the collection's settings.
+ *
+ * <p>Thread-safe, as Lucene requires of codecs.
+ */
+final class ShardCodec extends FilterCodec {
+
+    /**
+     * Widest vector accepted. Lucene's HNSW format stops at 1024; Chroma has no limit and common embedding models
+     * produce 1536 or 3072 dimensions. The flat vector storage and the graph have no dimension limit of their own.
+     */
+    static final int MAX_DIMENSIONS = 4096;
+
+    private final KnnVectorsFormat vectorsFormat;
+
+    /**
+     * @param maxConn   links per node (Chroma {@code max_neighbors}), in [1, 512]
+     * @param beamWidth candidates per insertion (Chroma {@code ef_construction}); values above Lucene's maximum of
+     *                  {@value Lucene99HnswVectorsFormat#MAXIMUM_BEAM_WIDTH} are capped, since Lucene rejects them
+     *                  and a wider beam than that buys no measurable recall
+     */
+    ShardCodec(int maxConn, int beamWidth) {
+        super(Codec.getDefault().getName(), Codec.getDefault());
+        KnnVectorsFormat graph = new WideVectorsFormat(new Lucene99HnswVectorsFormat(
+                maxConn, Math.min(beamWidth, Lucene99HnswVectorsFormat.MAXIMUM_BEAM_WIDTH)));
+        this.vectorsFormat = new VectorFieldFormat(graph, delegate.knnVectorsFormat());
+    }
+
+    @Override
+    public KnnVectorsFormat knnVectorsFormat() {
+        return vectorsFormat;
+    }
+
+    /** Routes the vector field to the configured graph format, and any other field to the default one. */
+    private static final class VectorFieldFormat extends PerFieldKnnVectorsFormat {
+
+        private final KnnVectorsFormat graph;
+        private final KnnVectorsFormat defaults;
+
+        VectorFieldFormat(KnnVectorsFormat graph, KnnVectorsFormat defaults) {
+            this.graph = graph;
+            this.defaults = defaults;
+        }
+
+        @Override
+        public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+            if (FieldNames.VECTOR.equals(field)) {
+                return graph;
+            }
+            return defaults instanceof PerFieldKnnVectorsFormat perField
+                    ? perField.getKnnVectorsFormatForField(field)
+                    : defaults;
+        }
+    }
+
+    /**
+     * A format that writes and reads exactly like its delegate, under the delegate's name, and only raises the
+     * dimension limit that {@code IndexingChain} checks before indexing a vector.
+     */
+    private static final class WideVectorsFormat extends KnnVectorsFormat {
+
+        private final KnnVectorsFormat delegate;
+
+        WideVectorsFormat(KnnVectorsFormat delegate) {
+            super(delegate.getName());
+            this.delegate = delegate;
+        }
+
+        @Override
+        public KnnVectorsWriter fieldsWriter(SegmentWriteState state) throws IOException {
+            return delegate.fieldsWriter(state);
+        }
+
+        @Override
+        public KnnVectorsReader fieldsReader(SegmentReadState state) throws IOException {
+            return delegate.fieldsReader(state);
+        }
+
+        @Override
+        public int getMaxDimensions(String fieldName) {
+            return MAX_DIMENSIONS;
+        }
+
+        @Override
+        public String toString() {
+            return delegate + "(maxDimensions=" + MAX_DIMENSIONS + ")";
+        }
+    }
+}

@@ -1,0 +1,901 @@
+package dev.quiver.search.index;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.quiver.search.api.HnswConfiguration;
+import dev.quiver.search.api.Hit;
+import dev.quiver.search.api.Include;
+import dev.quiver.search.api.MetadataValue;
+import dev.quiver.search.api.Metric;
+import dev.quiver.search.api.RecordFilter;
+import dev.quiver.search.api.RecordWrite;
+import dev.quiver.search.api.StoredRecord;
+import dev.quiver.search.api.WriteBatch;
+import java.io.Closeable;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.lucene.document.BinaryDocValuesField;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.DoublePoint;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.NumericUtils;
+import org.apache.lucene.util.VectorUtil;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One shard of one collection as one Lucene index directory: applies logged write batches with Chroma's
+ * semantics, and answers {@code count}, {@code get} and {@code query} over the last refreshed snapshot.
+ *
+ * <p>A record is one Lucene document (see {@link FieldNames}): the id as a unique keyword, the vector in an HNSW
+ * graph (cosine: a normalised copy under {@code DOT_PRODUCT}, with the caller's vector stored beside it), the
+ * document stored and as doc values, the metadata stored whole and indexed per key and type, the uri stored, and
+ * an insertion order ({@code sequence << 24 | position in batch}) that a later update keeps, so {@code get}
+ * returns records in the order they were first added and a replay of the log rebuilds the same order.
+ *
+ * <p>Invariants: at most one live document per id; {@code visibleSequence() <= appliedSequence}, and
+ * {@code committedSequence() <= appliedSequence}; the overlay holds exactly the ids written since the last refresh.
+ *
+ * <p>Durability: nothing is durable until {@link #commit()}, which records the last applied sequence in the commit's
+ * user data. {@link #close()} does not commit, so after a crash or a close the index is exactly the state of
+ * {@link #committedSequence()} and the log replays from the entry after it. If {@link #apply} throws, the
+ * in-memory state may hold part of the batch: close the shard without committing and reopen it to replay.
+ *
+ * <p>Thread-safety: {@link #apply}, {@link #refresh} and {@link #commit} are called by the shard's applier thread
+ * only (it owns the {@link IndexWriter} and the overlay). {@link #count}, {@link #get}, {@link #matchingIds},
+ * {@link #query}, {@link #visibleSequence}, {@link #committedSequence}, {@link #ramBytesUsed} and
+ * {@link #diskBytes} may be called from any thread, concurrently with the applier; each read acquires a searcher
+ * and releases it in {@code finally}. {@link #close()} must not race with other calls: the shard registry stops the
+ * applier and the readers first.
+ */
+public final class ShardIndex implements Closeable {
+
+    /** Key of the last applied sequence in the commit user data. */
+    static final String SEQUENCE_KEY = "quiver.sequence";
+    /** Low bits of the insertion order that hold the position in the batch. */
+    static final int POSITION_BITS = 24;
+    /** Most records in one batch, so that a position fits in {@link #POSITION_BITS}. */
+    public static final int MAX_BATCH_SIZE = 1 << POSITION_BITS;
+    /** Largest log sequence, so that {@code sequence << POSITION_BITS} stays positive. */
+    public static final long MAX_SEQUENCE = (1L << (Long.SIZE - 1 - POSITION_BITS)) - 1;
+
+    private static final Sort INSERTION_ORDER = new Sort(new SortField(FieldNames.ORDER, SortField.Type.LONG));
+    /** Overlay value of an id deleted since the last refresh; compared by identity. */
+    private static final Entry TOMBSTONE = new Entry("", new float[0], null, null, null, -1);
+
+    private final Path path;
+    private final HnswConfiguration configuration;
+    private final Metric metric;
+    /** The similarity of the indexed vectors (DOT_PRODUCT over normalised copies for cosine). */
+    private final VectorSimilarityFunction indexedSimilarity;
+    /** The similarity of the caller's vectors, which {@link Hit#score()} reports. */
+    private final VectorSimilarityFunction exactSimilarity;
+    private final Directory directory;
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+
+    /**
+     * Applier thread only. Every id written since the last refresh, to its full current record or
+     * {@link #TOMBSTONE}; consulted before the refreshed searcher, which does not see these writes yet.
+     */
+    private final Map<String, Entry> overlay = new HashMap<>();
+    /** Applier thread only. The sequence of the last applied batch. */
+    private long appliedSequence;
+    /** Applier thread only. The dimension of the shard's vectors; 0 while it has none. */
+    private int dimension;
+    /** Written by the applier after each refresh; a searcher acquired after reading it sees at least this. */
+    private volatile long visibleSequence;
+    /** Written by the applier after each commit. */
+    private volatile long committedSequence;
+
+    private ShardIndex(
+            Path path, HnswConfiguration configuration, Directory directory, IndexWriter writer,
+            SearcherManager searchers) throws IOException {
+        this.path = path;
+        this.configuration = configuration;
+        this.metric = configuration.space();
+        this.indexedSimilarity = indexedSimilarity(metric);
+        this.exactSimilarity = exactSimilarity(metric);
+        this.directory = directory;
+        this.writer = writer;
+        this.searchers = searchers;
+        long sequence = 0;
+        Iterable<Map.Entry<String, String>> commitData = writer.getLiveCommitData();
+        if (commitData != null) {
+            for (Map.Entry<String, String> entry : commitData) {
+                if (SEQUENCE_KEY.equals(entry.getKey())) {
+                    sequence = Long.parseLong(entry.getValue());
+                }
+            }
+        }
+        this.appliedSequence = sequence;
+        this.visibleSequence = sequence;
+        this.committedSequence = sequence;
+        IndexSearcher searcher = searchers.acquire();
+        try {
+            FieldInfo vectorField = vectorField(searcher.getIndexReader());
+            if (vectorField != null) {
+                if (vectorField.getVectorSimilarityFunction() != indexedSimilarity) {
+                    throw new IllegalArgumentException("shard index at " + path + " holds "
+                            + vectorField.getVectorSimilarityFunction() + " vectors, but the collection's space "
+                            + metric.chromaName() + " needs " + indexedSimilarity);
+                }
+                this.dimension = vectorField.getVectorDimension();
+            }
+        } finally {
+            searchers.release(searcher);
+        }
+    }
+
+    /**
+     * Opens the shard index in {@code directory}, creating the directory and an empty index if there is none.
+     *
+     * @param directory     the shard's own directory; Lucene locks it, so a second open fails while this is open
+     * @param configuration the collection's HNSW settings: {@code space} picks the similarity, {@code maxNeighbors}
+     *                      is Lucene's {@code maxConn}, {@code constructionEf} its {@code beamWidth} (capped at
+     *                      Lucene's 3200), {@code searchEf} the least {@code k} of each vector search
+     * @throws UncheckedIOException     if the index cannot be opened (also when it is already open)
+     * @throws IllegalArgumentException if the existing index was built for another space
+     */
+    public static ShardIndex open(Path directory, HnswConfiguration configuration) {
+        requireNonNull(directory, "directory is null");
+        requireNonNull(configuration, "configuration is null");
+        Directory luceneDirectory = null;
+        IndexWriter writer = null;
+        SearcherManager searchers = null;
+        try {
+            Files.createDirectories(directory);
+            luceneDirectory = FSDirectory.open(directory);
+            IndexWriterConfig config = new IndexWriterConfig()
+                    .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+                    // The applier alone decides what is durable; close() must not commit a half-replayed state.
+                    .setCommitOnClose(false)
+                    .setCodec(new ShardCodec(configuration.maxNeighbors(), configuration.constructionEf()));
+            writer = new IndexWriter(luceneDirectory, config);
+            searchers = new SearcherManager(writer, true, false, null);
+            return new ShardIndex(directory, configuration, luceneDirectory, writer, searchers);
+        } catch (IOException | RuntimeException e) {
+            closeAfterFailure(e, searchers, writer, luceneDirectory);
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("cannot open shard index at " + directory, io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    /** The log sequence recorded by the last commit; 0 for a new index. Replay starts after it. */
+    public long committedSequence() {
+        return committedSequence;
+    }
+
+    /** The sequence of the last batch that searchers see, as published by the last {@link #refresh()}. */
+    public long visibleSequence() {
+        return visibleSequence;
+    }
+
+    /**
+     * Applies one logged batch with Chroma's semantics (see {@link WriteBatch}). Applier thread only. The batch
+     * is validated whole before anything is written. Its writes are seen at once by later batches (through the
+     * overlay) and by readers after the next {@link #refresh()}.
+     *
+     * <ul>
+     *   <li>{@code ADD}: inserts each id that does not exist; an existing id, or a repeat within the batch, is
+     *       ignored (first wins).
+     *   <li>{@code UPSERT}: inserts a new id; merges into an existing one. Repeats apply in order, so the last
+     *       occurrence wins on every part it sets.
+     *   <li>{@code UPDATE}: merges into existing ids; unknown ids are ignored.
+     *   <li>{@code DELETE}: removes the ids; unknown ids are ignored.
+     * </ul>
+     * Merging keeps the stored embedding, document and uri where the write has null, and merges metadata key by
+     * key: {@link MetadataValue.Null} or an empty array removes a key (Chroma never returns an empty array), and a
+     * record left with no keys has no metadata. A merged record keeps its insertion order.
+     *
+     * <p>The index keeps references to the batch's embedding arrays until the next refresh; do not modify them.
+     *
+     * @param sequence the batch's log sequence: greater than every sequence applied before, at most
+     *                 {@link #MAX_SEQUENCE}
+     * @throws IllegalArgumentException if the sequence does not increase, the batch has more than
+     *                                  {@link #MAX_BATCH_SIZE} records, an ADD record or an UPSERT of a new id
+     *                                  lacks an embedding, or an embedding is empty, wider than 4096, not finite or
+     *                                  of another dimension than the shard's; all of this is checked before any
+     *                                  write, so the shard is then unchanged and the applier may go on with the
+     *                                  next sequence
+     * @throws UncheckedIOException     if Lucene fails; the shard must then be reopened without committing
+     */
+    public void apply(long sequence, WriteBatch batch) {
+        requireNonNull(batch, "batch is null");
+        if (sequence <= appliedSequence) {
+            throw new IllegalArgumentException(
+                    "sequence " + sequence + " does not follow the applied sequence " + appliedSequence);
+        }
+        if (sequence > MAX_SEQUENCE) {
+            throw new IllegalArgumentException("sequence exceeds " + MAX_SEQUENCE + ": " + sequence);
+        }
+        List<RecordWrite> records = batch.records();
+        if (records.size() > MAX_BATCH_SIZE) {
+            throw new IllegalArgumentException(
+                    "batch of " + records.size() + " records exceeds " + MAX_BATCH_SIZE);
+        }
+        checkEmbeddings(batch.operation(), records);
+        try {
+            switch (batch.operation()) {
+                case ADD -> add(sequence, records);
+                case UPSERT -> upsert(sequence, records);
+                case UPDATE -> update(records);
+                case DELETE -> delete(records);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot apply batch " + sequence + " to shard index at " + path, e);
+        }
+        appliedSequence = sequence;
+    }
+
+    /**
+     * Publishes everything applied so far to searchers (blocking until the new snapshot is open) and clears the
+     * overlay, which that snapshot now covers. Applier thread only.
+     *
+     * @return the sequence now visible to every searcher acquired from here on
+     */
+    public long refresh() {
+        try {
+            searchers.maybeRefreshBlocking();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot refresh shard index at " + path, e);
+        }
+        overlay.clear();
+        visibleSequence = appliedSequence;
+        return appliedSequence;
+    }
+
+    /**
+     * Makes everything applied so far durable, recording the last applied sequence in the commit's user data (see
+     * {@link #committedSequence()}). Applier thread only. Does not publish to searchers.
+     */
+    public void commit() {
+        writer.setLiveCommitData(Map.of(SEQUENCE_KEY, Long.toString(appliedSequence)).entrySet());
+        try {
+            writer.commit();
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot commit sequence " + appliedSequence + " of shard index at " + path, e);
+        }
+        committedSequence = appliedSequence;
+    }
+
+    /** The number of live records visible to searchers. Any thread. */
+    public int count() {
+        IndexSearcher searcher = acquire();
+        try {
+            return searcher.getIndexReader().numDocs();
+        } finally {
+            release(searcher);
+        }
+    }
+
+    /**
+     * The visible records that match the filter, in insertion order, after skipping {@code offset} of them, at
+     * most {@code limit}. Any thread.
+     *
+     * @param limit   at most this many records; {@link Integer#MAX_VALUE} for all
+     * @param include the parts to load besides the id ({@link Include#DISTANCES} is ignored); the others are null
+     */
+    public List<StoredRecord> get(RecordFilter filter, int offset, int limit, Set<Include> include) {
+        requireNonNull(filter, "filter is null");
+        requireNonNull(include, "include is null");
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must not be negative: " + offset);
+        }
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must not be negative: " + limit);
+        }
+        if (limit == 0) {
+            return List.of();
+        }
+        IndexSearcher searcher = acquire();
+        try {
+            IndexReader reader = searcher.getIndexReader();
+            long end = Math.min((long) offset + limit, reader.numDocs());
+            if (end <= offset) {
+                return List.of();
+            }
+            ScoreDoc[] docs = searcher.search(FilterQueries.of(filter), (int) end, INSERTION_ORDER, false).scoreDocs;
+            boolean withEmbedding = include.contains(Include.EMBEDDINGS);
+            boolean withDocument = include.contains(Include.DOCUMENTS);
+            boolean withMetadata = include.contains(Include.METADATAS);
+            boolean withUri = include.contains(Include.URIS);
+            StoredRecordReader records = new StoredRecordReader(reader, metric == Metric.COSINE);
+            List<StoredRecord> result = new ArrayList<>(Math.max(0, docs.length - offset));
+            for (int i = offset; i < docs.length; i++) {
+                records.load(docs[i].doc, withDocument, withMetadata, withUri, withEmbedding);
+                result.add(records.toRecord(withEmbedding));
+            }
+            return result;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read records of shard index at " + path, e);
+        } finally {
+            release(searcher);
+        }
+    }
+
+    /** The ids of all visible records that match the filter, in insertion order (for delete by where). */
+    public List<String> matchingIds(RecordFilter filter) {
+        List<StoredRecord> records = get(filter, 0, Integer.MAX_VALUE, Include.none());
+        List<String> ids = new ArrayList<>(records.size());
+        for (StoredRecord record : records) {
+            ids.add(record.id());
+        }
+        return ids;
+    }
+
+    /**
+     * For each query vector, the {@code nResults} visible records nearest to it that match the filter, nearest
+     * first. Any thread.
+     *
+     * <p>Each query is one {@link KnnFloatVectorQuery} with {@code k = max(nResults, searchEf)} and the filter as
+     * its pre-filter, so filtering happens inside the graph search (and Lucene searches exactly when the filter
+     * leaves no more than {@code k} candidates). When {@code k} reaches the number of live records the search is
+     * made exhaustive, so the answer is complete and exact. Only the final {@code nResults} hits load stored
+     * fields. {@link Hit#score()} is recomputed on the caller's original vector with Lucene's similarity for the
+     * metric ({@code COSINE} for cosine), so {@link Metric#distance(float)} gives Chroma's distance, and the hits
+     * are ordered by that score (ties by the search's order).
+     *
+     * @param queries  the query vectors, each of the shard's dimension (any dimension while the shard is empty)
+     * @param nResults hits per query, at least 0; 0 gives empty lists
+     * @param include  the parts of each record to load; the score is always set
+     * @return one list per query vector, in the order of {@code queries}
+     * @throws IllegalArgumentException if a query vector has another dimension than the shard's, or is not finite
+     */
+    public List<List<Hit>> query(float[][] queries, int nResults, RecordFilter filter, Set<Include> include) {
+        requireNonNull(queries, "queries is null");
+        requireNonNull(filter, "filter is null");
+        requireNonNull(include, "include is null");
+        if (nResults < 0) {
+            throw new IllegalArgumentException("nResults must not be negative: " + nResults);
+        }
+        for (int i = 0; i < queries.length; i++) {
+            requireNonNull(queries[i], "query vector is null");
+        }
+        List<List<Hit>> results = new ArrayList<>(queries.length);
+        if (nResults == 0) {
+            for (int i = 0; i < queries.length; i++) {
+                results.add(List.of());
+            }
+            return results;
+        }
+        IndexSearcher searcher = acquire();
+        try {
+            IndexReader reader = searcher.getIndexReader();
+            FieldInfo vectorField = vectorField(reader);
+            int liveDocs = reader.numDocs();
+            if (vectorField == null || liveDocs == 0) {
+                for (int i = 0; i < queries.length; i++) {
+                    results.add(List.of());
+                }
+                return results;
+            }
+            int fieldDimension = vectorField.getVectorDimension();
+            for (int i = 0; i < queries.length; i++) {
+                if (queries[i].length != fieldDimension) {
+                    throw new IllegalArgumentException("query vector " + i + " has " + queries[i].length
+                            + " dimensions, the shard has " + fieldDimension);
+                }
+            }
+            Query filterQuery = filter.isEmpty() ? null : FilterQueries.of(filter);
+            int k = Math.max(nResults, configuration.searchEf());
+            if (k >= liveDocs) {
+                // Lucene searches a segment exactly when its filtered candidates number at most its share of k
+                // (k * segment maxDoc / index maxDoc), but without a filter it always walks the graph, which may
+                // miss records. With k = maxDoc (deleted documents included) every segment's share covers all its
+                // candidates, so a match-all filter makes each segment scan exactly and the answer complete.
+                k = reader.maxDoc();
+                if (filterQuery == null) {
+                    filterQuery = MatchAllDocsQuery.INSTANCE;
+                }
+            }
+            StoredRecordReader records = new StoredRecordReader(reader, metric == Metric.COSINE);
+            for (float[] query : queries) {
+                results.add(search(searcher, records, query, k, nResults, filterQuery, include));
+            }
+            return results;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot query shard index at " + path, e);
+        } finally {
+            release(searcher);
+        }
+    }
+
+    /** Heap used by the writer's buffers (Lucene's {@link IndexWriter#ramBytesUsed()}). Any thread. */
+    public long ramBytesUsed() {
+        return writer.ramBytesUsed();
+    }
+
+    /** The total size of the files in the index directory, uncommitted segments included. Any thread. */
+    public long diskBytes() {
+        try {
+            long total = 0;
+            for (String file : directory.listAll()) {
+                try {
+                    total += directory.fileLength(file);
+                } catch (NoSuchFileException | FileNotFoundException e) {
+                    // A merge or commit deleted the file between listing and sizing; it no longer takes space.
+                }
+            }
+            return total;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot size shard index at " + path, e);
+        }
+    }
+
+    /**
+     * Closes searchers, writer and directory WITHOUT committing: whatever was applied after the last
+     * {@link #commit()} is discarded and must be replayed from the log. The applier commits first when it wants a
+     * clean close. Must not race with any other call.
+     */
+    @Override
+    public void close() {
+        IOException failure = null;
+        for (Closeable closeable : new Closeable[] {searchers, writer, directory}) {
+            try {
+                closeable.close();
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw new UncheckedIOException("cannot close shard index at " + path, failure);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ShardIndex[" + path + ", " + metric.chromaName() + "]";
+    }
+
+    // ---- apply ------------------------------------------------------------------------------------------------
+
+    private void add(long sequence, List<RecordWrite> records) throws IOException {
+        IndexSearcher searcher = searchers.acquire();
+        try {
+            StoredRecordReader stored = new StoredRecordReader(searcher.getIndexReader(), metric == Metric.COSINE);
+            for (int position = 0; position < records.size(); position++) {
+                RecordWrite write = records.get(position);
+                // A repeat within the batch finds the first occurrence in the overlay, so the first one wins.
+                if (exists(stored, write.id())) {
+                    continue;
+                }
+                insert(write, order(sequence, position));
+            }
+        } finally {
+            searchers.release(searcher);
+        }
+    }
+
+    private void upsert(long sequence, List<RecordWrite> records) throws IOException {
+        IndexSearcher searcher = searchers.acquire();
+        try {
+            StoredRecordReader stored = new StoredRecordReader(searcher.getIndexReader(), metric == Metric.COSINE);
+            checkUpsertsWithoutEmbeddingExist(stored, records);
+            for (int position = 0; position < records.size(); position++) {
+                RecordWrite write = records.get(position);
+                Entry existing = find(stored, write.id());
+                if (existing == null) {
+                    insert(write, order(sequence, position));
+                } else {
+                    replace(merge(existing, write));
+                }
+            }
+        } finally {
+            searchers.release(searcher);
+        }
+    }
+
+    /**
+     * An upsert may omit the embedding only for a record that exists by the time it is applied (in the index, in
+     * the overlay, or inserted by an earlier occurrence in this batch); checked before anything is written.
+     */
+    private void checkUpsertsWithoutEmbeddingExist(StoredRecordReader stored, List<RecordWrite> records)
+            throws IOException {
+        Set<String> insertedByBatch = null;
+        for (RecordWrite write : records) {
+            if (write.embedding() != null) {
+                if (insertedByBatch == null) {
+                    insertedByBatch = new HashSet<>();
+                }
+                insertedByBatch.add(write.id());
+            } else if ((insertedByBatch == null || !insertedByBatch.contains(write.id()))
+                    && !exists(stored, write.id())) {
+                throw new IllegalArgumentException("UPSERT of new record " + write.id() + " has no embedding");
+            }
+        }
+    }
+
+    private void update(List<RecordWrite> records) throws IOException {
+        IndexSearcher searcher = searchers.acquire();
+        try {
+            StoredRecordReader stored = new StoredRecordReader(searcher.getIndexReader(), metric == Metric.COSINE);
+            for (RecordWrite write : records) {
+                Entry existing = find(stored, write.id());
+                if (existing != null) {
+                    replace(merge(existing, write));
+                }
+            }
+        } finally {
+            searchers.release(searcher);
+        }
+    }
+
+    private void delete(List<RecordWrite> records) throws IOException {
+        if (records.isEmpty()) {
+            return;
+        }
+        Term[] terms = new Term[records.size()];
+        for (int i = 0; i < terms.length; i++) {
+            String id = records.get(i).id();
+            terms[i] = new Term(FieldNames.ID, FieldNames.term(id));
+            overlay.put(id, TOMBSTONE);
+        }
+        writer.deleteDocuments(terms);
+    }
+
+    private void insert(RecordWrite write, long order) throws IOException {
+        float[] embedding = write.embedding();
+        assert embedding != null : "checkEmbeddings requires an embedding to insert " + write.id();
+        Entry entry = new Entry(
+                write.id(), embedding, write.document(), mergeMetadata(null, write.metadata()), write.uri(), order);
+        writer.addDocument(toDocument(entry));
+        overlay.put(entry.id(), entry);
+        dimension = embedding.length;
+    }
+
+    private void replace(Entry entry) throws IOException {
+        writer.updateDocument(new Term(FieldNames.ID, FieldNames.term(entry.id())), toDocument(entry));
+        overlay.put(entry.id(), entry);
+        dimension = entry.vector().length;
+    }
+
+    private boolean exists(StoredRecordReader stored, String id) throws IOException {
+        Entry overlaid = overlay.get(id);
+        if (overlaid != null) {
+            return overlaid != TOMBSTONE;
+        }
+        return stored.locate(FieldNames.term(id)) >= 0;
+    }
+
+    /** The current record with this id, from the overlay or else the refreshed searcher; null if none. */
+    private @Nullable Entry find(StoredRecordReader stored, String id) throws IOException {
+        Entry overlaid = overlay.get(id);
+        if (overlaid != null) {
+            return overlaid == TOMBSTONE ? null : overlaid;
+        }
+        int doc = stored.locate(FieldNames.term(id));
+        if (doc < 0) {
+            return null;
+        }
+        stored.load(doc, true, true, true, true);
+        float[] vector = stored.vector;
+        assert vector != null : "a loaded record has a vector";
+        byte[] metadata = stored.metadata;
+        return new Entry(id, vector, stored.document, metadata == null ? null : BatchCodec.decodeMetadata(metadata),
+                stored.uri, stored.order(doc));
+    }
+
+    private static Entry merge(Entry existing, RecordWrite write) {
+        float[] embedding = write.embedding();
+        String document = write.document();
+        String uri = write.uri();
+        return new Entry(
+                existing.id(),
+                embedding != null ? embedding : existing.vector(),
+                document != null ? document : existing.document(),
+                mergeMetadata(existing.metadata(), write.metadata()),
+                uri != null ? uri : existing.uri(),
+                existing.order());
+    }
+
+    /**
+     * Applies a metadata patch key by key. {@link MetadataValue.Null} and empty arrays remove the key; a result
+     * with no keys is null, since Chroma stores and returns no empty metadata.
+     */
+    static @Nullable Map<String, MetadataValue> mergeMetadata(
+            @Nullable Map<String, MetadataValue> existing, @Nullable Map<String, MetadataValue> patch) {
+        if (patch == null || patch.isEmpty()) {
+            return existing;
+        }
+        LinkedHashMap<String, MetadataValue> merged =
+                existing == null ? new LinkedHashMap<>() : new LinkedHashMap<>(existing);
+        for (Map.Entry<String, MetadataValue> entry : patch.entrySet()) {
+            MetadataValue value = entry.getValue();
+            if (value instanceof MetadataValue.Null || isEmptyArray(value)) {
+                merged.remove(entry.getKey());
+            } else {
+                merged.put(entry.getKey(), value);
+            }
+        }
+        return merged.isEmpty() ? null : Collections.unmodifiableMap(merged);
+    }
+
+    private static boolean isEmptyArray(MetadataValue value) {
+        return switch (value) {
+            case MetadataValue.StringArray array -> array.values().isEmpty();
+            case MetadataValue.IntArray array -> array.values().isEmpty();
+            case MetadataValue.FloatArray array -> array.values().isEmpty();
+            case MetadataValue.BoolArray array -> array.values().isEmpty();
+            case MetadataValue.StringValue ignored -> false;
+            case MetadataValue.IntValue ignored -> false;
+            case MetadataValue.FloatValue ignored -> false;
+            case MetadataValue.BoolValue ignored -> false;
+            case MetadataValue.Null ignored -> false;
+        };
+    }
+
+    private Document toDocument(Entry entry) {
+        Document document = new Document();
+        document.add(new StringField(FieldNames.ID, FieldNames.term(entry.id()), Field.Store.NO));
+        document.add(new StoredField(FieldNames.ID, entry.id()));
+        float[] vector = entry.vector();
+        if (metric == Metric.COSINE) {
+            // DOT_PRODUCT needs unit vectors; a zero vector stays zero rather than failing.
+            float[] unit = VectorUtil.l2normalize(vector.clone(), false);
+            document.add(new KnnFloatVectorField(FieldNames.VECTOR, unit, indexedSimilarity));
+            document.add(new StoredField(FieldNames.RAW_VECTOR, StoredRecordReader.vectorBytes(vector)));
+        } else {
+            document.add(new KnnFloatVectorField(FieldNames.VECTOR, vector, indexedSimilarity));
+        }
+        String text = entry.document();
+        if (text != null) {
+            document.add(new StoredField(FieldNames.DOCUMENT, text));
+            document.add(new BinaryDocValuesField(FieldNames.DOCUMENT, new BytesRef(text)));
+        }
+        Map<String, MetadataValue> metadata = entry.metadata();
+        if (metadata != null) {
+            document.add(new StoredField(FieldNames.METADATA, BatchCodec.encodeMetadata(metadata)));
+            for (Map.Entry<String, MetadataValue> field : metadata.entrySet()) {
+                addMetadataFields(document, field.getKey(), field.getValue());
+            }
+        }
+        String uri = entry.uri();
+        if (uri != null) {
+            document.add(new StoredField(FieldNames.URI, uri));
+        }
+        document.add(new NumericDocValuesField(FieldNames.ORDER, entry.order()));
+        document.add(new LongPoint(FieldNames.ORDER, entry.order()));
+        return document;
+    }
+
+    private static void addMetadataFields(Document document, String key, MetadataValue value) {
+        switch (value) {
+            case MetadataValue.StringValue string -> document.add(
+                    new StringField(FieldNames.scalarString(key), FieldNames.term(string.value()), Field.Store.NO));
+            case MetadataValue.IntValue integer -> document.add(
+                    new DoublePoint(FieldNames.scalarNumber(key), FieldNames.number(integer.value())));
+            case MetadataValue.FloatValue number -> document.add(
+                    new DoublePoint(FieldNames.scalarNumber(key), FieldNames.number(number.value())));
+            case MetadataValue.BoolValue bool -> document.add(
+                    new StringField(FieldNames.scalarBool(key), FieldNames.bool(bool.value()), Field.Store.NO));
+            case MetadataValue.StringArray array -> {
+                String field = FieldNames.arrayString(key);
+                for (String element : array.values()) {
+                    document.add(new StringField(field, FieldNames.term(element), Field.Store.NO));
+                }
+            }
+            case MetadataValue.IntArray array -> {
+                String field = FieldNames.arrayNumber(key);
+                for (long element : array.values()) {
+                    document.add(new DoublePoint(field, FieldNames.number(element)));
+                }
+            }
+            case MetadataValue.FloatArray array -> {
+                String field = FieldNames.arrayNumber(key);
+                for (double element : array.values()) {
+                    document.add(new DoublePoint(field, FieldNames.number(element)));
+                }
+            }
+            case MetadataValue.BoolArray array -> {
+                String field = FieldNames.arrayBool(key);
+                for (boolean element : array.values()) {
+                    document.add(new StringField(field, FieldNames.bool(element), Field.Store.NO));
+                }
+            }
+            case MetadataValue.Null ignored -> throw new IllegalStateException("Null is never stored: " + key);
+        }
+    }
+
+    /**
+     * Checks every embedding of a batch before anything is written, so a bad batch changes nothing: present where
+     * required, non-empty, within {@link ShardCodec#MAX_DIMENSIONS}, finite, and of one dimension that matches
+     * the shard's.
+     */
+    private void checkEmbeddings(WriteBatch.Operation operation, List<RecordWrite> records) {
+        if (operation == WriteBatch.Operation.DELETE) {
+            return;
+        }
+        // An upsert without embedding is checked against the existing records later, still before any write.
+        boolean required = operation == WriteBatch.Operation.ADD;
+        int expected = dimension;
+        for (RecordWrite record : records) {
+            float[] embedding = record.embedding();
+            if (embedding == null) {
+                if (required) {
+                    throw new IllegalArgumentException(operation + " of record " + record.id() + " has no embedding");
+                }
+                continue;
+            }
+            if (embedding.length == 0 || embedding.length > ShardCodec.MAX_DIMENSIONS) {
+                throw new IllegalArgumentException("embedding of record " + record.id() + " has " + embedding.length
+                        + " dimensions, not in [1, " + ShardCodec.MAX_DIMENSIONS + "]");
+            }
+            if (expected == 0) {
+                expected = embedding.length;
+            } else if (embedding.length != expected) {
+                throw new IllegalArgumentException("embedding of record " + record.id() + " has "
+                        + embedding.length + " dimensions, expected " + expected);
+            }
+            for (int i = 0; i < embedding.length; i++) {
+                if (!Float.isFinite(embedding[i])) {
+                    throw new IllegalArgumentException(
+                            "embedding of record " + record.id() + " is not finite at " + i + ": " + embedding[i]);
+                }
+            }
+        }
+    }
+
+    /** Insertion order: the batch's sequence, then the position in it; unique and replay-stable. */
+    static long order(long sequence, int position) {
+        assert sequence > 0 && sequence <= MAX_SEQUENCE : "sequence out of range: " + sequence;
+        assert position >= 0 && position < MAX_BATCH_SIZE : "position out of range: " + position;
+        return (sequence << POSITION_BITS) | position;
+    }
+
+    // ---- query ------------------------------------------------------------------------------------------------
+
+    private List<Hit> search(
+            IndexSearcher searcher, StoredRecordReader records, float[] query, int k, int nResults,
+            @Nullable Query filter, Set<Include> include) throws IOException {
+        float[] target = metric == Metric.COSINE ? VectorUtil.l2normalize(query.clone(), false) : query;
+        TopDocs top = searcher.search(new KnnFloatVectorQuery(FieldNames.VECTOR, target, k, filter), k);
+        int n = Math.min(nResults, top.scoreDocs.length);
+        if (n == 0) {
+            return List.of();
+        }
+        boolean withEmbedding = include.contains(Include.EMBEDDINGS);
+        boolean withDocument = include.contains(Include.DOCUMENTS);
+        boolean withMetadata = include.contains(Include.METADATAS);
+        boolean withUri = include.contains(Include.URIS);
+        StoredRecord[] hits = new StoredRecord[n];
+        float[] scores = new float[n];
+        // Score and position packed in one long (after Lucene's NeighborQueue): high half the sortable score bits,
+        // low half inverted position, so an ascending sort read backwards gives descending score, then search order.
+        long[] ranked = new long[n];
+        for (int i = 0; i < n; i++) {
+            ScoreDoc hit = top.scoreDocs[i];
+            records.load(hit.doc, withDocument, withMetadata, withUri, true);
+            float[] original = records.vector;
+            assert original != null : "vector loaded for scoring";
+            float score = exactSimilarity.compare(query, original);
+            if (Float.isNaN(score)) {
+                // Cosine with a zero vector is undefined; keep the normalised search's score (that of cosine 0).
+                score = hit.score;
+            }
+            hits[i] = records.toRecord(withEmbedding);
+            scores[i] = score;
+            ranked[i] = ((long) NumericUtils.floatToSortableInt(score) << 32) | (0xFFFFFFFFL & ~i);
+        }
+        Arrays.sort(ranked);
+        List<Hit> result = new ArrayList<>(n);
+        for (int j = n - 1; j >= 0; j--) {
+            int i = ~(int) ranked[j];
+            assert i >= 0 && i < n : "unpacked position out of range: " + i;
+            result.add(new Hit(hits[i], scores[i]));
+        }
+        return result;
+    }
+
+    private static @Nullable FieldInfo vectorField(IndexReader reader) {
+        for (LeafReaderContext leaf : reader.leaves()) {
+            FieldInfo field = leaf.reader().getFieldInfos().fieldInfo(FieldNames.VECTOR);
+            if (field != null && field.getVectorDimension() > 0) {
+                return field;
+            }
+        }
+        return null;
+    }
+
+    private static VectorSimilarityFunction indexedSimilarity(Metric metric) {
+        return switch (metric) {
+            case L2 -> VectorSimilarityFunction.EUCLIDEAN;
+            case IP -> VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT;
+            case COSINE -> VectorSimilarityFunction.DOT_PRODUCT;
+        };
+    }
+
+    private static VectorSimilarityFunction exactSimilarity(Metric metric) {
+        return switch (metric) {
+            case L2 -> VectorSimilarityFunction.EUCLIDEAN;
+            case IP -> VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT;
+            case COSINE -> VectorSimilarityFunction.COSINE;
+        };
+    }
+
+    private IndexSearcher acquire() {
+        try {
+            return searchers.acquire();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot acquire a searcher of shard index at " + path, e);
+        }
+    }
+
+    private void release(IndexSearcher searcher) {
+        try {
+            searchers.release(searcher);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot release a searcher of shard index at " + path, e);
+        }
+    }
+
+    private static void closeAfterFailure(Exception failure, @Nullable Closeable... closeables) {
+        for (Closeable closeable : closeables) {
+            if (closeable == null) {
+                continue;
+            }
+            try {
+                closeable.close();
+            } catch (IOException | RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+        }
+    }
+
+    /**
+     * A record as the applier knows it: the caller's vector (never normalised) and every stored part.
+     *
+     * @param order the insertion order, kept across updates
+     */
+    private record Entry(
+            String id,
+            float[] vector,
+            @Nullable String document,
+            @Nullable Map<String, MetadataValue> metadata,
+            @Nullable String uri,
+            long order) {
+    }
+}

@@ -1,0 +1,240 @@
+package dev.quiver.search.index;
+
+import dev.quiver.search.api.StoredRecord;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import org.apache.lucene.index.DocValues;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.KnnVectorValues;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.StoredFieldVisitor;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.BytesRef;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Loads parts of records from one searcher's reader, by top-level doc id: id, document, metadata, uri and (for
+ * cosine) the caller's vector from stored fields, the L2/IP vector from the vector values, and the insertion order
+ * from doc values. Only the parts asked for are decoded.
+ *
+ * <p>Not thread-safe: one instance per call, used only while its searcher is acquired (doc ids belong to that
+ * searcher). {@link #load} overwrites the fields of the previous load; the per-leaf stored-field readers and
+ * vector values are kept and reused across loads.
+ */
+final class StoredRecordReader {
+
+    private final List<LeafReaderContext> leaves;
+    private final boolean rawVectorStored;
+    private final @Nullable StoredFields[] storedFields;
+    private final @Nullable FloatVectorValues[] vectorValues;
+    private final KnnVectorValues.@Nullable DocIndexIterator[] vectorIterators;
+    private final PartsVisitor visitor = new PartsVisitor();
+
+    /** The id of the last loaded record. */
+    String id = "";
+    /** The document of the last loaded record, if asked for and present. */
+    @Nullable String document;
+    /** The encoded metadata of the last loaded record, if asked for and present. */
+    byte @Nullable [] metadata;
+    /** The uri of the last loaded record, if asked for and present. */
+    @Nullable String uri;
+    /** The caller's vector of the last loaded record, if asked for; a copy the caller may keep. */
+    float @Nullable [] vector;
+
+    /**
+     * @param rawVectorStored whether the caller's vector is in {@link FieldNames#RAW_VECTOR} (cosine) rather than
+     *                        in the vector values
+     */
+    StoredRecordReader(IndexReader reader, boolean rawVectorStored) {
+        this.leaves = reader.leaves();
+        this.rawVectorStored = rawVectorStored;
+        this.storedFields = new StoredFields[leaves.size()];
+        this.vectorValues = new FloatVectorValues[leaves.size()];
+        this.vectorIterators = new KnnVectorValues.DocIndexIterator[leaves.size()];
+    }
+
+    /**
+     * The live top-level doc id of the record with this id, or -1. Ids are unique among live documents because
+     * every write of an existing id replaces it by term.
+     */
+    int locate(BytesRef idTerm) throws IOException {
+        for (LeafReaderContext leaf : leaves) {
+            Terms terms = leaf.reader().terms(FieldNames.ID);
+            if (terms == null) {
+                continue;
+            }
+            TermsEnum termsEnum = terms.iterator();
+            if (!termsEnum.seekExact(idTerm)) {
+                continue;
+            }
+            Bits liveDocs = leaf.reader().getLiveDocs();
+            PostingsEnum postings = termsEnum.postings(null, PostingsEnum.NONE);
+            for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
+                if (liveDocs == null || liveDocs.get(doc)) {
+                    return leaf.docBase + doc;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** Loads the id and the requested parts of one record into this reader's fields. */
+    void load(int doc, boolean withDocument, boolean withMetadata, boolean withUri, boolean withVector)
+            throws IOException {
+        int leafIndex = ReaderUtil.subIndex(doc, leaves);
+        LeafReaderContext leaf = leaves.get(leafIndex);
+        int leafDoc = doc - leaf.docBase;
+        StoredFields fields = storedFields[leafIndex];
+        if (fields == null) {
+            fields = leaf.reader().storedFields();
+            storedFields[leafIndex] = fields;
+        }
+        visitor.reset(withDocument, withMetadata, withUri, withVector && rawVectorStored);
+        fields.document(leafDoc, visitor);
+        if (visitor.id == null) {
+            throw new IllegalStateException("document " + doc + " has no stored id");
+        }
+        id = visitor.id;
+        document = visitor.document;
+        metadata = visitor.metadata;
+        uri = visitor.uri;
+        vector = null;
+        if (withVector) {
+            vector = rawVectorStored ? rawVector(visitor.rawVector, doc) : indexedVector(leafIndex, leafDoc);
+        }
+    }
+
+    /** The insertion order of one record, from doc values. */
+    long order(int doc) throws IOException {
+        LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+        NumericDocValues orders = DocValues.getNumeric(leaf.reader(), FieldNames.ORDER);
+        if (!orders.advanceExact(doc - leaf.docBase)) {
+            throw new IllegalStateException("document " + doc + " has no insertion order");
+        }
+        return orders.longValue();
+    }
+
+    /** The last loaded record, with its embedding only if asked for (the vector must have been loaded). */
+    StoredRecord toRecord(boolean withEmbedding) {
+        assert !withEmbedding || vector != null : "embedding asked for but not loaded";
+        return new StoredRecord(
+                id,
+                withEmbedding ? vector : null,
+                document,
+                metadata == null ? null : BatchCodec.decodeMetadata(metadata),
+                uri);
+    }
+
+    /** The caller's vector as little-endian float32, the form of {@link FieldNames#RAW_VECTOR}. */
+    static byte[] vectorBytes(float[] vector) {
+        ByteBuffer bytes = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(vector);
+        return bytes.array();
+    }
+
+    private static float[] rawVector(byte @Nullable [] bytes, int doc) {
+        if (bytes == null) {
+            throw new IllegalStateException("document " + doc + " has no stored vector");
+        }
+        float[] vector = new float[bytes.length / Float.BYTES];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(vector);
+        return vector;
+    }
+
+    /**
+     * Reads the vector values of a leaf. Their iterator only moves forward, so it is reused while the requested
+     * docs ascend (the common case for a sorted batch of hits) and recreated when a request goes backwards.
+     */
+    private float[] indexedVector(int leafIndex, int leafDoc) throws IOException {
+        FloatVectorValues values = vectorValues[leafIndex];
+        KnnVectorValues.DocIndexIterator iterator = vectorIterators[leafIndex];
+        if (values == null || iterator == null || iterator.docID() > leafDoc) {
+            values = leaves.get(leafIndex).reader().getFloatVectorValues(FieldNames.VECTOR);
+            if (values == null) {
+                throw new IllegalStateException("segment " + leafIndex + " has no vectors");
+            }
+            iterator = values.iterator();
+            vectorValues[leafIndex] = values;
+            vectorIterators[leafIndex] = iterator;
+        }
+        int found = iterator.docID() == leafDoc ? leafDoc : iterator.advance(leafDoc);
+        if (found != leafDoc) {
+            throw new IllegalStateException("document " + leafDoc + " of segment " + leafIndex + " has no vector");
+        }
+        // vectorValue may return a shared scratch array; the caller keeps the result.
+        return values.vectorValue(iterator.index()).clone();
+    }
+
+    /**
+     * Collects the stored fields one load asks for. Not thread-safe; reset before each document.
+     */
+    private static final class PartsVisitor extends StoredFieldVisitor {
+
+        private boolean wantDocument;
+        private boolean wantMetadata;
+        private boolean wantUri;
+        private boolean wantRawVector;
+
+        @Nullable String id;
+        @Nullable String document;
+        byte @Nullable [] metadata;
+        @Nullable String uri;
+        byte @Nullable [] rawVector;
+
+        void reset(boolean wantDocument, boolean wantMetadata, boolean wantUri, boolean wantRawVector) {
+            this.wantDocument = wantDocument;
+            this.wantMetadata = wantMetadata;
+            this.wantUri = wantUri;
+            this.wantRawVector = wantRawVector;
+            id = null;
+            document = null;
+            metadata = null;
+            uri = null;
+            rawVector = null;
+        }
+
+        @Override
+        public Status needsField(FieldInfo fieldInfo) {
+            boolean wanted = switch (fieldInfo.name) {
+                case FieldNames.ID -> true;
+                case FieldNames.DOCUMENT -> wantDocument;
+                case FieldNames.METADATA -> wantMetadata;
+                case FieldNames.URI -> wantUri;
+                case FieldNames.RAW_VECTOR -> wantRawVector;
+                default -> false;
+            };
+            return wanted ? Status.YES : Status.NO;
+        }
+
+        @Override
+        public void stringField(FieldInfo fieldInfo, String value) {
+            switch (fieldInfo.name) {
+                case FieldNames.ID -> id = value;
+                case FieldNames.DOCUMENT -> document = value;
+                case FieldNames.URI -> uri = value;
+                default -> throw new IllegalStateException("unexpected string field " + fieldInfo.name);
+            }
+        }
+
+        @Override
+        public void binaryField(FieldInfo fieldInfo, byte[] value) {
+            switch (fieldInfo.name) {
+                case FieldNames.METADATA -> metadata = value;
+                case FieldNames.RAW_VECTOR -> rawVector = value;
+                default -> throw new IllegalStateException("unexpected binary field " + fieldInfo.name);
+            }
+        }
+    }
+}

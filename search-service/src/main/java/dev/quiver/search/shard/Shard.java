@@ -1,0 +1,218 @@
+package dev.quiver.search.shard;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.quiver.common.ErrorCode;
+import dev.quiver.common.QuiverException;
+import dev.quiver.common.TenantId;
+import dev.quiver.search.api.CollectionId;
+import dev.quiver.search.index.BatchCodec;
+import dev.quiver.search.index.ShardIndex;
+import dev.quiver.search.wal.JdbcWal;
+import dev.quiver.search.wal.WalEntry;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One open shard: its Lucene index and the applier that brings the index up to the collection's log.
+ *
+ * <p>The applier runs as tasks on the shared index pool, never two at once for one shard: {@link #schedule()}
+ * counts requests and only the request that finds the count at zero submits a task; the task drains the log and
+ * loops until no request arrived while it ran. So the index's writer is used by one thread at a time, in log order.
+ *
+ * <p>Readers call {@link #awaitVisible} with the log position their answer must include, then read the index,
+ * which is safe from any thread. Thread-safe.
+ */
+public final class Shard {
+
+    private static final Logger log = LoggerFactory.getLogger(Shard.class);
+
+    private final TenantId tenant;
+    private final CollectionId collection;
+    private final ShardIndex index;
+    private final JdbcWal wal;
+    private final Executor applierPool;
+    private final ShardSettings settings;
+    private final AtomicInteger requests = new AtomicInteger();
+    private final ReentrantLock visibility = new ReentrantLock();
+    private final Condition advanced = visibility.newCondition();
+
+    /** Written by the applier only: the last sequence applied to the index, visible or not. */
+    private volatile long appliedSequence;
+    /** Readers waiting in {@link #awaitVisible}; the applier publishes a snapshot at once while there are any. */
+    private final AtomicInteger waiters = new AtomicInteger();
+    /** Applier only: when the index was last committed, in {@link System#nanoTime()}. */
+    private long lastCommitNanos = System.nanoTime();
+    /** Applier only: records applied since the last refresh. */
+    private long unrefreshedRecords;
+    /** Written by the applier, read by waiting readers: the last failure, cleared by a successful drain. */
+    private volatile RuntimeException failure;
+    private volatile boolean closed;
+
+    Shard(TenantId tenant, CollectionId collection, ShardIndex index, JdbcWal wal, Executor applierPool,
+            ShardSettings settings) {
+        this.tenant = requireNonNull(tenant, "tenant is null");
+        this.collection = requireNonNull(collection, "collection is null");
+        this.index = requireNonNull(index, "index is null");
+        this.wal = requireNonNull(wal, "wal is null");
+        this.applierPool = requireNonNull(applierPool, "applierPool is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        this.appliedSequence = index.committedSequence();
+    }
+
+    public ShardIndex index() {
+        return index;
+    }
+
+    public CollectionId collection() {
+        return collection;
+    }
+
+    /** Asks the applier to catch up with the log; returns at once. */
+    public void schedule() {
+        if (requests.getAndIncrement() == 0) {
+            applierPool.execute(this::runApplier);
+        }
+    }
+
+    /**
+     * Waits until the index shows every batch up to {@code sequence}, or throws {@code UNAVAILABLE} after the
+     * read timeout (the answer would otherwise miss acknowledged writes).
+     */
+    public void awaitVisible(long sequence) {
+        if (index.visibleSequence() >= sequence) {
+            return;
+        }
+        waiters.incrementAndGet();
+        schedule();
+        long deadline = System.nanoTime() + settings.readTimeout().toNanos();
+        visibility.lock();
+        try {
+            while (index.visibleSequence() < sequence) {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0 || closed) {
+                    RuntimeException cause = failure;
+                    throw new QuiverException(ErrorCode.UNAVAILABLE, "Collection [" + collection
+                            + "] is not caught up with its log yet" + (cause == null ? "" : ": applying failed")
+                            + "; retry later");
+                }
+                advanced.await(remaining, TimeUnit.NANOSECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QuiverException(ErrorCode.UNAVAILABLE, "Interrupted while waiting for the collection");
+        } finally {
+            visibility.unlock();
+            waiters.decrementAndGet();
+        }
+    }
+
+    private void runApplier() {
+        int seen;
+        do {
+            seen = requests.get();
+            if (closed) {
+                requests.set(0);
+                return;
+            }
+            try {
+                drain();
+                failure = null;
+            } catch (RuntimeException e) {
+                failure = e;
+                log.warn("Applying the log of collection {} failed at sequence {}; will retry", collection,
+                        appliedSequence, e);
+                requests.set(0);
+                return;
+            }
+        } while (!requests.compareAndSet(seen, 0));
+    }
+
+    /**
+     * Applies every logged batch after the applied sequence, in order.
+     * 1. Read a page of entries from the log.
+     * 2. Apply each; publish a snapshot when many records piled up, so a long replay still lets reads progress.
+     * 3. When the log is drained, publish what is left if a reader waits for it. Without readers, publishing is
+     *    deferred: each snapshot flushes a Lucene segment, and a bulk load that published after every batch would
+     *    leave many small segments (and their HNSW graphs) to merge. A reader that arrives later schedules this
+     *    drain again and is served at once.
+     * 4. Commit when the commit interval has passed, recording the sequence so a restart replays only the rest.
+     */
+    private void drain() {
+        while (!closed) {
+            List<WalEntry> entries = wal.read(tenant, collection, appliedSequence, settings.walPageSize());
+            for (WalEntry entry : entries) {
+                index.apply(entry.sequence(), BatchCodec.decode(entry.payload()));
+                appliedSequence = entry.sequence();
+                unrefreshedRecords += entry.recordCount();
+            }
+            boolean drained = entries.size() < settings.walPageSize();
+            if (unrefreshedRecords >= settings.refreshRecords()
+                    || (drained && waiters.get() > 0 && index.visibleSequence() < appliedSequence)) {
+                publish();
+            }
+            if (drained) {
+                break;
+            }
+        }
+        if (!closed && appliedSequence > index.committedSequence()
+                && System.nanoTime() - lastCommitNanos >= settings.commitInterval().toNanos()) {
+            commit();
+        }
+    }
+
+    private void publish() {
+        index.refresh();
+        unrefreshedRecords = 0;
+        visibility.lock();
+        try {
+            advanced.signalAll();
+        } finally {
+            visibility.unlock();
+        }
+    }
+
+    private void commit() {
+        long started = System.nanoTime();
+        index.commit();
+        lastCommitNanos = System.nanoTime();
+        log.debug("Committed collection {} at sequence {} in {} ms", collection, appliedSequence,
+                Duration.ofNanos(lastCommitNanos - started).toMillis());
+    }
+
+    /** True when applied batches are not yet in a commit; the registry's timer then schedules a commit. */
+    boolean needsCommit() {
+        return appliedSequence > index.committedSequence();
+    }
+
+    /**
+     * Stops the applier, optionally commits what was applied, and closes the index. The caller guarantees no new
+     * schedules; a running drain finishes its current page first because it checks {@code closed}.
+     */
+    void close(boolean commit) {
+        closed = true;
+        visibility.lock();
+        try {
+            advanced.signalAll();
+        } finally {
+            visibility.unlock();
+        }
+        // Wait for a running applier task to leave: it resets the request count to zero on its way out.
+        long deadline = System.nanoTime() + settings.readTimeout().toNanos();
+        while (requests.get() != 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(1_000_000);
+        }
+        if (commit) {
+            index.commit();
+        }
+        index.close();
+    }
+}

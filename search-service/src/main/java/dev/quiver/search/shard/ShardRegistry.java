@@ -1,0 +1,144 @@
+package dev.quiver.search.shard;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.quiver.search.api.CollectionId;
+import dev.quiver.search.api.CollectionView;
+import dev.quiver.search.index.ShardIndex;
+import dev.quiver.search.wal.JdbcWal;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the lifecycle of every shard on this node: the only code that opens, closes or deletes a shard directory.
+ * A collection has one shard for now, kept under {@code <root>/<collection id>/0}. Thread-safe.
+ */
+public final class ShardRegistry implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ShardRegistry.class);
+
+    private final Path root;
+    private final JdbcWal wal;
+    private final Executor applierPool;
+    private final ShardSettings settings;
+    private final Map<CollectionId, Shard> open = new ConcurrentHashMap<>();
+    /** Guards opening and dropping, so one directory never gets two writers. */
+    private final ReentrantLock lifecycle = new ReentrantLock();
+
+    public ShardRegistry(Path root, JdbcWal wal, Executor applierPool, ShardSettings settings) {
+        this.root = requireNonNull(root, "root is null");
+        this.wal = requireNonNull(wal, "wal is null");
+        this.applierPool = requireNonNull(applierPool, "applierPool is null");
+        this.settings = requireNonNull(settings, "settings is null");
+    }
+
+    /** The collection's shard, opened (and scheduled to replay its log) on first use. */
+    public Shard shard(CollectionView collection) {
+        CollectionId id = collection.id();
+        Shard shard = open.get(id);
+        if (shard != null) {
+            return shard;
+        }
+        lifecycle.lock();
+        try {
+            shard = open.get(id);
+            if (shard == null) {
+                Path directory = root.resolve(id.toString()).resolve("0");
+                ShardIndex index = ShardIndex.open(directory, collection.hnsw());
+                shard = new Shard(collection.database().tenant().id(), id, index, wal, applierPool, settings);
+                open.put(id, shard);
+                log.debug("Opened shard of collection {} at sequence {}", id, index.committedSequence());
+                shard.schedule();
+            }
+            return shard;
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    /** Wakes the applier of an open shard after a batch was logged; a closed shard replays when it opens. */
+    public void appended(CollectionId id) {
+        Shard shard = open.get(id);
+        if (shard != null) {
+            shard.schedule();
+        }
+    }
+
+    /** Closes the shard and deletes its files, for a deleted collection. */
+    public void drop(CollectionId id) {
+        lifecycle.lock();
+        try {
+            Shard shard = open.remove(id);
+            if (shard != null) {
+                shard.close(false);
+            }
+            deleteRecursively(root.resolve(id.toString()));
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    /** Schedules a commit on every shard with applied but uncommitted batches (called by a timer). */
+    public void commitDue() {
+        for (Shard shard : open.values()) {
+            if (shard.needsCommit()) {
+                shard.schedule();
+            }
+        }
+    }
+
+    /** Heap and disk bytes of all open shards, for metrics. */
+    public long[] usage() {
+        long heap = 0;
+        long disk = 0;
+        for (Shard shard : open.values()) {
+            heap += shard.index().ramBytesUsed();
+            disk += shard.index().diskBytes();
+        }
+        return new long[] {heap, disk, open.size()};
+    }
+
+    /** Commits and closes every shard. */
+    @Override
+    public void close() {
+        lifecycle.lock();
+        try {
+            List<CollectionId> ids = new ArrayList<>(open.keySet());
+            for (CollectionId id : ids) {
+                Shard shard = open.remove(id);
+                try {
+                    shard.close(true);
+                } catch (RuntimeException e) {
+                    log.warn("Closing the shard of collection {} failed; its log will be replayed", id, e);
+                }
+            }
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    private static void deleteRecursively(Path path) {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(path)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot delete shard files under " + path, e);
+        }
+    }
+}

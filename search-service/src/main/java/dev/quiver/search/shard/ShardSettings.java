@@ -1,0 +1,27 @@
+package dev.quiver.search.shard;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+
+/**
+ * How shards apply their log and serve reads.
+ *
+ * @param readTimeout    how long a read waits for its shard to catch up with the log before answering 503
+ * @param walPageSize    log entries (batches) read per round trip while applying
+ * @param refreshRecords records applied after which a snapshot is published even while the log is not drained
+ * @param commitInterval how often applied batches are committed to the index files; a restart replays the rest
+ */
+public record ShardSettings(Duration readTimeout, int walPageSize, int refreshRecords, Duration commitInterval) {
+
+    public ShardSettings {
+        requireNonNull(readTimeout, "readTimeout is null");
+        requireNonNull(commitInterval, "commitInterval is null");
+        if (walPageSize < 1) {
+            throw new IllegalArgumentException("walPageSize must be positive: " + walPageSize);
+        }
+        if (refreshRecords < 1) {
+            throw new IllegalArgumentException("refreshRecords must be positive: " + refreshRecords);
+        }
+    }
+}

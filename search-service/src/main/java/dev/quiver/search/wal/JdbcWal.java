@@ -1,0 +1,67 @@
+package dev.quiver.search.wal;
+
+import dev.quiver.common.TenantId;
+import dev.quiver.search.api.CollectionId;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The write-ahead log in each tenant's schema, over {@link JdbcClient}. The caller holds the collection's row lock
+ * while appending (see the collections table), so sequences are dense and assigned in commit order. The schema name
+ * comes only from a {@link TenantId}, never from user text. Thread-safe.
+ */
+public final class JdbcWal {
+
+    private static final String APPEND = """
+            insert into %s.wal (collection_id, sequence, record_count, payload, created_at)
+            values (:collectionId, :sequence, :recordCount, :payload, :createdAt)
+            """;
+    private static final String READ = """
+            select sequence, record_count, payload from %s.wal
+            where collection_id = :collectionId and sequence > :after
+            order by sequence
+            limit :limit
+            """;
+    private static final String DELETE_COLLECTION = """
+            delete from %s.wal where collection_id = :collectionId
+            """;
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    public JdbcWal(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** Appends one batch; must run inside the transaction that advanced the collection's log position. */
+    public void append(TenantId tenant, CollectionId collection, long sequence, int recordCount, byte[] payload) {
+        jdbc.sql(APPEND.formatted(tenant.schemaName()))
+                .param("collectionId", collection.value())
+                .param("sequence", sequence)
+                .param("recordCount", recordCount)
+                .param("payload", payload)
+                .param("createdAt", Timestamp.from(clock.instant()))
+                .update();
+    }
+
+    /** Up to {@code limit} entries after {@code after}, in sequence order. */
+    public List<WalEntry> read(TenantId tenant, CollectionId collection, long after, int limit) {
+        return jdbc.sql(READ.formatted(tenant.schemaName()))
+                .param("collectionId", collection.value())
+                .param("after", after)
+                .param("limit", limit)
+                .query((rs, row) -> new WalEntry(rs.getLong("sequence"), rs.getInt("record_count"),
+                        rs.getBytes("payload")))
+                .list();
+    }
+
+    /** Removes a deleted collection's log. */
+    public void deleteCollection(TenantId tenant, CollectionId collection) {
+        jdbc.sql(DELETE_COLLECTION.formatted(tenant.schemaName()))
+                .param("collectionId", collection.value())
+                .update();
+    }
+}

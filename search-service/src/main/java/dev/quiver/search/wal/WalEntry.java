@@ -1,0 +1,7 @@
+package dev.quiver.search.wal;
+
+/**
+ * One logged batch: its sequence in the collection's log and its encoded payload.
+ */
+public record WalEntry(long sequence, int recordCount, byte[] payload) {
+}

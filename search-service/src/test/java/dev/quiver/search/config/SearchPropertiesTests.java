@@ -1,0 +1,70 @@
+package dev.quiver.search.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.context.annotation.Configuration;
+
+class SearchPropertiesTests {
+
+    @Test
+    void defaultsAreRecorded() {
+        SearchProperties properties = bind(Map.of());
+
+        assertThat(properties.shardsDirectory()).isEqualTo(Path.of("data/shards"));
+        assertThat(properties.indexThreads()).isZero();
+        assertThat(properties.effectiveIndexThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(properties.readTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(properties.walPageSize()).isEqualTo(16);
+        assertThat(properties.refreshRecords()).isEqualTo(50_000);
+        assertThat(properties.commitInterval()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void everyKeyBinds() {
+        SearchProperties properties = bind(Map.of(
+                "quiver.search.shards-directory", "/srv/quiver/shards",
+                "quiver.search.index-threads", "3",
+                "quiver.search.read-timeout", "5",
+                "quiver.search.wal-page-size", "8",
+                "quiver.search.refresh-records", "1000",
+                "quiver.search.commit-interval", "2m"));
+
+        assertThat(properties.shardsDirectory()).isEqualTo(Path.of("/srv/quiver/shards"));
+        assertThat(properties.effectiveIndexThreads()).isEqualTo(3);
+        assertThat(properties.readTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(properties.walPageSize()).isEqualTo(8);
+        assertThat(properties.refreshRecords()).isEqualTo(1000);
+        assertThat(properties.commitInterval()).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void badValueStopsStartupNamingTheKey() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
+                .withUserConfiguration(PropertiesOnly.class)
+                .withPropertyValues("quiver.search.wal-page-size=0")
+                .run(context -> assertThat(context).getFailure()
+                        .rootCause().hasMessageContaining("quiver.search.wal-page-size")
+                        .hasMessageContaining("walPageSize"));
+    }
+
+    private static SearchProperties bind(Map<String, String> values) {
+        return new Binder(new MapConfigurationPropertySource(values))
+                .bindOrCreate("quiver.search", SearchProperties.class);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(SearchProperties.class)
+    static class PropertiesOnly {
+    }
+}

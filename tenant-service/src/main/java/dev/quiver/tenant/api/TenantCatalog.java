@@ -1,0 +1,36 @@
+package dev.quiver.tenant.api;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Tenants and databases by name. Names are validated by the caller; methods that create throw a
+ * {@code QuiverException} with {@code ALREADY_EXISTS} when the name is taken, and methods named {@code get} throw
+ * one with {@code TENANT_NOT_FOUND} or {@code DATABASE_NOT_FOUND}. Thread-safe.
+ */
+public interface TenantCatalog {
+
+    /** The tenant every standalone client starts in, as in Chroma. */
+    String DEFAULT_TENANT = "default_tenant";
+
+    /** The database every tenant starts with, as in Chroma. */
+    String DEFAULT_DATABASE = "default_database";
+
+    /** Creates a tenant and provisions its schema. */
+    TenantView createTenant(String name);
+
+    Optional<TenantView> findTenant(String name);
+
+    DatabaseView createDatabase(TenantView tenant, String name);
+
+    Optional<DatabaseView> findDatabase(TenantView tenant, String name);
+
+    /** The tenant's databases ordered by name, as Chroma lists them. */
+    List<DatabaseView> listDatabases(TenantView tenant, int limit, int offset);
+
+    /** Deletes the database row; the caller has already dropped what lives in it. */
+    void deleteDatabase(DatabaseView database);
+
+    /** Every tenant, for start-up work that visits each tenant's schema. */
+    List<TenantView> listTenants();
+}

@@ -1,0 +1,156 @@
+package dev.quiver.tenant.catalog;
+
+import dev.quiver.common.ErrorCode;
+import dev.quiver.common.QuiverException;
+import dev.quiver.common.TenantId;
+import dev.quiver.tenant.api.DatabaseId;
+import dev.quiver.tenant.api.DatabaseView;
+import dev.quiver.tenant.api.TenantCatalog;
+import dev.quiver.tenant.api.TenantView;
+import dev.quiver.tenant.schema.TenantSchemas;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Tenants and databases in the control-plane schema, over {@link JdbcClient}. Thread-safe.
+ */
+public class JdbcTenantCatalog implements TenantCatalog {
+
+    private static final String INSERT_TENANT = """
+            insert into quiver.tenants (id, name, created_at) values (:id, :name, :createdAt)
+            """;
+    private static final String FIND_TENANT = """
+            select id, name from quiver.tenants where name = :name
+            """;
+    private static final String LIST_TENANTS = """
+            select id, name from quiver.tenants order by created_at, name
+            """;
+    private static final String INSERT_DATABASE = """
+            insert into quiver.databases (id, tenant_id, name, created_at)
+            values (:id, :tenantId, :name, :createdAt)
+            """;
+    private static final String FIND_DATABASE = """
+            select id, name from quiver.databases where tenant_id = :tenantId and name = :name
+            """;
+    private static final String LIST_DATABASES = """
+            select id, name from quiver.databases where tenant_id = :tenantId
+            order by name limit :limit offset :offset
+            """;
+    private static final String DELETE_DATABASE = """
+            delete from quiver.databases where id = :id
+            """;
+
+    private final JdbcClient jdbc;
+    private final TenantSchemas schemas;
+    private final Clock clock;
+
+    public JdbcTenantCatalog(JdbcClient jdbc, TenantSchemas schemas, Clock clock) {
+        this.jdbc = jdbc;
+        this.schemas = schemas;
+        this.clock = clock;
+    }
+
+    /**
+     * Creates the default tenant and database when missing and brings every tenant schema up to date. Runs once
+     * at start-up, before requests are served.
+     */
+    public void initialize() {
+        TenantView tenant = findTenant(DEFAULT_TENANT).orElseGet(() -> createTenant(DEFAULT_TENANT));
+        for (TenantView each : listTenants()) {
+            schemas.migrate(each.id());
+        }
+        if (findDatabase(tenant, DEFAULT_DATABASE).isEmpty() && DEFAULT_TENANT.equals(tenant.name())) {
+            insertDatabase(DatabaseId.DEFAULT, tenant, DEFAULT_DATABASE);
+        }
+    }
+
+    @Override
+    @Transactional
+    public TenantView createTenant(String name) {
+        TenantId id = new TenantId(UUID.randomUUID());
+        try {
+            jdbc.sql(INSERT_TENANT)
+                    .param("id", id.value())
+                    .param("name", name)
+                    .param("createdAt", Timestamp.from(clock.instant()))
+                    .update();
+        } catch (DuplicateKeyException e) {
+            throw new QuiverException(ErrorCode.ALREADY_EXISTS, "Tenant [" + name + "] already exists");
+        }
+        // The schema is created inside the same transaction's connection pool but by Flyway's own connection;
+        // should the insert roll back afterwards, the empty schema is harmless and reused by no one.
+        schemas.migrate(id);
+        return new TenantView(id, name);
+    }
+
+    @Override
+    public Optional<TenantView> findTenant(String name) {
+        return jdbc.sql(FIND_TENANT).param("name", name).query(JdbcTenantCatalog::tenant).optional();
+    }
+
+    @Override
+    public List<TenantView> listTenants() {
+        return jdbc.sql(LIST_TENANTS).query(JdbcTenantCatalog::tenant).list();
+    }
+
+    @Override
+    @Transactional
+    public DatabaseView createDatabase(TenantView tenant, String name) {
+        return insertDatabase(new DatabaseId(UUID.randomUUID()), tenant, name);
+    }
+
+    private DatabaseView insertDatabase(DatabaseId id, TenantView tenant, String name) {
+        try {
+            jdbc.sql(INSERT_DATABASE)
+                    .param("id", id.value())
+                    .param("tenantId", tenant.id().value())
+                    .param("name", name)
+                    .param("createdAt", Timestamp.from(clock.instant()))
+                    .update();
+        } catch (DuplicateKeyException e) {
+            throw new QuiverException(ErrorCode.ALREADY_EXISTS, "Database [" + name + "] already exists");
+        }
+        return new DatabaseView(id, tenant, name);
+    }
+
+    @Override
+    public Optional<DatabaseView> findDatabase(TenantView tenant, String name) {
+        return jdbc.sql(FIND_DATABASE)
+                .param("tenantId", tenant.id().value())
+                .param("name", name)
+                .query((rs, row) -> database(rs, tenant))
+                .optional();
+    }
+
+    @Override
+    public List<DatabaseView> listDatabases(TenantView tenant, int limit, int offset) {
+        return jdbc.sql(LIST_DATABASES)
+                .param("tenantId", tenant.id().value())
+                .param("limit", limit)
+                .param("offset", offset)
+                .query((rs, row) -> database(rs, tenant))
+                .list();
+    }
+
+    @Override
+    @Transactional
+    public void deleteDatabase(DatabaseView database) {
+        jdbc.sql(DELETE_DATABASE).param("id", database.id().value()).update();
+    }
+
+    private static TenantView tenant(ResultSet rs, int row) throws SQLException {
+        return new TenantView(new TenantId(rs.getObject("id", UUID.class)), rs.getString("name"));
+    }
+
+    private static DatabaseView database(ResultSet rs, TenantView tenant) throws SQLException {
+        return new DatabaseView(new DatabaseId(rs.getObject("id", UUID.class)), tenant, rs.getString("name"));
+    }
+}
