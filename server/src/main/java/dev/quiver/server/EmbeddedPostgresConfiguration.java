@@ -39,6 +39,11 @@ class EmbeddedPostgresConfiguration {
                 .setCleanDataDirectory(false)
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .setServerConfig("listen_addresses", "127.0.0.1")
+                // The library defaults to synchronous_commit=off, made for throwaway test databases: a commit would
+                // return before its WAL reaches the disk, and a crash would lose acknowledged writes.
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("fsync", "on")
+                .setServerConfig("full_page_writes", "on")
                 .setServerConfig("max_connections", "100")
                 .start();
         log.info("Embedded PostgreSQL started on port {} in {} ms", postgres.getPort(),

@@ -101,7 +101,8 @@ public final class LocalRecordStore implements RecordStore {
     @Override
     public List<List<Hit>> query(CollectionView collection, float[][] queries, int nResults, RecordFilter filter,
             Set<Include> include) {
-        return visibleShard(collection).index().query(queries, nResults, filter, include);
+        return visibleShard(collection).index().query(queries, nResults, collection.hnsw().searchEf(), filter,
+                include);
     }
 
     @Override

@@ -96,6 +96,8 @@ public final class ShardIndex implements Closeable {
     public static final long MAX_SEQUENCE = (1L << (Long.SIZE - 1 - POSITION_BITS)) - 1;
 
     private static final Sort INSERTION_ORDER = new Sort(new SortField(FieldNames.ORDER, SortField.Type.LONG));
+    /** Lucene's cosine score {@code (1 + cosine) / 2} of a zero vector, taken as orthogonal to everything. */
+    private static final float ZERO_VECTOR_COSINE_SCORE = 0.5f;
     /** Overlay value of an id deleted since the last refresh; compared by identity. */
     private static final Entry TOMBSTONE = new Entry("", new float[0], null, null, null, -1);
 
@@ -186,6 +188,10 @@ public final class ShardIndex implements Closeable {
                     .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
                     // The applier alone decides what is durable; close() must not commit a half-replayed state.
                     .setCommitOnClose(false)
+                    // Fewer, larger flushed segments: each segment carries its own HNSW graph, and a query visits
+                    // every segment, so small segments cost both merge work and query latency. A maximum, not an
+                    // allocation: idle shards hold nothing.
+                    .setRAMBufferSizeMB(64)
                     .setCodec(new ShardCodec(configuration.maxNeighbors(), configuration.constructionEf()));
             writer = new IndexWriter(luceneDirectory, config);
             searchers = new SearcherManager(writer, true, false, null);
@@ -382,6 +388,20 @@ public final class ShardIndex implements Closeable {
      * @throws IllegalArgumentException if a query vector has another dimension than the shard's, or is not finite
      */
     public List<List<Hit>> query(float[][] queries, int nResults, RecordFilter filter, Set<Include> include) {
+        return query(queries, nResults, configuration.searchEf(), filter, include);
+    }
+
+    /**
+     * As {@link #query(float[][], int, RecordFilter, Set)}, with the collection's current {@code ef_search}, which
+     * may have changed since the shard was opened.
+     *
+     * @param searchEf the least {@code k} of each approximate search, at least 1
+     */
+    public List<List<Hit>> query(float[][] queries, int nResults, int searchEf, RecordFilter filter,
+            Set<Include> include) {
+        if (searchEf < 1) {
+            throw new IllegalArgumentException("searchEf must be positive: " + searchEf);
+        }
         requireNonNull(queries, "queries is null");
         requireNonNull(filter, "filter is null");
         requireNonNull(include, "include is null");
@@ -417,7 +437,7 @@ public final class ShardIndex implements Closeable {
                 }
             }
             Query filterQuery = filter.isEmpty() ? null : FilterQueries.of(filter);
-            int k = Math.max(nResults, configuration.searchEf());
+            int k = Math.max(nResults, searchEf);
             if (k >= liveDocs) {
                 // Lucene searches a segment exactly when its filtered candidates number at most its share of k
                 // (k * segment maxDoc / index maxDoc), but without a filter it always walks the graph, which may
@@ -792,6 +812,7 @@ public final class ShardIndex implements Closeable {
             IndexSearcher searcher, StoredRecordReader records, float[] query, int k, int nResults,
             @Nullable Query filter, Set<Include> include) throws IOException {
         float[] target = metric == Metric.COSINE ? VectorUtil.l2normalize(query.clone(), false) : query;
+        boolean queryIsZero = metric == Metric.COSINE && VectorUtil.isZeroVector(query);
         TopDocs top = searcher.search(new KnnFloatVectorQuery(FieldNames.VECTOR, target, k, filter), k);
         int n = Math.min(nResults, top.scoreDocs.length);
         if (n == 0) {
@@ -811,10 +832,13 @@ public final class ShardIndex implements Closeable {
             records.load(hit.doc, withDocument, withMetadata, withUri, true);
             float[] original = records.vector;
             assert original != null : "vector loaded for scoring";
-            float score = exactSimilarity.compare(query, original);
-            if (Float.isNaN(score)) {
-                // Cosine with a zero vector is undefined; keep the normalised search's score (that of cosine 0).
-                score = hit.score;
+            float score;
+            if (metric == Metric.COSINE && (queryIsZero || VectorUtil.isZeroVector(original))) {
+                // Cosine with a zero vector is undefined (Lucene asserts against it). Chroma's normalisation leaves
+                // a zero vector zero, so it scores as orthogonal: cosine 0, distance 1.
+                score = ZERO_VECTOR_COSINE_SCORE;
+            } else {
+                score = exactSimilarity.compare(query, original);
             }
             hits[i] = records.toRecord(withEmbedding);
             scores[i] = score;

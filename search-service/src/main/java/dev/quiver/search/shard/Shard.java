@@ -150,7 +150,14 @@ public final class Shard {
         while (!closed) {
             List<WalEntry> entries = wal.read(tenant, collection, appliedSequence, settings.walPageSize());
             for (WalEntry entry : entries) {
-                index.apply(entry.sequence(), BatchCodec.decode(entry.payload()));
+                try {
+                    index.apply(entry.sequence(), BatchCodec.decode(entry.payload()));
+                } catch (IllegalArgumentException e) {
+                    // The gateway validates every batch, so this is a bug; the index rejected the batch before
+                    // changing anything. Skipping it keeps the collection serving instead of stuck forever.
+                    log.error("Skipping log entry {} of collection {} that cannot be applied", entry.sequence(),
+                            collection, e);
+                }
                 appliedSequence = entry.sequence();
                 unrefreshedRecords += entry.recordCount();
             }
