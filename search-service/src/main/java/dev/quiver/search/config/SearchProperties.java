@@ -25,7 +25,7 @@ import org.springframework.validation.annotation.Validated;
 public record SearchProperties(
         @NotNull @DefaultValue("data/shards") Path shardsDirectory,
         @Min(0) @DefaultValue("0") int indexThreads,
-        @NotNull @DefaultValue("30s") @DurationUnit(java.time.temporal.ChronoUnit.SECONDS) Duration readTimeout,
+        @NotNull @DefaultValue("120s") @DurationUnit(java.time.temporal.ChronoUnit.SECONDS) Duration readTimeout,
         @Positive @DefaultValue("16") int walPageSize,
         @Positive @DefaultValue("50000") int refreshRecords,
         @NotNull @DefaultValue("10s") Duration commitInterval) {
