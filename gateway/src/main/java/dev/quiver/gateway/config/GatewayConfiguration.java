@@ -1,10 +1,19 @@
 package dev.quiver.gateway.config;
 
+import dev.quiver.gateway.web.JsonBodyArgumentResolver;
+import java.util.List;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-/** Wires the gateway's properties; controllers are found by component scanning. */
+/** Wires the gateway's properties and how its controllers read JSON bodies; controllers are found by scanning. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(GatewayProperties.class)
-class GatewayConfiguration {
+class GatewayConfiguration implements WebMvcConfigurer {
+
+    @Override
+    public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+        resolvers.add(new JsonBodyArgumentResolver());
+    }
 }

@@ -19,8 +19,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -39,9 +37,7 @@ class CollectionController {
 
     @PostMapping("/collections")
     ResponseEntity<byte[]> create(@PathVariable String tenant, @PathVariable String database,
-            @RequestHeader(name = "Content-Type", required = false) String contentType,
-            @RequestBody(required = false) byte @Nullable [] body) {
-        JsonNode request = JsonBody.parse(contentType, body);
+            JsonNode request) {
         String name = JsonBody.string(JsonBody.required(request, "name"), "name");
         Map<String, MetadataValue> metadata = CollectionParser.metadata(request, "metadata");
         JsonNode configuration = JsonBody.optional(request, "configuration");
@@ -89,9 +85,7 @@ class CollectionController {
 
     @PutMapping("/collections/{id}")
     ResponseEntity<byte[]> modify(@PathVariable String tenant, @PathVariable String database,
-            @PathVariable String id, @RequestHeader(name = "Content-Type", required = false) String contentType,
-            @RequestBody(required = false) byte @Nullable [] body) {
-        JsonNode request = JsonBody.parse(contentType, body);
+            @PathVariable String id, JsonNode request) {
         CollectionView collection = resources.collectionById(tenant, database, id);
         String newName = JsonBody.optionalString(request, "new_name");
         if (newName != null) {

@@ -12,13 +12,10 @@ import dev.quiver.search.api.StoredRecord;
 import dev.quiver.search.api.WriteBatch;
 import java.util.ArrayList;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
@@ -38,40 +35,34 @@ class RecordController {
 
     @PostMapping("/add")
     ResponseEntity<byte[]> add(@PathVariable String tenant, @PathVariable String database, @PathVariable String id,
-            @RequestHeader(name = "Content-Type", required = false) String contentType,
-            @RequestBody(required = false) byte @Nullable [] body) {
-        write(tenant, database, id, contentType, body, WriteBatch.Operation.ADD);
+            JsonNode request) {
+        write(tenant, database, id, request, WriteBatch.Operation.ADD);
         return json(201, JsonBody.utf8("{}"));
     }
 
     @PostMapping("/upsert")
     ResponseEntity<byte[]> upsert(@PathVariable String tenant, @PathVariable String database,
-            @PathVariable String id, @RequestHeader(name = "Content-Type", required = false) String contentType,
-            @RequestBody(required = false) byte @Nullable [] body) {
-        write(tenant, database, id, contentType, body, WriteBatch.Operation.UPSERT);
+            @PathVariable String id, JsonNode request) {
+        write(tenant, database, id, request, WriteBatch.Operation.UPSERT);
         return json("{}");
     }
 
     @PostMapping("/update")
     ResponseEntity<byte[]> update(@PathVariable String tenant, @PathVariable String database,
-            @PathVariable String id, @RequestHeader(name = "Content-Type", required = false) String contentType,
-            @RequestBody(required = false) byte @Nullable [] body) {
-        write(tenant, database, id, contentType, body, WriteBatch.Operation.UPDATE);
+            @PathVariable String id, JsonNode request) {
+        write(tenant, database, id, request, WriteBatch.Operation.UPDATE);
         return json("{}");
     }
 
-    private void write(String tenant, String database, String id, @Nullable String contentType,
-            byte @Nullable [] body, WriteBatch.Operation operation) {
-        JsonNode request = JsonBody.parse(contentType, body);
+    private void write(String tenant, String database, String id, JsonNode request,
+            WriteBatch.Operation operation) {
         CollectionView collection = resources.collectionById(tenant, database, id);
         records.write(collection, RecordParser.write(request, operation, collection.dimension()));
     }
 
     @PostMapping("/delete")
     ResponseEntity<byte[]> delete(@PathVariable String tenant, @PathVariable String database,
-            @PathVariable String id, @RequestHeader(name = "Content-Type", required = false) String contentType,
-            @RequestBody(required = false) byte @Nullable [] body) {
-        JsonNode request = JsonBody.parse(contentType, body);
+            @PathVariable String id, JsonNode request) {
         RecordFilter filter = RecordParser.filter(request);
         if (filter.ids() != null && filter.ids().isEmpty() && filter.where() == null
                 && filter.whereDocument() == null) {
@@ -85,9 +76,7 @@ class RecordController {
 
     @PostMapping("/get")
     ResponseEntity<byte[]> get(@PathVariable String tenant, @PathVariable String database, @PathVariable String id,
-            @RequestHeader(name = "Content-Type", required = false) String contentType,
-            @RequestBody(required = false) byte @Nullable [] body) {
-        JsonNode request = JsonBody.parse(contentType, body);
+            JsonNode request) {
         RecordFilter filter = RecordParser.filter(request);
         List<String> include = RecordParser.include(request, RecordParser.GET_DEFAULT_INCLUDE);
         JsonNode limitNode = JsonBody.optional(request, "limit");
@@ -102,9 +91,7 @@ class RecordController {
 
     @PostMapping("/query")
     ResponseEntity<byte[]> query(@PathVariable String tenant, @PathVariable String database,
-            @PathVariable String id, @RequestHeader(name = "Content-Type", required = false) String contentType,
-            @RequestBody(required = false) byte @Nullable [] body) {
-        JsonNode request = JsonBody.parse(contentType, body);
+            @PathVariable String id, JsonNode request) {
         JsonBody.required(request, "query_embeddings");
         RecordFilter filter = RecordParser.filter(request);
         List<String> include = RecordParser.include(request, RecordParser.QUERY_DEFAULT_INCLUDE);

@@ -14,8 +14,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -33,9 +31,7 @@ class TenantController {
     }
 
     @PostMapping
-    ResponseEntity<byte[]> createTenant(@RequestHeader(name = "Content-Type", required = false) String contentType,
-            @RequestBody(required = false) byte @Nullable [] body) {
-        JsonNode request = JsonBody.parse(contentType, body);
+    ResponseEntity<byte[]> createTenant(JsonNode request) {
         String name = JsonBody.string(JsonBody.required(request, "name"), "name");
         ChromaResources.checkName(name, "name");
         resources.tenants().createTenant(name);
@@ -56,9 +52,7 @@ class TenantController {
     /** Chroma Cloud's resource name; accepted for compatibility, with no effect on a single deployment. */
     @PatchMapping("/{tenant}")
     ResponseEntity<byte[]> updateTenant(@PathVariable String tenant,
-            @RequestHeader(name = "Content-Type", required = false) String contentType,
-            @RequestBody(required = false) byte @Nullable [] body) {
-        JsonNode request = JsonBody.parse(contentType, body);
+            JsonNode request) {
         JsonBody.string(JsonBody.required(request, "resource_name"), "resource_name");
         resources.tenant(tenant);
         return json("{}");
@@ -83,9 +77,7 @@ class TenantController {
     /** Creates a database; like Chroma, a tenant that does not exist yet is created with it. */
     @PostMapping("/{tenant}/databases")
     ResponseEntity<byte[]> createDatabase(@PathVariable String tenant,
-            @RequestHeader(name = "Content-Type", required = false) String contentType,
-            @RequestBody(required = false) byte @Nullable [] body) {
-        JsonNode request = JsonBody.parse(contentType, body);
+            JsonNode request) {
         String name = JsonBody.string(JsonBody.required(request, "name"), "name");
         ChromaResources.checkName(name, "name");
         TenantView owner = resources.tenants().findTenant(tenant).orElseGet(() -> {
