@@ -52,13 +52,16 @@ final class JsonBody {
     private static String reason(JacksonException exception) {
         String original = exception.getOriginalMessage();
         String reason = original;
+        int column = 0;
         if (original.startsWith("Unexpected end-of-input")) {
             reason = "EOF while parsing " + (original.contains("Object") ? "an object"
                     : original.contains("Array") ? "a list" : "a value");
+            // Jackson points one past the end of the input; serde points at its last character.
+            column = -1;
         }
         var location = exception.getLocation();
         return location == null ? reason
-                : reason + " at line " + location.getLineNr() + " column " + location.getColumnNr();
+                : reason + " at line " + location.getLineNr() + " column " + (location.getColumnNr() + column);
     }
 
     private static boolean isJson(String contentType) {

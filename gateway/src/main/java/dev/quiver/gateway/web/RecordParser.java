@@ -182,7 +182,7 @@ final class RecordParser {
             bytes = Base64.getDecoder().decode(text);
         } catch (IllegalArgumentException e) {
             throw invalidField(ErrorCode.INVALID_ARGUMENT, field, "base64", "Invalid base64 string: "
-                    + e.getMessage());
+                    + base64Problem(text));
         }
         if (bytes.length % Float.BYTES != 0) {
             throw invalidField(ErrorCode.INVALID_ARGUMENT, field, "base64", "Invalid byte length: "
@@ -198,6 +198,19 @@ final class RecordParser {
             }
         }
         return vector;
+    }
+
+    /** The first offending character in the words of Rust's base64 crate, which Chroma reports. */
+    private static String base64Problem(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean valid = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+'
+                    || c == '/' || c == '=';
+            if (!valid) {
+                return "Invalid symbol " + (int) c + ", offset " + i + ".";
+            }
+        }
+        return "Invalid padding or length: " + text.length() + " characters.";
     }
 
     private static void checkDimensions(List<float @Nullable []> embeddings, @Nullable Integer dimension) {
