@@ -10,6 +10,8 @@ import dev.quiver.search.shard.ShardRegistry;
 import dev.quiver.search.shard.ShardSettings;
 import dev.quiver.search.wal.JdbcWal;
 import dev.quiver.tenant.api.TenantCatalog;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -79,6 +81,24 @@ class SearchConfiguration {
             ShardRegistry shards) {
         StartupRecovery recovery = new StartupRecovery(tenants, catalog, shards);
         return event -> recovery.openAll();
+    }
+
+    /** Shard gauges: how many shards are open and what they cost, summed over the node (no per-tenant tags). */
+    @Bean
+    MeterBinder shardMeters(ShardRegistry shards) {
+        return registry -> {
+            Gauge.builder("quiver.search.shards.open", shards, owner -> owner.usage()[2])
+                    .description("Shards open on this node")
+                    .register(registry);
+            Gauge.builder("quiver.search.shards.heap", shards, owner -> owner.usage()[0])
+                    .description("Heap bytes held by the index writers of open shards")
+                    .baseUnit("bytes")
+                    .register(registry);
+            Gauge.builder("quiver.search.shards.disk", shards, owner -> owner.usage()[1])
+                    .description("Bytes on disk of open shards")
+                    .baseUnit("bytes")
+                    .register(registry);
+        };
     }
 
     private static ThreadFactory named(String prefix, boolean daemon) {

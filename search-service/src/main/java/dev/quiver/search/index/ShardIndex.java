@@ -460,6 +460,15 @@ public final class ShardIndex implements Closeable {
         }
     }
 
+    /**
+     * Runs one distance computation, so that Lucene chooses its vectorization provider now and logs which one
+     * (SIMD through the incubating Panama vector API, or scalar code when {@code --add-modules
+     * jdk.incubator.vector} is missing) at start-up rather than on the first request. Any thread.
+     */
+    public static void initializeVectorization() {
+        org.apache.lucene.util.VectorUtil.squareDistance(new float[] {1f}, new float[] {0f});
+    }
+
     /** Heap used by the writer's buffers (Lucene's {@link IndexWriter#ramBytesUsed()}). Any thread. */
     public long ramBytesUsed() {
         return writer.ramBytesUsed();

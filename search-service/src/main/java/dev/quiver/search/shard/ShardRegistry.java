@@ -42,6 +42,7 @@ public final class ShardRegistry implements AutoCloseable {
         this.wal = requireNonNull(wal, "wal is null");
         this.applierPool = requireNonNull(applierPool, "applierPool is null");
         this.settings = requireNonNull(settings, "settings is null");
+        ShardIndex.initializeVectorization();
     }
 
     /** The collection's shard, opened (and scheduled to replay its log) on first use. */
