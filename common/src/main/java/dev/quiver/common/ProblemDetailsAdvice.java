@@ -8,6 +8,9 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -36,6 +39,20 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(QuiverException.class)
     ResponseEntity<Object> quiver(QuiverException exception, HttpServletRequest request) {
         return respond(exception.code(), exception.getMessage(), exception.errors(), request);
+    }
+
+    /**
+     * The database is overloaded or unreachable for a moment (no pooled connection within the timeout, a
+     * serialization failure): the request may be retried, so it is 503 with {@code Retry-After}, not a 500.
+     */
+    @ExceptionHandler({TransientDataAccessException.class, DataAccessResourceFailureException.class})
+    ResponseEntity<Object> transientDatabase(DataAccessException exception, HttpServletRequest request) {
+        log.warn("Database unavailable on {} {}: {}", request.getMethod(), request.getRequestURI(),
+                exception.getMessage());
+        ResponseEntity<Object> response = respond(ErrorCode.UNAVAILABLE,
+                "The service is busy; retry the request shortly", List.of(), request);
+        return ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders())
+                .header(HttpHeaders.RETRY_AFTER, "1").body(response.getBody());
     }
 
     @ExceptionHandler(Exception.class)
