@@ -16,7 +16,7 @@ import org.springframework.validation.annotation.Validated;
  * @param shardsDirectory where this node keeps its shard indexes
  * @param indexThreads    platform threads that apply logs to shards (CPU-bound work); 0 means one per core
  * @param readTimeout     how long a read waits for its shard to catch up with the log before answering 503
- * @param walPageSize     log entries (batches) read per round trip while applying
+ * @param walPageSize     log entries (batches) read per round trip while applying; a batch may be many MiB, so few
  * @param refreshRecords  records applied after which a snapshot is published while a long log is still replaying
  * @param commitInterval  how often applied batches are committed to the index files
  */
@@ -26,7 +26,7 @@ public record SearchProperties(
         @NotNull @DefaultValue("data/shards") Path shardsDirectory,
         @Min(0) @DefaultValue("0") int indexThreads,
         @NotNull @DefaultValue("120s") @DurationUnit(java.time.temporal.ChronoUnit.SECONDS) Duration readTimeout,
-        @Positive @DefaultValue("16") int walPageSize,
+        @Positive @DefaultValue("4") int walPageSize,
         @Positive @DefaultValue("50000") int refreshRecords,
         @NotNull @DefaultValue("10s") Duration commitInterval) {
 

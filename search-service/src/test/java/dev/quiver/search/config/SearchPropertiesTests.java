@@ -24,7 +24,7 @@ class SearchPropertiesTests {
         assertThat(properties.indexThreads()).isZero();
         assertThat(properties.effectiveIndexThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(properties.readTimeout()).isEqualTo(Duration.ofSeconds(120));
-        assertThat(properties.walPageSize()).isEqualTo(16);
+        assertThat(properties.walPageSize()).isEqualTo(4);
         assertThat(properties.refreshRecords()).isEqualTo(50_000);
         assertThat(properties.commitInterval()).isEqualTo(Duration.ofSeconds(10));
     }
