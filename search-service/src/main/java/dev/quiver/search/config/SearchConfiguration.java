@@ -48,6 +48,16 @@ class SearchConfiguration {
         return Executors.newFixedThreadPool(properties.effectiveIndexThreads(), named("quiver-applier-", false));
     }
 
+    /**
+     * The shards' Lucene writes and the extra workers of their HNSW merges: CPU-bound, so bounded platform threads
+     * sized like the applier pool. A pool of its own, because an applier blocks in refresh and commit until its
+     * shard's writes have run, and writes queued behind blocked appliers on one shared pool would never run.
+     */
+    @Bean(destroyMethod = "shutdown")
+    ExecutorService indexPool(SearchProperties properties) {
+        return Executors.newFixedThreadPool(properties.effectiveIndexThreads(), named("quiver-index-", false));
+    }
+
     @Bean(destroyMethod = "shutdownNow")
     ScheduledExecutorService searchTimer(SearchProperties properties, ShardRegistry shards) {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(named("quiver-search-timer-",
@@ -58,10 +68,12 @@ class SearchConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    ShardRegistry shardRegistry(SearchProperties properties, JdbcWal wal, ExecutorService applierPool) {
+    ShardRegistry shardRegistry(SearchProperties properties, JdbcWal wal, ExecutorService applierPool,
+            ExecutorService indexPool) {
         ShardSettings settings = new ShardSettings(properties.readTimeout(), properties.walPageSize(),
                 properties.refreshRecords(), properties.commitInterval());
-        return new ShardRegistry(properties.shardsDirectory(), wal, applierPool, settings);
+        return new ShardRegistry(properties.shardsDirectory(), wal, applierPool, indexPool,
+                properties.effectiveIndexThreads(), settings);
     }
 
     @Bean

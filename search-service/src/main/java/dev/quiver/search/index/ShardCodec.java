@@ -1,6 +1,7 @@
 package dev.quiver.search.index;
 
 import java.io.IOException;
+import java.util.concurrent.ExecutorService;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.FilterCodec;
 import org.apache.lucene.codecs.KnnVectorsFormat;
@@ -10,6 +11,7 @@ import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
 import org.apache.lucene.index.SegmentReadState;
 import org.apache.lucene.index.SegmentWriteState;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Lucene's default codec, except that the {@link FieldNames#VECTOR} field gets an HNSW graph built with the
@@ -20,6 +22,10 @@ import org.apache.lucene.index.SegmentWriteState;
  * write are plain Lucene segments: a reader (and a merge that reads old segments) loads the stock codec and format
  * through SPI, and neither needs the graph parameters, which only matter while building a graph. Only the writer
  * must be configured with this codec, so that flushes and merges build graphs with the collection's settings.
+ *
+ * <p>Merges of the vector field build the merged graph with {@code mergeWorkers} threads: Lucene keeps the largest
+ * input graph and inserts the other segments' vectors into it concurrently, the calling merge thread taking part,
+ * so the work never waits for a free pool thread and cannot deadlock on a busy pool.
  *
  * <p>Thread-safe, as Lucene requires of codecs.
  */
@@ -38,11 +44,23 @@ final class ShardCodec extends FilterCodec {
      * @param beamWidth candidates per insertion (Chroma {@code ef_construction}); values above Lucene's maximum of
      *                  {@value Lucene99HnswVectorsFormat#MAXIMUM_BEAM_WIDTH} are capped, since Lucene rejects them
      *                  and a wider beam than that buys no measurable recall
+     * @param mergeWorkers threads that build one merged graph, at least 1; 1 builds it on the merge thread alone
+     * @param mergePool    runs the extra merge workers; required when {@code mergeWorkers > 1}, null otherwise
+     *                     (Lucene rejects a pool it would not use)
      */
-    ShardCodec(int maxConn, int beamWidth) {
+    ShardCodec(int maxConn, int beamWidth, int mergeWorkers, @Nullable ExecutorService mergePool) {
         super(Codec.getDefault().getName(), Codec.getDefault());
-        KnnVectorsFormat graph = new WideVectorsFormat(new Lucene99HnswVectorsFormat(
-                maxConn, Math.min(beamWidth, Lucene99HnswVectorsFormat.MAXIMUM_BEAM_WIDTH)));
+        if (mergeWorkers < 1) {
+            throw new IllegalArgumentException("mergeWorkers must be positive: " + mergeWorkers);
+        }
+        if ((mergeWorkers > 1) != (mergePool != null)) {
+            throw new IllegalArgumentException(
+                    "a merge pool is needed exactly when mergeWorkers > 1: " + mergeWorkers + ", " + mergePool);
+        }
+        int cappedBeamWidth = Math.min(beamWidth, Lucene99HnswVectorsFormat.MAXIMUM_BEAM_WIDTH);
+        KnnVectorsFormat graph = new WideVectorsFormat(mergeWorkers == 1
+                ? new Lucene99HnswVectorsFormat(maxConn, cappedBeamWidth)
+                : new Lucene99HnswVectorsFormat(maxConn, cappedBeamWidth, mergeWorkers, mergePool));
         this.vectorsFormat = new VectorFieldFormat(graph, delegate.knnVectorsFormat());
     }
 

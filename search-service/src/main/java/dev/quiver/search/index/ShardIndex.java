@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -27,6 +28,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.DoublePoint;
@@ -36,12 +42,14 @@ import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.ConcurrentMergeScheduler;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
@@ -69,20 +77,34 @@ import org.jspecify.annotations.Nullable;
  * an insertion order ({@code sequence << 24 | position in batch}) that a later update keeps, so {@code get}
  * returns records in the order they were first added and a replay of the log rebuilds the same order.
  *
+ * <p>Parallel indexing: {@link #apply} decides every write on the applier thread, in log order, against the overlay
+ * and the refreshed snapshot (first wins, last wins, merges), and hands the resulting Lucene writes to the shard's
+ * lanes, which run them on the index pool given to {@link #open(Path, HnswConfiguration, ExecutorService, int)}.
+ * Each id maps to one lane by its hash, and a lane runs its writes one at a time in the order they were handed
+ * over, so every write of one id reaches Lucene in log order. Writes of different ids commute, since Lucene's
+ * deletes and updates select documents by the id term alone. Lucene gives each concurrently writing thread its own
+ * in-memory segment, so the lanes build separate HNSW graphs on separate cores.
+ *
  * <p>Invariants: at most one live document per id; {@code visibleSequence() <= appliedSequence}, and
- * {@code committedSequence() <= appliedSequence}; the overlay holds exactly the ids written since the last refresh.
+ * {@code committedSequence() <= appliedSequence}; the overlay holds exactly the ids written since the last refresh;
+ * a refresh publishes, and a commit records, a sequence only after the lanes ran every write of every batch up to
+ * it; at most {@link #MAX_QUEUED_OPERATIONS} writes plus one batch wait for the lanes.
  *
  * <p>Durability: nothing is durable until {@link #commit()}, which records the last applied sequence in the commit's
  * user data. {@link #close()} does not commit, so after a crash or a close the index is exactly the state of
  * {@link #committedSequence()} and the log replays from the entry after it. If {@link #apply} throws, the
- * in-memory state may hold part of the batch: close the shard without committing and reopen it to replay.
+ * in-memory state may hold part of the batch: close the shard without committing and reopen it to replay. A lane's
+ * Lucene write may fail after its {@code apply} returned; the shard is then failed: every later {@link #apply},
+ * {@link #refresh} and {@link #commit} throws, so nothing after the failure is published or committed, and the
+ * shard must likewise be closed and reopened.
  *
  * <p>Thread-safety: {@link #apply}, {@link #refresh} and {@link #commit} are called by the shard's applier thread
- * only (it owns the {@link IndexWriter} and the overlay). {@link #count}, {@link #get}, {@link #matchingIds},
- * {@link #query}, {@link #visibleSequence}, {@link #committedSequence}, {@link #ramBytesUsed} and
- * {@link #diskBytes} may be called from any thread, concurrently with the applier; each read acquires a searcher
- * and releases it in {@code finally}. {@link #close()} must not race with other calls: the shard registry stops the
- * applier and the readers first.
+ * only (it owns the overlay and decides every write to the {@link IndexWriter}). The lanes run on the index pool;
+ * they touch only the writer, which is thread-safe, and write plans that the applier no longer changes. {@link #count},
+ * {@link #get}, {@link #matchingIds}, {@link #query}, {@link #visibleSequence}, {@link #committedSequence},
+ * {@link #ramBytesUsed} and {@link #diskBytes} may be called from any thread, concurrently with the applier; each
+ * read acquires a searcher and releases it in {@code finally}. {@link #close()} must not race with other calls: the
+ * shard registry stops the applier and the readers first.
  */
 public final class ShardIndex implements Closeable {
 
@@ -94,6 +116,24 @@ public final class ShardIndex implements Closeable {
     public static final int MAX_BATCH_SIZE = 1 << POSITION_BITS;
     /** Largest log sequence, so that {@code sequence << POSITION_BITS} stays positive. */
     public static final long MAX_SEQUENCE = (1L << (Long.SIZE - 1 - POSITION_BITS)) - 1;
+    /** Most index threads (lanes) of one shard; a lane's bit must fit in the long mask of {@link #enqueue}. */
+    public static final int MAX_INDEX_THREADS = Long.SIZE;
+    /**
+     * Most writes handed to the lanes and not yet run before {@link #apply} waits. Deciding a write takes
+     * microseconds and indexing it (one HNSW insertion) most of a millisecond (128 dimensions, Chroma's default
+     * graph settings), so without a bound the applier would race ahead of Lucene by whole refresh intervals. This keeps it within seconds: a failed write surfaces soon
+     * after its batch, and refresh and commit wait for little. Memory is no reason: the overlay already holds every
+     * record written since the last refresh, and a queued write only points at it.
+     */
+    static final int MAX_QUEUED_OPERATIONS = 1 << 14;
+    /**
+     * Lucene's indexing buffer per lane. Lucene flushes the largest per-thread segment once all of them together
+     * exceed the buffer, so with one shared 64 MB buffer n lanes would flush segments about n times smaller, each
+     * with its own graph for every query to visit and for merges to rebuild.
+     */
+    private static final int RAM_BUFFER_MB_PER_LANE = 64;
+    /** Caps the buffer of a shard with many lanes: beyond it, larger segments save little and cost heap. */
+    private static final int MAX_RAM_BUFFER_MB = 256;
 
     private static final Sort INSERTION_ORDER = new Sort(new SortField(FieldNames.ORDER, SortField.Type.LONG));
     /** Lucene's cosine score {@code (1 + cosine) / 2} of a zero vector, taken as orthogonal to everything. */
@@ -126,9 +166,32 @@ public final class ShardIndex implements Closeable {
     /** Written by the applier after each commit. */
     private volatile long committedSequence;
 
+    /** Runs the lanes: the caller's thread for {@link #open(Path, HnswConfiguration)}, else the index pool. */
+    private final Executor indexPool;
+    /** The lanes; an id's writes always go to {@code lanes[laneOf(id)]}. */
+    private final Lane[] lanes;
+    /**
+     * Guards the lanes' queues and flags, {@link #queuedOperations}, {@link #failure} and {@link #failureReported}.
+     * Held only to hand over or take a plan, never while Lucene indexes.
+     */
+    private final ReentrantLock work = new ReentrantLock();
+    /** Signalled under {@link #work} whenever a lane finishes a plan, fails, or is rejected by the pool. */
+    private final Condition progressed = work.newCondition();
+    /** Guarded by {@link #work}. Writes handed to the lanes and not yet run (or skipped). */
+    private long queuedOperations;
+    /**
+     * Written under {@link #work}, once; volatile so {@link #apply} and the lanes can check it without the lock. The
+     * first failure of a Lucene write, or of an {@code apply} after it began to change the overlay.
+     */
+    private volatile @Nullable Throwable failure;
+    /** Guarded by {@link #work}. Whether {@link #failure} was thrown to a caller, so close does not throw it again. */
+    private boolean failureReported;
+    /** Set by {@link #close()}: the lanes skip their remaining writes, which a close without commit discards. */
+    private volatile boolean closing;
+
     private ShardIndex(
             Path path, HnswConfiguration configuration, Directory directory, IndexWriter writer,
-            SearcherManager searchers) throws IOException {
+            SearcherManager searchers, Executor indexPool, int indexThreads) throws IOException {
         this.path = path;
         this.configuration = configuration;
         this.metric = configuration.space();
@@ -137,6 +200,11 @@ public final class ShardIndex implements Closeable {
         this.directory = directory;
         this.writer = writer;
         this.searchers = searchers;
+        this.indexPool = indexPool;
+        this.lanes = new Lane[indexThreads];
+        for (int i = 0; i < indexThreads; i++) {
+            lanes[i] = new Lane(i);
+        }
         long sequence = 0;
         Iterable<Map.Entry<String, String>> commitData = writer.getLiveCommitData();
         if (commitData != null) {
@@ -166,7 +234,8 @@ public final class ShardIndex implements Closeable {
     }
 
     /**
-     * Opens the shard index in {@code directory}, creating the directory and an empty index if there is none.
+     * Opens the shard index in {@code directory}, creating the directory and an empty index if there is none. Lucene's
+     * writes run on the applier thread itself, inside {@link #apply}, and merges build their graphs on one thread.
      *
      * @param directory     the shard's own directory; Lucene locks it, so a second open fails while this is open
      * @param configuration the collection's HNSW settings: {@code space} picks the similarity, {@code maxNeighbors}
@@ -176,6 +245,37 @@ public final class ShardIndex implements Closeable {
      * @throws IllegalArgumentException if the existing index was built for another space
      */
     public static ShardIndex open(Path directory, HnswConfiguration configuration) {
+        return open(directory, configuration, Runnable::run, null, 1);
+    }
+
+    /**
+     * Opens the shard index in {@code directory}, as {@link #open(Path, HnswConfiguration)}, with Lucene's writes
+     * spread over {@code indexThreads} lanes that run on {@code indexPool} (see the class comment), and with merges
+     * that build each merged graph with {@code indexThreads} workers, the extra ones on {@code indexPool}.
+     *
+     * @param indexPool    a bounded pool of platform threads, shared by shards, that must stay open while the shard
+     *                     is. Never the applier's own pool: the applier blocks in {@link #refresh}, {@link #commit}
+     *                     and {@link #close} until its lanes have run, and lanes queued behind blocked appliers
+     *                     would never run. A rejected lane fails the shard.
+     * @param indexThreads the most pool threads this shard's writes occupy at once, in [1,
+     *                     {@link #MAX_INDEX_THREADS}]; more than the pool's threads or the cores buys nothing
+     * @throws UncheckedIOException     if the index cannot be opened (also when it is already open)
+     * @throws IllegalArgumentException if {@code indexThreads} is out of range, or the existing index was built for
+     *                                  another space
+     */
+    public static ShardIndex open(
+            Path directory, HnswConfiguration configuration, ExecutorService indexPool, int indexThreads) {
+        requireNonNull(indexPool, "indexPool is null");
+        if (indexThreads < 1 || indexThreads > MAX_INDEX_THREADS) {
+            throw new IllegalArgumentException(
+                    "indexThreads must be in [1, " + MAX_INDEX_THREADS + "]: " + indexThreads);
+        }
+        return open(directory, configuration, indexPool, indexThreads > 1 ? indexPool : null, indexThreads);
+    }
+
+    private static ShardIndex open(
+            Path directory, HnswConfiguration configuration, Executor indexPool, @Nullable ExecutorService mergePool,
+            int indexThreads) {
         requireNonNull(directory, "directory is null");
         requireNonNull(configuration, "configuration is null");
         Directory luceneDirectory = null;
@@ -190,12 +290,16 @@ public final class ShardIndex implements Closeable {
                     .setCommitOnClose(false)
                     // Fewer, larger flushed segments: each segment carries its own HNSW graph, and a query visits
                     // every segment, so small segments cost both merge work and query latency. A maximum, not an
-                    // allocation: idle shards hold nothing.
-                    .setRAMBufferSizeMB(64)
-                    .setCodec(new ShardCodec(configuration.maxNeighbors(), configuration.constructionEf()));
+                    // allocation: idle shards hold nothing. Scaled by the lanes (see RAM_BUFFER_MB_PER_LANE).
+                    .setRAMBufferSizeMB(Math.min(RAM_BUFFER_MB_PER_LANE * indexThreads, MAX_RAM_BUFFER_MB))
+                    .setMergePolicy(mergePolicy())
+                    .setMergeScheduler(mergeScheduler())
+                    .setCodec(new ShardCodec(configuration.maxNeighbors(), configuration.constructionEf(),
+                            mergePool == null ? 1 : indexThreads, mergePool));
             writer = new IndexWriter(luceneDirectory, config);
             searchers = new SearcherManager(writer, true, false, null);
-            return new ShardIndex(directory, configuration, luceneDirectory, writer, searchers);
+            return new ShardIndex(directory, configuration, luceneDirectory, writer, searchers, indexPool,
+                    indexThreads);
         } catch (IOException | RuntimeException e) {
             closeAfterFailure(e, searchers, writer, luceneDirectory);
             if (e instanceof IOException io) {
@@ -203,6 +307,49 @@ public final class ShardIndex implements Closeable {
             }
             throw (RuntimeException) e;
         }
+    }
+
+    /**
+     * Lucene's tiered policy, with the reasons for its settings spelled out, because a merge of vector segments is
+     * not a copy: Lucene keeps the graph of the largest input segment and inserts every other input vector into it,
+     * as costly per vector as indexing it. Merging equal segments m at a time re-inserts (m - 1) / m of them, and a
+     * record goes through one such merge per tier, so the number of tiers, not the merges' size, is what repeats
+     * the work of a bulk load.
+     * 1. At most 10 segments per tier and merged at once (Lucene's default is 8 per tier): a bulk load of n records
+     *    flushed in segments of f records is re-inserted about log10(n / f) times, and a load of fewer than about
+     *    ten flushed segments is not merged at all (a lane's 64 MB buffer holds some 70,000 records of 128
+     *    dimensions). A wider tier would save a fraction more and leave more graphs for every query to visit.
+     * 2. Floor segment 16 MB (Lucene's default): the small segments that frequent refreshes flush are merged
+     *    together early, which is cheap because they are small, instead of lingering as graphs each query visits.
+     * 3. Deletes: Lucene's default of at most 20% deleted documents. Upserts and updates delete the old document, and
+     *    its vector stays in the graph until a merge drops it, so a segment is re-merged for its deletes only once
+     *    they are a fifth of it.
+     */
+    private static TieredMergePolicy mergePolicy() {
+        TieredMergePolicy policy = new TieredMergePolicy();
+        policy.setSegmentsPerTier(10);
+        policy.setMaxMergeAtOnce(10);
+        policy.setFloorSegmentMB(16);
+        policy.setDeletesPctAllowed(20);
+        return policy;
+    }
+
+    /**
+     * Lucene's concurrent scheduler, with one big merge running at full speed per shard and no I/O throttle.
+     * 1. One thread: a merge of vector segments is CPU-bound graph building that already uses the shard's index
+     *    threads as extra workers (see {@link ShardCodec}), so a second big merge at full speed would only compete
+     *    for the same cores. Lucene still starts small merges (below 50 MB) at once, beside a running big one, so a
+     *    long merge does not leave the segments of later flushes unmerged.
+     * 2. Six merges (Lucene's default for one thread): when more are pending, Lucene stalls the thread that flushed
+     *    until merging catches up, which bounds the segment count when merges fall behind a bulk load.
+     * 3. No I/O throttle (already Lucene's default): the merge's time goes to graph building, not to writes, and
+     *    throttling the writes would only keep its inputs and its heap longer.
+     */
+    private static ConcurrentMergeScheduler mergeScheduler() {
+        ConcurrentMergeScheduler scheduler = new ConcurrentMergeScheduler();
+        scheduler.setMaxMergesAndThreads(6, 1);
+        scheduler.disableAutoIOThrottle();
+        return scheduler;
     }
 
     /** The log sequence recorded by the last commit; 0 for a new index. Replay starts after it. */
@@ -232,7 +379,9 @@ public final class ShardIndex implements Closeable {
      * key: {@link MetadataValue.Null} or an empty array removes a key (Chroma never returns an empty array), and a
      * record left with no keys has no metadata. A merged record keeps its insertion order.
      *
-     * <p>The index keeps references to the batch's embedding arrays until the next refresh; do not modify them.
+     * <p>The batch's Lucene writes are handed to the lanes; with an index pool they may still run after this
+     * returns (see the class comment), and waits only while {@link #MAX_QUEUED_OPERATIONS} writes are queued.
+     * The index keeps references to the batch's embedding arrays until the next refresh; do not modify them.
      *
      * @param sequence the batch's log sequence: greater than every sequence applied before, at most
      *                 {@link #MAX_SEQUENCE}
@@ -242,7 +391,9 @@ public final class ShardIndex implements Closeable {
      *                                  of another dimension than the shard's; all of this is checked before any
      *                                  write, so the shard is then unchanged and the applier may go on with the
      *                                  next sequence
-     * @throws UncheckedIOException     if Lucene fails; the shard must then be reopened without committing
+     * @throws UncheckedIOException     if Lucene fails, for this batch or an earlier one; the shard must then be
+     *                                  reopened without committing (also {@link IllegalStateException} when the
+     *                                  failure was not an I/O error, or the applier was interrupted)
      */
     public void apply(long sequence, WriteBatch batch) {
         requireNonNull(batch, "batch is null");
@@ -258,27 +409,54 @@ public final class ShardIndex implements Closeable {
             throw new IllegalArgumentException(
                     "batch of " + records.size() + " records exceeds " + MAX_BATCH_SIZE);
         }
+        throwIfFailed("apply batch " + sequence);
         checkEmbeddings(batch.operation(), records);
+        WriteBatch.Operation operation = batch.operation();
+        IndexWrites writes = new IndexWrites(
+                sequence, operation == WriteBatch.Operation.DELETE, records.size(), lanes.length);
+        IndexSearcher searcher = acquire();
         try {
-            switch (batch.operation()) {
-                case ADD -> add(sequence, records);
-                case UPSERT -> upsert(sequence, records);
-                case UPDATE -> update(records);
-                case DELETE -> delete(records);
+            StoredRecordReader stored = new StoredRecordReader(searcher.getIndexReader(), metric == Metric.COSINE);
+            if (operation == WriteBatch.Operation.UPSERT) {
+                checkUpsertsWithoutEmbeddingExist(stored, records);
+            }
+            // From here on the overlay changes: a failure leaves it ahead of Lucene, so it fails the shard.
+            try {
+                switch (operation) {
+                    case ADD -> add(stored, sequence, records, writes);
+                    case UPSERT -> upsert(stored, sequence, records, writes);
+                    case UPDATE -> update(stored, records, writes);
+                    case DELETE -> delete(records, writes);
+                }
+            } catch (IOException e) {
+                recordFailure(e, true);
+                throw new UncheckedIOException("cannot apply batch " + sequence + " to shard index at " + path, e);
+            } catch (RuntimeException | Error e) {
+                recordFailure(e, true);
+                throw e;
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot apply batch " + sequence + " to shard index at " + path, e);
+            throw new UncheckedIOException("cannot read records of shard index at " + path, e);
+        } finally {
+            release(searcher);
         }
+        enqueue(writes);
+        // Same-thread lanes ran the writes inside enqueue: report their failure with this batch, as before lanes.
+        throwIfFailed("apply batch " + sequence);
         appliedSequence = sequence;
     }
 
     /**
      * Publishes everything applied so far to searchers (blocking until the new snapshot is open) and clears the
-     * overlay, which that snapshot now covers. Applier thread only.
+     * overlay, which that snapshot now covers. First waits until the lanes have run every write applied so far.
+     * Applier thread only.
      *
      * @return the sequence now visible to every searcher acquired from here on
+     * @throws UncheckedIOException  if Lucene fails, now or in an earlier write; nothing is published then
+     * @throws IllegalStateException if an earlier write failed otherwise, or the applier is interrupted
      */
     public long refresh() {
+        awaitIndexed("refresh");
         try {
             searchers.maybeRefreshBlocking();
         } catch (IOException e) {
@@ -291,9 +469,15 @@ public final class ShardIndex implements Closeable {
 
     /**
      * Makes everything applied so far durable, recording the last applied sequence in the commit's user data (see
-     * {@link #committedSequence()}). Applier thread only. Does not publish to searchers.
+     * {@link #committedSequence()}). First waits until the lanes have run every write applied so far, so the
+     * recorded sequence never names a batch whose writes are not all in the commit. Applier thread only. Does not
+     * publish to searchers.
+     *
+     * @throws UncheckedIOException  if Lucene fails, now or in an earlier write; nothing is committed then
+     * @throws IllegalStateException if an earlier write failed otherwise, or the applier is interrupted
      */
     public void commit() {
+        awaitIndexed("commit");
         writer.setLiveCommitData(Map.of(SEQUENCE_KEY, Long.toString(appliedSequence)).entrySet());
         try {
             writer.commit();
@@ -495,23 +679,60 @@ public final class ShardIndex implements Closeable {
      * Closes searchers, writer and directory WITHOUT committing: whatever was applied after the last
      * {@link #commit()} is discarded and must be replayed from the log. The applier commits first when it wants a
      * clean close. Must not race with any other call.
+     *
+     * <ol>
+     *   <li>Stop the lanes: each skips the rest of its writes, which this close would discard anyway, and counts
+     *       them as done.
+     *   <li>Wait until no lane is inside Lucene, so the writer is never closed under a running write.
+     *   <li>Close searchers, writer and directory, each even if another failed.
+     * </ol>
+     *
+     * @throws UncheckedIOException  if closing fails, or a lane's write failed and no earlier call reported it
+     * @throws IllegalStateException if a lane's write failed otherwise and no earlier call reported it
      */
     @Override
     public void close() {
-        IOException failure = null;
+        Throwable unreported = null;
+        work.lock();
+        try {
+            closing = true;
+            while (queuedOperations > 0) {
+                try {
+                    progressed.await();
+                } catch (InterruptedException e) {
+                    // Close anyway; Lucene fails a write that still runs with AlreadyClosedException.
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            if (failure != null && !failureReported) {
+                unreported = failure;
+                failureReported = true;
+            }
+        } finally {
+            work.unlock();
+        }
+        IOException closeFailure = null;
         for (Closeable closeable : new Closeable[] {searchers, writer, directory}) {
             try {
                 closeable.close();
             } catch (IOException e) {
-                if (failure == null) {
-                    failure = e;
+                if (closeFailure == null) {
+                    closeFailure = e;
                 } else {
-                    failure.addSuppressed(e);
+                    closeFailure.addSuppressed(e);
                 }
             }
         }
-        if (failure != null) {
-            throw new UncheckedIOException("cannot close shard index at " + path, failure);
+        if (unreported != null) {
+            RuntimeException failed = failed(unreported, "close");
+            if (closeFailure != null) {
+                failed.addSuppressed(closeFailure);
+            }
+            throw failed;
+        }
+        if (closeFailure != null) {
+            throw new UncheckedIOException("cannot close shard index at " + path, closeFailure);
         }
     }
 
@@ -522,39 +743,28 @@ public final class ShardIndex implements Closeable {
 
     // ---- apply ------------------------------------------------------------------------------------------------
 
-    private void add(long sequence, List<RecordWrite> records) throws IOException {
-        IndexSearcher searcher = searchers.acquire();
-        try {
-            StoredRecordReader stored = new StoredRecordReader(searcher.getIndexReader(), metric == Metric.COSINE);
-            for (int position = 0; position < records.size(); position++) {
-                RecordWrite write = records.get(position);
-                // A repeat within the batch finds the first occurrence in the overlay, so the first one wins.
-                if (exists(stored, write.id())) {
-                    continue;
-                }
-                insert(write, order(sequence, position));
+    private void add(StoredRecordReader stored, long sequence, List<RecordWrite> records, IndexWrites writes)
+            throws IOException {
+        for (int position = 0; position < records.size(); position++) {
+            RecordWrite write = records.get(position);
+            // A repeat within the batch finds the first occurrence in the overlay, so the first one wins.
+            if (exists(stored, write.id())) {
+                continue;
             }
-        } finally {
-            searchers.release(searcher);
+            insert(write, order(sequence, position), writes);
         }
     }
 
-    private void upsert(long sequence, List<RecordWrite> records) throws IOException {
-        IndexSearcher searcher = searchers.acquire();
-        try {
-            StoredRecordReader stored = new StoredRecordReader(searcher.getIndexReader(), metric == Metric.COSINE);
-            checkUpsertsWithoutEmbeddingExist(stored, records);
-            for (int position = 0; position < records.size(); position++) {
-                RecordWrite write = records.get(position);
-                Entry existing = find(stored, write.id());
-                if (existing == null) {
-                    insert(write, order(sequence, position));
-                } else {
-                    replace(merge(existing, write));
-                }
+    private void upsert(StoredRecordReader stored, long sequence, List<RecordWrite> records, IndexWrites writes)
+            throws IOException {
+        for (int position = 0; position < records.size(); position++) {
+            RecordWrite write = records.get(position);
+            Entry existing = find(stored, write.id());
+            if (existing == null) {
+                insert(write, order(sequence, position), writes);
+            } else {
+                replace(merge(existing, write), writes);
             }
-        } finally {
-            searchers.release(searcher);
         }
     }
 
@@ -578,48 +788,344 @@ public final class ShardIndex implements Closeable {
         }
     }
 
-    private void update(List<RecordWrite> records) throws IOException {
-        IndexSearcher searcher = searchers.acquire();
-        try {
-            StoredRecordReader stored = new StoredRecordReader(searcher.getIndexReader(), metric == Metric.COSINE);
-            for (RecordWrite write : records) {
-                Entry existing = find(stored, write.id());
-                if (existing != null) {
-                    replace(merge(existing, write));
-                }
+    private void update(StoredRecordReader stored, List<RecordWrite> records, IndexWrites writes)
+            throws IOException {
+        for (RecordWrite write : records) {
+            Entry existing = find(stored, write.id());
+            if (existing != null) {
+                replace(merge(existing, write), writes);
             }
-        } finally {
-            searchers.release(searcher);
         }
     }
 
-    private void delete(List<RecordWrite> records) throws IOException {
-        if (records.isEmpty()) {
-            return;
-        }
-        Term[] terms = new Term[records.size()];
-        for (int i = 0; i < terms.length; i++) {
-            String id = records.get(i).id();
-            terms[i] = new Term(FieldNames.ID, FieldNames.term(id));
+    private void delete(List<RecordWrite> records, IndexWrites writes) {
+        for (RecordWrite record : records) {
+            String id = record.id();
+            writes.delete(id, laneOf(id));
             overlay.put(id, TOMBSTONE);
         }
-        writer.deleteDocuments(terms);
     }
 
-    private void insert(RecordWrite write, long order) throws IOException {
+    private void insert(RecordWrite write, long order, IndexWrites writes) {
         float[] embedding = write.embedding();
         assert embedding != null : "checkEmbeddings requires an embedding to insert " + write.id();
         Entry entry = new Entry(
                 write.id(), embedding, write.document(), mergeMetadata(null, write.metadata()), write.uri(), order);
-        writer.addDocument(toDocument(entry));
+        writes.insert(entry, laneOf(entry.id()));
         overlay.put(entry.id(), entry);
         dimension = embedding.length;
     }
 
-    private void replace(Entry entry) throws IOException {
-        writer.updateDocument(new Term(FieldNames.ID, FieldNames.term(entry.id())), toDocument(entry));
+    private void replace(Entry entry, IndexWrites writes) {
+        writes.replace(entry, laneOf(entry.id()));
         overlay.put(entry.id(), entry);
         dimension = entry.vector().length;
+    }
+
+    /**
+     * The lane of an id: a function of the id alone, so all writes of one id share a lane and keep their order.
+     * The high bits are folded in because ids that differ only in a suffix ("v1", "v2") may otherwise spread
+     * unevenly over a lane count that shares a factor with their hashes' stride.
+     */
+    private int laneOf(String id) {
+        int hash = id.hashCode();
+        return Math.floorMod(hash ^ (hash >>> 16), lanes.length);
+    }
+
+    private static Term idTerm(String id) {
+        return new Term(FieldNames.ID, FieldNames.term(id));
+    }
+
+    // ---- lanes ------------------------------------------------------------------------------------------------
+
+    /**
+     * Hands a batch's writes to its lanes. Applier thread only.
+     * 1. Wait while more than {@link #MAX_QUEUED_OPERATIONS} writes are queued (unless the shard failed, when the
+     *    lanes skip everything and the caller throws next).
+     * 2. Under the lock, append the plan to the queue of every lane with writes in it and count them as queued, so
+     *    that refresh, commit and close wait for them. A lane that is already scheduled takes the plan itself,
+     *    after every plan before it: that, and one lane per id, is what keeps the writes of an id in log order.
+     * 3. After unlocking, submit each lane that was idle. Outside the lock, because a same-thread pool runs the
+     *    lane right here, indexing the whole batch, and a pool may take its time to start a thread.
+     */
+    private void enqueue(IndexWrites writes) {
+        if (writes.size == 0) {
+            return;
+        }
+        long idle = 0;
+        work.lock();
+        try {
+            while (queuedOperations > MAX_QUEUED_OPERATIONS && failure == null) {
+                progressed.await();
+            }
+            queuedOperations += writes.size;
+            for (int number = 0; number < lanes.length; number++) {
+                if (writes.laneSizes[number] == 0) {
+                    continue;
+                }
+                Lane lane = lanes[number];
+                lane.plans.addLast(writes);
+                if (!lane.scheduled) {
+                    lane.scheduled = true;
+                    idle |= 1L << number;
+                }
+            }
+        } catch (InterruptedException e) {
+            // The overlay already holds the batch, which Lucene now never gets.
+            Thread.currentThread().interrupt();
+            recordFailure(e, true);
+            throw new IllegalStateException("interrupted while handing batch " + writes.sequence
+                    + " to the index threads of shard index at " + path, e);
+        } finally {
+            work.unlock();
+        }
+        while (idle != 0) {
+            int number = Long.numberOfTrailingZeros(idle);
+            idle &= idle - 1;
+            submit(lanes[number]);
+        }
+    }
+
+    private void submit(Lane lane) {
+        try {
+            indexPool.execute(lane);
+        } catch (RejectedExecutionException e) {
+            // The lane will not run: release its queued writes, or refresh, commit and close would wait forever.
+            work.lock();
+            try {
+                recordFailure(e, false);
+                for (IndexWrites plan = lane.plans.pollFirst(); plan != null; plan = lane.plans.pollFirst()) {
+                    queuedOperations -= plan.laneSizes[lane.number];
+                }
+                lane.scheduled = false;
+                progressed.signalAll();
+            } finally {
+                work.unlock();
+            }
+        }
+    }
+
+    /** Waits until the lanes have run every queued write, then throws if any write failed. Applier thread only. */
+    private void awaitIndexed(String action) {
+        work.lock();
+        try {
+            while (queuedOperations > 0) {
+                progressed.await();
+            }
+            Throwable cause = failure;
+            if (cause != null) {
+                failureReported = true;
+                throw failed(cause, action);
+            }
+        } catch (InterruptedException e) {
+            // Nothing changed yet, so the shard is intact and the call may be retried.
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(
+                    "interrupted while waiting for the index threads to " + action + " shard index at " + path, e);
+        } finally {
+            work.unlock();
+        }
+    }
+
+    /** Throws the shard's failure, if any, without waiting for the lanes. */
+    private void throwIfFailed(String action) {
+        if (failure == null) {
+            return;
+        }
+        work.lock();
+        try {
+            Throwable cause = failure;
+            assert cause != null : "a failure is never cleared";
+            failureReported = true;
+            throw failed(cause, action);
+        } finally {
+            work.unlock();
+        }
+    }
+
+    /** Records the shard's first failure; later ones are attached to it. Any thread; takes {@link #work}. */
+    private void recordFailure(Throwable error, boolean reported) {
+        work.lock();
+        try {
+            Throwable first = failure;
+            if (first == null) {
+                failure = error;
+                failureReported = reported;
+            } else if (first != error) {
+                first.addSuppressed(error);
+            }
+            progressed.signalAll();
+        } finally {
+            work.unlock();
+        }
+    }
+
+    private RuntimeException failed(Throwable cause, String action) {
+        String message = "cannot " + action + ": a write to shard index at " + path
+                + " failed; close it without committing and reopen it";
+        return cause instanceof IOException io
+                ? new UncheckedIOException(message, io)
+                : new IllegalStateException(message, cause);
+    }
+
+    /**
+     * The Lucene writes that one batch decided, in log order, each with the lane its id maps to. The applier fills
+     * it, then hands it to every lane with writes in it (under {@link #work}, which publishes the arrays safely);
+     * from then on it is read-only, and each lane runs its own writes in order and skips the others.
+     *
+     * <p>Invariants: the first {@link #size} slots of the arrays are filled; {@code laneSizes} sums to
+     * {@code size}; a delete plan holds only deletes (with null entries), any other plan none.
+     */
+    private static final class IndexWrites {
+
+        final long sequence;
+        /**
+         * A DELETE batch: every write is a delete, and a lane sends its ids in one call, which Lucene resolves
+         * together. Other batches hold only inserts and replaces, which each lane sends one by one.
+         */
+        final boolean deletes;
+        /** The id of each write. */
+        final String[] ids;
+        /** The full record each insert or replace indexes; null for deletes. */
+        final @Nullable Entry[] entries;
+        /** Whether entries[i] replaces the id's document (Lucene's updateDocument) or is new (addDocument). */
+        final boolean[] replaces;
+        /** The lane of each write. */
+        final int[] lanes;
+        /** The writes of each lane. */
+        final int[] laneSizes;
+        int size;
+
+        IndexWrites(long sequence, boolean deletes, int capacity, int laneCount) {
+            this.sequence = sequence;
+            this.deletes = deletes;
+            this.ids = new String[capacity];
+            this.entries = new Entry[capacity];
+            this.replaces = new boolean[capacity];
+            this.lanes = new int[capacity];
+            this.laneSizes = new int[laneCount];
+        }
+
+        void insert(Entry entry, int lane) {
+            assert !deletes : "an insert in the delete plan of batch " + sequence;
+            append(entry.id(), entry, false, lane);
+        }
+
+        void replace(Entry entry, int lane) {
+            assert !deletes : "a replace in the delete plan of batch " + sequence;
+            append(entry.id(), entry, true, lane);
+        }
+
+        void delete(String id, int lane) {
+            assert deletes : "a delete in the plan of batch " + sequence + ", which is no DELETE";
+            append(id, null, false, lane);
+        }
+
+        private void append(String id, @Nullable Entry entry, boolean replace, int lane) {
+            assert size < ids.length : "plan of batch " + sequence + " is full at " + size;
+            assert lane >= 0 && lane < laneSizes.length : "lane out of range: " + lane;
+            ids[size] = id;
+            entries[size] = entry;
+            replaces[size] = replace;
+            lanes[size] = lane;
+            laneSizes[lane]++;
+            size++;
+        }
+    }
+
+    /**
+     * One ordered queue of write plans, run on the index pool by at most one thread at a time: it is submitted only
+     * while not {@link #scheduled}, and stays scheduled until it finds its queue empty. For each plan, oldest first,
+     * it runs the plan's writes of this lane in log order, so that the writes of one id reach Lucene in log order.
+     *
+     * <p>Thread-safety: {@link #plans} and {@link #scheduled} are guarded by {@link #work}; the lane holds the lock
+     * only to take a plan and to count it done, never while Lucene indexes.
+     */
+    private final class Lane implements Runnable {
+
+        final int number;
+        /** Guarded by {@link #work}. Plans handed to this lane and not yet taken, oldest first. */
+        final ArrayDeque<IndexWrites> plans = new ArrayDeque<>();
+        /** Guarded by {@link #work}. True from submission until the lane finds its queue empty. */
+        boolean scheduled;
+
+        Lane(int number) {
+            this.number = number;
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                IndexWrites writes;
+                boolean skip;
+                work.lock();
+                try {
+                    writes = plans.pollFirst();
+                    if (writes == null) {
+                        scheduled = false;
+                        return;
+                    }
+                    // After a failure nothing more may reach Lucene, since the shard is reopened from its commit;
+                    // after close began, nothing needs to, since close discards it.
+                    skip = failure != null || closing;
+                } finally {
+                    work.unlock();
+                }
+                Throwable error = null;
+                if (!skip) {
+                    try {
+                        index(writes);
+                    } catch (Throwable e) {
+                        // Any throwable: the applier rethrows it, and the count below must fall, or it waits forever.
+                        error = e;
+                    }
+                }
+                finished(writes.laneSizes[number], error);
+            }
+        }
+
+        private void index(IndexWrites writes) throws IOException {
+            int size = writes.size;
+            int[] writeLanes = writes.lanes;
+            if (writes.deletes) {
+                Term[] terms = new Term[writes.laneSizes[number]];
+                int count = 0;
+                for (int i = 0; i < size; i++) {
+                    if (writeLanes[i] == number) {
+                        terms[count++] = idTerm(writes.ids[i]);
+                    }
+                }
+                assert count == terms.length : "lane " + number + " expected " + terms.length + " deletes: " + count;
+                writer.deleteDocuments(terms);
+                return;
+            }
+            for (int i = 0; i < size && !closing; i++) {
+                if (writeLanes[i] != number) {
+                    continue;
+                }
+                Entry entry = writes.entries[i];
+                assert entry != null : "an insert or replace carries its record: " + writes.ids[i];
+                if (writes.replaces[i]) {
+                    writer.updateDocument(idTerm(entry.id()), toDocument(entry));
+                } else {
+                    writer.addDocument(toDocument(entry));
+                }
+            }
+        }
+
+        private void finished(int operations, @Nullable Throwable error) {
+            if (error != null) {
+                recordFailure(error, false);
+            }
+            work.lock();
+            try {
+                queuedOperations -= operations;
+                assert queuedOperations >= 0 : "queued writes below zero: " + queuedOperations;
+                progressed.signalAll();
+            } finally {
+                work.unlock();
+            }
+        }
     }
 
     private boolean exists(StoredRecordReader stored, String id) throws IOException {

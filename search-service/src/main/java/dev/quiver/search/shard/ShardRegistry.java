@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -32,15 +33,25 @@ public final class ShardRegistry implements AutoCloseable {
     private final Path root;
     private final JdbcWal wal;
     private final Executor applierPool;
+    /** Runs the shards' Lucene writes and merge workers; never the applier pool, which waits for it. */
+    private final ExecutorService indexPool;
+    /** Index threads (lanes) per shard: the index pool's size, capped at {@link ShardIndex#MAX_INDEX_THREADS}. */
+    private final int indexThreads;
     private final ShardSettings settings;
     private final Map<CollectionId, Shard> open = new ConcurrentHashMap<>();
     /** Guards opening and dropping, so one directory never gets two writers. */
     private final ReentrantLock lifecycle = new ReentrantLock();
 
-    public ShardRegistry(Path root, JdbcWal wal, Executor applierPool, ShardSettings settings) {
+    public ShardRegistry(Path root, JdbcWal wal, Executor applierPool, ExecutorService indexPool, int indexThreads,
+            ShardSettings settings) {
         this.root = requireNonNull(root, "root is null");
         this.wal = requireNonNull(wal, "wal is null");
         this.applierPool = requireNonNull(applierPool, "applierPool is null");
+        this.indexPool = requireNonNull(indexPool, "indexPool is null");
+        if (indexThreads < 1) {
+            throw new IllegalArgumentException("indexThreads must be positive: " + indexThreads);
+        }
+        this.indexThreads = Math.min(indexThreads, ShardIndex.MAX_INDEX_THREADS);
         this.settings = requireNonNull(settings, "settings is null");
         ShardIndex.initializeVectorization();
     }
@@ -57,7 +68,7 @@ public final class ShardRegistry implements AutoCloseable {
             shard = open.get(id);
             if (shard == null) {
                 Path directory = root.resolve(id.toString()).resolve("0");
-                ShardIndex index = ShardIndex.open(directory, collection.hnsw());
+                ShardIndex index = ShardIndex.open(directory, collection.hnsw(), indexPool, indexThreads);
                 shard = new Shard(collection.database().tenant().id(), id, index, wal, applierPool, settings);
                 open.put(id, shard);
                 log.debug("Opened shard of collection {} at sequence {}", id, index.committedSequence());
