@@ -14,7 +14,8 @@ import org.springframework.validation.annotation.Validated;
  * Settings of the search service.
  *
  * @param shardsDirectory where this node keeps its shard indexes
- * @param indexThreads    platform threads that apply logs to shards (CPU-bound work); 0 means one per core
+ * @param indexThreads    platform threads that apply logs to shards and build their HNSW graphs (CPU-bound work),
+ *                        also the index threads one shard may use at once; 0 means one per core
  * @param readTimeout     how long a read waits for its shard to catch up with the log before answering 503
  * @param walPageSize     log entries (batches) read per round trip while applying; a batch may be many MiB, so few
  * @param refreshRecords  records applied after which a snapshot is published while a long log is still replaying
