@@ -20,6 +20,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 
 /**
  * One open shard: its Lucene index and the applier that brings the index up to the collection's log.
@@ -55,6 +56,11 @@ public final class Shard {
     private long unrefreshedRecords;
     /** Written by the applier, read by waiting readers: the last failure, cleared by a successful drain. */
     private volatile RuntimeException failure;
+    /**
+     * Set by the applier when the index itself failed (not the log): the index is then unusable until reopened,
+     * and the registry replaces this shard on its next use, from the last commit plus the log.
+     */
+    private volatile boolean broken;
     private volatile boolean closed;
 
     Shard(TenantId tenant, CollectionId collection, ShardIndex index, JdbcWal wal, Executor applierPool,
@@ -98,7 +104,7 @@ public final class Shard {
         try {
             while (index.visibleSequence() < sequence) {
                 long remaining = deadline - System.nanoTime();
-                if (remaining <= 0 || closed) {
+                if (remaining <= 0 || closed || broken) {
                     RuntimeException cause = failure;
                     throw new QuiverException(ErrorCode.UNAVAILABLE, "Collection [" + collection
                             + "] is not caught up with its log yet" + (cause == null ? "" : ": applying failed")
@@ -126,10 +132,19 @@ public final class Shard {
             try {
                 drain();
                 failure = null;
+            } catch (LogUnavailableException e) {
+                // PostgreSQL is busy or away for a moment: the index is intact, and the next request retries.
+                failure = e;
+                log.warn("Reading the log of collection {} failed after sequence {}; will retry", collection,
+                        appliedSequence, e.getCause());
+                requests.set(0);
+                return;
             } catch (RuntimeException e) {
                 failure = e;
-                log.warn("Applying the log of collection {} failed at sequence {}; will retry", collection,
-                        appliedSequence, e);
+                broken = true;
+                log.error("The index of collection {} failed at sequence {}; it will be reopened from its last "
+                        + "commit and the log", collection, appliedSequence, e);
+                wakeReaders();
                 requests.set(0);
                 return;
             }
@@ -148,7 +163,7 @@ public final class Shard {
      */
     private void drain() {
         while (!closed) {
-            List<WalEntry> entries = wal.read(tenant, collection, appliedSequence, settings.walPageSize());
+            List<WalEntry> entries = readLog();
             for (WalEntry entry : entries) {
                 try {
                     index.apply(entry.sequence(), BatchCodec.decode(entry.payload()));
@@ -176,14 +191,38 @@ public final class Shard {
         }
     }
 
+    private List<WalEntry> readLog() {
+        try {
+            return wal.read(tenant, collection, appliedSequence, settings.walPageSize());
+        } catch (DataAccessException e) {
+            throw new LogUnavailableException(e);
+        }
+    }
+
     private void publish() {
         index.refresh();
         unrefreshedRecords = 0;
+        wakeReaders();
+    }
+
+    private void wakeReaders() {
         visibility.lock();
         try {
             advanced.signalAll();
         } finally {
             visibility.unlock();
+        }
+    }
+
+    /** True once the index failed; the registry then replaces this shard. */
+    boolean broken() {
+        return broken;
+    }
+
+    /** The log could not be read; unlike an index failure, this leaves the shard usable. */
+    private static final class LogUnavailableException extends RuntimeException {
+        LogUnavailableException(DataAccessException cause) {
+            super(cause);
         }
     }
 

@@ -60,12 +60,23 @@ public final class ShardRegistry implements AutoCloseable {
     public Shard shard(CollectionView collection) {
         CollectionId id = collection.id();
         Shard shard = open.get(id);
-        if (shard != null) {
+        if (shard != null && !shard.broken()) {
             return shard;
         }
         lifecycle.lock();
         try {
             shard = open.get(id);
+            if (shard != null && shard.broken()) {
+                // A failed index is unusable: close it without committing and reopen it from its last commit;
+                // the new shard replays the log after that commit.
+                open.remove(id);
+                try {
+                    shard.close(false);
+                } catch (RuntimeException e) {
+                    log.warn("Closing the failed shard of collection {} failed too", id, e);
+                }
+                shard = null;
+            }
             if (shard == null) {
                 Path directory = root.resolve(id.toString()).resolve("0");
                 ShardIndex index = ShardIndex.open(directory, collection.hnsw(), indexPool, indexThreads);
