@@ -11,6 +11,7 @@ import dev.quiver.common.QuiverException;
 import dev.quiver.search.api.Include;
 import dev.quiver.search.api.MetadataValue;
 import dev.quiver.search.api.RecordFilter;
+import dev.quiver.search.api.RecordStore;
 import dev.quiver.search.api.RecordWrite;
 import dev.quiver.search.api.WriteBatch;
 import java.nio.ByteBuffer;
@@ -230,6 +231,11 @@ final class RecordParser {
                     throw invalidField(ErrorCode.INVALID_ARGUMENT, field, "finite",
                             "Validation error: embeddings: Embeddings must not contain NaN or Infinity values");
                 }
+            }
+            if (vector.length > RecordStore.MAX_DIMENSION) {
+                throw invalidField(ErrorCode.INVALID_ARGUMENT, field, "dimension", "Validation error: embeddings: "
+                        + "an embedding has " + vector.length + " dimensions, more than the maximum of "
+                        + RecordStore.MAX_DIMENSION);
             }
             if (first == -1) {
                 first = vector.length;

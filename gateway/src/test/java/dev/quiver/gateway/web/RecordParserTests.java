@@ -529,6 +529,17 @@ class RecordParserTests {
         return batch.records().getFirst().metadata();
     }
 
+    @Test
+    void refusesEmbeddingsWiderThanTheIndexAccepts() {
+        String wide = "[" + "0.5,".repeat(4096) + "0.5]";
+        QuiverException error = invalidArgument("{'ids': ['w'], 'embeddings': [" + wide + "]}", Operation.ADD, null);
+
+        assertThat(error.getMessage()).isEqualTo("Validation error: embeddings: an embedding has 4097 dimensions, "
+                + "more than the maximum of 4096");
+        assertThat(error.errors()).extracting(FieldError::field, FieldError::rule)
+                .containsExactly(tuple("embeddings[0]", "dimension"));
+    }
+
     private static QuiverException invalidArgument(String body, Operation operation, @Nullable Integer dimension) {
         QuiverException error = refusal(() -> write(body, operation, dimension));
         assertThat(error.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);

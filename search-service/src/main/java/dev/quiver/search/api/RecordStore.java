@@ -10,6 +10,9 @@ import java.util.Set;
  */
 public interface RecordStore {
 
+    /** The widest vector a collection may hold (Lucene's HNSW format is raised from 1024 to this). */
+    int MAX_DIMENSION = 4096;
+
     /** Logs the batch durably; throws {@code DIMENSION_MISMATCH} when its vectors do not fit the collection. */
     void write(CollectionView collection, WriteBatch batch);
 

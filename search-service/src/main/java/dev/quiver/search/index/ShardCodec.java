@@ -35,7 +35,7 @@ final class ShardCodec extends FilterCodec {
      * Widest vector accepted. Lucene's HNSW format stops at 1024; Chroma has no limit and common embedding models
      * produce 1536 or 3072 dimensions. The flat vector storage and the graph have no dimension limit of their own.
      */
-    static final int MAX_DIMENSIONS = 4096;
+    static final int MAX_DIMENSIONS = dev.quiver.search.api.RecordStore.MAX_DIMENSION;
 
     private final KnnVectorsFormat vectorsFormat;
 

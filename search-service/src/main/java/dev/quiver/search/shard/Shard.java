@@ -6,6 +6,7 @@ import dev.quiver.common.ErrorCode;
 import dev.quiver.common.QuiverException;
 import dev.quiver.common.TenantId;
 import dev.quiver.search.api.CollectionId;
+import dev.quiver.search.api.WriteBatch;
 import dev.quiver.search.index.BatchCodec;
 import dev.quiver.search.index.ShardIndex;
 import dev.quiver.search.wal.JdbcWal;
@@ -165,13 +166,16 @@ public final class Shard {
         while (!closed) {
             List<WalEntry> entries = readLog();
             for (WalEntry entry : entries) {
+                WriteBatch batch = BatchCodec.decode(entry.payload());
                 try {
-                    index.apply(entry.sequence(), BatchCodec.decode(entry.payload()));
+                    index.apply(entry.sequence(), batch);
                 } catch (IllegalArgumentException e) {
-                    // The gateway validates every batch, so this is a bug; the index rejected the batch before
-                    // changing anything. Skipping it keeps the collection serving instead of stuck forever.
+                    // The gateway validates every batch against what the index accepts, so this is a bug; the
+                    // index refused the batch before changing anything. An empty batch in its place moves the
+                    // index past the entry, so the collection keeps serving instead of waiting for it forever.
                     log.error("Skipping log entry {} of collection {} that cannot be applied", entry.sequence(),
                             collection, e);
+                    index.apply(entry.sequence(), new WriteBatch(batch.operation(), List.of()));
                 }
                 appliedSequence = entry.sequence();
                 unrefreshedRecords += entry.recordCount();
