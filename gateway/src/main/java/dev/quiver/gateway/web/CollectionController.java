@@ -40,7 +40,7 @@ class CollectionController {
             JsonNode request) {
         String name = JsonBody.string(JsonBody.required(request, "name"), "name");
         Map<String, MetadataValue> metadata = CollectionParser.metadata(request, "metadata");
-        JsonNode configuration = JsonBody.optional(request, "configuration");
+        JsonNode configuration = CollectionParser.configuration(request, "configuration");
         HnswConfiguration hnsw = CollectionParser.hnsw(configuration, metadata);
         String embeddingFunction = CollectionParser.embeddingFunction(configuration);
         boolean getOrCreate = JsonBody.optionalBoolean(request, "get_or_create", false);
@@ -104,7 +104,8 @@ class CollectionController {
             }
         }
         HnswConfiguration newHnsw =
-                CollectionParser.changedHnsw(JsonBody.optional(request, "new_configuration"), collection.hnsw());
+                CollectionParser.changedHnsw(CollectionParser.configuration(request, "new_configuration"),
+                        collection.hnsw());
         resources.collections().modify(collection, new CollectionChange(newName, newMetadata, newHnsw));
         return json("{}");
     }

@@ -36,6 +36,15 @@ final class CollectionParser {
         return metadata.isEmpty() ? null : metadata;
     }
 
+    /** A configuration object ({@code configuration} or {@code new_configuration}), or null when absent. */
+    static @Nullable JsonNode configuration(JsonNode body, String field) {
+        JsonNode node = optional(body, field);
+        if (node != null && !node.isObject()) {
+            throw shape(field, "invalid type: " + JsonBody.describe(node) + ", expected a map");
+        }
+        return node;
+    }
+
     /** The HNSW settings of a new collection, from its configuration and its legacy metadata. */
     static HnswConfiguration hnsw(@Nullable JsonNode configuration, @Nullable Map<String, MetadataValue> metadata) {
         HnswConfiguration hnsw = fromMetadata(metadata);

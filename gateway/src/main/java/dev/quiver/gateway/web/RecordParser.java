@@ -48,7 +48,7 @@ final class RecordParser {
         List<String> ids = ids(required(body, "ids"), "ids");
         boolean update = operation == WriteBatch.Operation.UPDATE;
         JsonNode embeddingsNode = update ? optional(body, "embeddings") : required(body, "embeddings");
-        List<float @Nullable []> embeddings = embeddingsNode == null ? null : embeddings(embeddingsNode, update);
+        List<float @Nullable []> embeddings = embeddingsNode == null ? null : embeddings(embeddingsNode, "embeddings", update);
         List<@Nullable String> documents = nullableStrings(optional(body, "documents"), "documents");
         List<@Nullable String> uris = nullableStrings(optional(body, "uris"), "uris");
         // In update and upsert a null metadata value removes the key; add refuses it (Chroma's rules).
@@ -120,7 +120,7 @@ final class RecordParser {
     /** Query vectors: float arrays (or base64), all of the collection's dimension. */
     static float[][] queryEmbeddings(JsonNode body, @Nullable Integer dimension) {
         JsonNode node = required(body, "query_embeddings");
-        List<float @Nullable []> embeddings = embeddings(node, false);
+        List<float @Nullable []> embeddings = embeddings(node, "query_embeddings", false);
         checkDimensions(embeddings, dimension);
         return embeddings.toArray(new float[0][]);
     }
@@ -143,12 +143,12 @@ final class RecordParser {
         }
     }
 
-    private static List<float @Nullable []> embeddings(JsonNode node, boolean nullable) {
-        array(node, "embeddings");
+    private static List<float @Nullable []> embeddings(JsonNode node, String name, boolean nullable) {
+        array(node, name);
         List<float @Nullable []> embeddings = new ArrayList<>(node.size());
         for (int i = 0; i < node.size(); i++) {
             JsonNode value = node.get(i);
-            String field = "embeddings[" + i + "]";
+            String field = name + "[" + i + "]";
             if (value.isNull() && nullable) {
                 embeddings.add(null);
             } else if (value.isString()) {

@@ -263,6 +263,17 @@ class CollectionParserTests {
         assertThat(CollectionParser.embeddingFunction(json("{'embedding_function': null}"))).isNull();
     }
 
+    @Test
+    void refusesAConfigurationThatIsNotAnObject() {
+        QuiverException error = refusal(() -> CollectionParser.configuration(json("{'configuration': []}"),
+                "configuration"));
+
+        assertThat(error.code()).isEqualTo(ErrorCode.UNPROCESSABLE);
+        assertThat(error.getMessage()).isEqualTo("Failed to deserialize the JSON body into the target type: "
+                + "configuration: invalid type: sequence, expected a map");
+        assertThat(CollectionParser.configuration(json("{'configuration': null}"), "configuration")).isNull();
+    }
+
     private static HnswConfiguration hnsw(String configuration, @Nullable Map<String, MetadataValue> metadata) {
         return CollectionParser.hnsw(json(configuration), metadata);
     }
