@@ -82,10 +82,16 @@ class SearchConfiguration {
         return new LocalCollectionCatalog(collections, wal, shards, transactions);
     }
 
+    /** Searches are CPU-bound: platform threads sized to the cores, shared by every request. */
+    @Bean(destroyMethod = "shutdown")
+    ExecutorService searchPool(SearchProperties properties) {
+        return Executors.newFixedThreadPool(properties.effectiveIndexThreads(), named("quiver-search-", false));
+    }
+
     @Bean
     RecordStore recordStore(JdbcCollections collections, JdbcWal wal, ShardRegistry shards,
-            TransactionTemplate transactions) {
-        return new LocalRecordStore(collections, wal, shards, transactions);
+            TransactionTemplate transactions, ExecutorService searchPool) {
+        return new LocalRecordStore(collections, wal, shards, transactions, searchPool);
     }
 
     @Bean

@@ -18,6 +18,10 @@ import dev.quiver.search.wal.JdbcWal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -32,13 +36,19 @@ public final class LocalRecordStore implements RecordStore {
     private final JdbcWal wal;
     private final ShardRegistry shards;
     private final TransactionTemplate transactions;
+    /**
+     * Runs searches: they are CPU-bound, so they go to platform threads sized to the cores instead of running on
+     * the request's virtual thread, where a long search would hold a carrier thread that other requests need.
+     */
+    private final ExecutorService searchPool;
 
     public LocalRecordStore(JdbcCollections collections, JdbcWal wal, ShardRegistry shards,
-            TransactionTemplate transactions) {
+            TransactionTemplate transactions, ExecutorService searchPool) {
         this.collections = collections;
         this.wal = wal;
         this.shards = shards;
         this.transactions = transactions;
+        this.searchPool = searchPool;
     }
 
     /**
@@ -95,19 +105,37 @@ public final class LocalRecordStore implements RecordStore {
     @Override
     public List<StoredRecord> get(CollectionView collection, RecordFilter filter, int offset, int limit,
             Set<Include> include) {
-        return visibleShard(collection).index().get(filter, offset, limit, include);
+        Shard shard = visibleShard(collection);
+        return onSearchPool(() -> shard.index().get(filter, offset, limit, include));
     }
 
     @Override
     public List<List<Hit>> query(CollectionView collection, float[][] queries, int nResults, RecordFilter filter,
             Set<Include> include) {
-        return visibleShard(collection).index().query(queries, nResults, collection.hnsw().searchEf(), filter,
-                include);
+        Shard shard = visibleShard(collection);
+        int searchEf = collection.hnsw().searchEf();
+        return onSearchPool(() -> shard.index().query(queries, nResults, searchEf, filter, include));
     }
 
     @Override
     public int count(CollectionView collection) {
         return visibleShard(collection).index().count();
+    }
+
+    private <T> T onSearchPool(Callable<T> search) {
+        Future<T> result = searchPool.submit(search);
+        try {
+            return result.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException("search failed", e.getCause());
+        } catch (InterruptedException e) {
+            result.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new QuiverException(ErrorCode.UNAVAILABLE, "Interrupted while searching; retry the request");
+        }
     }
 
     private Shard visibleShard(CollectionView collection) {
