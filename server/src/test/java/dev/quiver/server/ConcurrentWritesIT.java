@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.quiver.QuiverApplication;
 import dev.quiver.search.api.CollectionCatalog;
 import dev.quiver.search.api.CollectionView;
-import dev.quiver.search.api.CreateCollection;
-import dev.quiver.search.api.HnswConfiguration;
 import dev.quiver.search.api.Include;
 import dev.quiver.search.api.MetadataValue;
 import dev.quiver.search.api.RecordFilter;
@@ -15,7 +13,6 @@ import dev.quiver.search.api.RecordWrite;
 import dev.quiver.search.api.StoredRecord;
 import dev.quiver.search.api.WriteBatch;
 import dev.quiver.search.index.BatchCodec;
-import dev.quiver.tenant.api.DatabaseView;
 import dev.quiver.tenant.api.TenantCatalog;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -129,10 +126,7 @@ class ConcurrentWritesIT {
     }
 
     private CollectionView create(String name) {
-        TenantCatalog catalog = tenants;
-        DatabaseView database = catalog.findDatabase(catalog.findTenant(TenantCatalog.DEFAULT_TENANT).orElseThrow(),
-                TenantCatalog.DEFAULT_DATABASE).orElseThrow();
-        return collections.create(new CreateCollection(database, name, null, HnswConfiguration.DEFAULT, null, false));
+        return DefaultDatabase.createCollection(tenants, collections, name);
     }
 
     private static float[] vector(Random random) {

@@ -8,12 +8,9 @@ import dev.quiver.common.ErrorCode;
 import dev.quiver.common.QuiverException;
 import dev.quiver.search.api.CollectionCatalog;
 import dev.quiver.search.api.CollectionView;
-import dev.quiver.search.api.CreateCollection;
-import dev.quiver.search.api.HnswConfiguration;
 import dev.quiver.search.api.RecordStore;
 import dev.quiver.search.api.RecordWrite;
 import dev.quiver.search.api.WriteBatch;
-import dev.quiver.tenant.api.DatabaseView;
 import dev.quiver.tenant.api.TenantCatalog;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,9 +84,7 @@ class ShardReopenIT {
     }
 
     private CollectionView create(String name) {
-        DatabaseView database = tenants.findDatabase(tenants.findTenant(TenantCatalog.DEFAULT_TENANT).orElseThrow(),
-                TenantCatalog.DEFAULT_DATABASE).orElseThrow();
-        return collections.create(new CreateCollection(database, name, null, HnswConfiguration.DEFAULT, null, false));
+        return DefaultDatabase.createCollection(tenants, collections, name);
     }
 
     private CollectionView latest(CollectionView collection) {

@@ -105,8 +105,9 @@ class SpringAiChromaVectorStoreIT {
         String query = "Apple announced a new phone";
 
         List<Document> unfiltered = store.similaritySearch(SearchRequest.builder().query(query).topK(6).build());
-        List<Document> fruitOnly = store
-            .similaritySearch(SearchRequest.builder().query(query).topK(6).filterExpression("topic == 'fruit'").build());
+        SearchRequest fruitRequest =
+                SearchRequest.builder().query(query).topK(6).filterExpression("topic == 'fruit'").build();
+        List<Document> fruitOnly = store.similaritySearch(fruitRequest);
 
         assertThat(unfiltered).first().extracting(Document::getId).isEqualTo("apple-phone");
         assertThat(fruitOnly).isNotEmpty()

@@ -48,7 +48,8 @@ final class RecordParser {
         List<String> ids = ids(required(body, "ids"), "ids");
         boolean update = operation == WriteBatch.Operation.UPDATE;
         JsonNode embeddingsNode = update ? optional(body, "embeddings") : required(body, "embeddings");
-        List<float @Nullable []> embeddings = embeddingsNode == null ? null : embeddings(embeddingsNode, "embeddings", update);
+        List<float @Nullable []> embeddings =
+                embeddingsNode == null ? null : embeddings(embeddingsNode, "embeddings", update);
         List<@Nullable String> documents = nullableStrings(optional(body, "documents"), "documents");
         List<@Nullable String> uris = nullableStrings(optional(body, "uris"), "uris");
         // In update and upsert a null metadata value removes the key; add refuses it (Chroma's rules).

@@ -83,7 +83,8 @@ class JsonBodyTests {
         QuiverException error = refusal(() -> JsonBody.parse("application/json", new byte[0]));
 
         assertThat(error.code()).isEqualTo(ErrorCode.MALFORMED_JSON);
-        assertThat(error.getMessage()).startsWith("Failed to parse the request body as JSON: EOF while parsing a value");
+        assertThat(error.getMessage())
+                .startsWith("Failed to parse the request body as JSON: EOF while parsing a value");
     }
 
     @Test

@@ -105,14 +105,14 @@ class SearchConfiguration {
     @Bean
     MeterBinder shardMeters(ShardRegistry shards) {
         return registry -> {
-            Gauge.builder("quiver.search.shards.open", shards, owner -> owner.usage()[2])
+            Gauge.builder("quiver.search.shards.open", shards, ShardRegistry::openShards)
                     .description("Shards open on this node")
                     .register(registry);
-            Gauge.builder("quiver.search.shards.heap", shards, owner -> owner.usage()[0])
+            Gauge.builder("quiver.search.shards.heap", shards, ShardRegistry::heapBytes)
                     .description("Heap bytes held by the index writers of open shards")
                     .baseUnit("bytes")
                     .register(registry);
-            Gauge.builder("quiver.search.shards.disk", shards, owner -> owner.usage()[1])
+            Gauge.builder("quiver.search.shards.disk", shards, ShardRegistry::diskBytes)
                     .description("Bytes on disk of open shards")
                     .baseUnit("bytes")
                     .register(registry);

@@ -121,9 +121,10 @@ public final class ShardIndex implements Closeable {
     /**
      * Most writes handed to the lanes and not yet run before {@link #apply} waits. Deciding a write takes
      * microseconds and indexing it (one HNSW insertion) most of a millisecond (128 dimensions, Chroma's default
-     * graph settings), so without a bound the applier would race ahead of Lucene by whole refresh intervals. This keeps it within seconds: a failed write surfaces soon
-     * after its batch, and refresh and commit wait for little. Memory is no reason: the overlay already holds every
-     * record written since the last refresh, and a queued write only points at it.
+     * graph settings), so without a bound the applier would race ahead of Lucene by whole refresh intervals. This
+     * keeps it within seconds: a failed write surfaces soon after its batch, and refresh and commit wait for
+     * little. Memory is no reason: the overlay already holds every record written since the last refresh, and a
+     * queued write only points at it.
      */
     static final int MAX_QUEUED_OPERATIONS = 1 << 14;
     /**

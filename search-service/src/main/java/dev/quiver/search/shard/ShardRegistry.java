@@ -91,14 +91,6 @@ public final class ShardRegistry implements AutoCloseable {
         }
     }
 
-    /** Wakes the applier of an open shard after a batch was logged; a closed shard replays when it opens. */
-    public void appended(CollectionId id) {
-        Shard shard = open.get(id);
-        if (shard != null) {
-            shard.schedule();
-        }
-    }
-
     /** Closes the shard and deletes its files, for a deleted collection. */
     public void drop(CollectionId id) {
         lifecycle.lock();
@@ -122,15 +114,27 @@ public final class ShardRegistry implements AutoCloseable {
         }
     }
 
-    /** Heap and disk bytes of all open shards, for metrics. */
-    public long[] usage() {
+    /** Shards open on this node, for metrics. */
+    public int openShards() {
+        return open.size();
+    }
+
+    /** Heap bytes held by the index writers of open shards. */
+    public long heapBytes() {
         long heap = 0;
-        long disk = 0;
         for (Shard shard : open.values()) {
             heap += shard.index().ramBytesUsed();
+        }
+        return heap;
+    }
+
+    /** Bytes on disk of open shards; walks their directories, so call it at metrics-scrape rate, not per request. */
+    public long diskBytes() {
+        long disk = 0;
+        for (Shard shard : open.values()) {
             disk += shard.index().diskBytes();
         }
-        return new long[] {heap, disk, open.size()};
+        return disk;
     }
 
     /** Commits and closes every shard. */
