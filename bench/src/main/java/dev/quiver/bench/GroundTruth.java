@@ -30,8 +30,8 @@ record GroundTruth(int[][] neighbors) {
 
     /** Returns the cached answer for these parameters, computing and caching it first when absent. */
     static GroundTruth load(Dataset dataset, Space space, int k, long seed, Path cacheDir) {
-        String key = "gen%d-%s-n%d-d%d-q%d-s%d-k%d".formatted(Dataset.GENERATOR_VERSION, space.wireName(),
-                dataset.vectors().length, dataset.dim(), dataset.queries().length, seed, k);
+        String key = "gen%d-%s-%s-n%d-d%d-q%d-s%d-k%d".formatted(Dataset.GENERATOR_VERSION, dataset.name(),
+                space.wireName(), dataset.vectors().length, dataset.dim(), dataset.queries().length, seed, k);
         Path file = cacheDir.resolve("ground-truth-" + key + ".bin");
         if (Files.isReadable(file)) {
             GroundTruth cached = read(file, key, dataset.queries().length, k);

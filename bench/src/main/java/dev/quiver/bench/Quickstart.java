@@ -61,7 +61,7 @@ final class Quickstart {
 
         // 1. Everything CPU-heavy on the client side happens before any clock starts.
         long phase = System.nanoTime();
-        var dataset = Dataset.generate(options.seed(), options.vectors(), options.queries(), options.dim());
+        var dataset = Dataset.uniform(options.seed(), options.vectors(), options.queries(), options.dim());
         log("generated %,d x %d vectors and %,d queries (seed %d) in %.1f s", options.vectors(), options.dim(),
                 options.queries(), options.seed(), elapsedSeconds(phase));
         phase = System.nanoTime();

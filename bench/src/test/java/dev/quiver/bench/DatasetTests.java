@@ -8,12 +8,12 @@ class DatasetTests {
 
     @Test
     void sameSeedGivesSameDataAndQueriesDoNotDependOnDataSize() {
-        var small = Dataset.generate(42, 10, 5, 4);
-        var large = Dataset.generate(42, 20, 5, 4);
+        var small = Dataset.uniform(42, 10, 5, 4);
+        var large = Dataset.uniform(42, 20, 5, 4);
 
         assertThat(large.vectors()[9]).containsExactly(small.vectors()[9]);
         assertThat(large.queries()).isDeepEqualTo(small.queries());
-        assertThat(Dataset.generate(43, 10, 5, 4).vectors()[0]).isNotEqualTo(small.vectors()[0]);
+        assertThat(Dataset.uniform(43, 10, 5, 4).vectors()[0]).isNotEqualTo(small.vectors()[0]);
     }
 
     @Test

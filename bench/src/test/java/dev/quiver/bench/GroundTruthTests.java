@@ -12,7 +12,7 @@ class GroundTruthTests {
 
     @Test
     void findsTheSameNeighboursAsSortingAllDistances() {
-        var dataset = Dataset.generate(3, 500, 20, 12);
+        var dataset = Dataset.uniform(3, 500, 20, 12);
         for (Space space : Space.values()) {
             GroundTruth truth = GroundTruth.compute(dataset, space, 10);
 
@@ -28,7 +28,7 @@ class GroundTruthTests {
 
     @Test
     void rereadsTheCachedAnswerForTheSameParameters(@TempDir Path cache) {
-        var dataset = Dataset.generate(5, 300, 7, 8);
+        var dataset = Dataset.uniform(5, 300, 7, 8);
 
         GroundTruth first = GroundTruth.load(dataset, Space.L2, 5, 5, cache);
         GroundTruth second = GroundTruth.load(dataset, Space.L2, 5, 5, cache);

@@ -1,0 +1,108 @@
+package dev.quiver.bench;
+
+import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One system under test: Quiver or a peer (the real Chroma server, PostgreSQL with pgvector, Lucene's HNSW called
+ * in-process). The scenario runner drives every engine through these calls in the same order on the same data, so
+ * the numbers differ only by the system.
+ *
+ * <p>Life cycle: {@link #start} → {@link #create} → {@link #loader} batches → {@link #queryable} polls →
+ * ({@link #efSearch}, {@link #searcher} queries)… → {@link #resources} → {@link #restart} → queries →
+ * {@link #close}. One collection per engine instance. Engines are used by one runner thread, except that
+ * {@link Loader#send} and {@link Searcher#query} are called from many client threads at once.
+ */
+interface Engine extends AutoCloseable {
+
+    /** Lower-case name used in {@code --systems}, tables, charts and JSON: quiver, chroma, pgvector, lucene. */
+    String name();
+
+    /**
+     * Starts the system with an empty data directory of its own under {@code workDir}, on loopback only.
+     *
+     * @throws Unavailable when the system cannot run on this machine (not installed, unsupported); the run reports
+     *     it as skipped with the reason and goes on with the other systems
+     */
+    void start(Path workDir) throws Unavailable;
+
+    /** What runs, with versions, e.g. {@code "pgvector 0.8.0 on PostgreSQL 15.20"}; valid after {@link #start}. */
+    String version();
+
+    /** Settings that differ from the other systems' and that a reader must know, e.g. an iterative scan mode. */
+    default String notes() {
+        return "";
+    }
+
+    /** Creates the one empty collection (table, index) of this run. */
+    void create(IndexSpec spec);
+
+    /**
+     * Encodes every batch of {@code data.vectors()} (ids, vectors, and the metadata {@code bucket} =
+     * {@link Dataset#bucket}) before any clock starts; the returned loader then only sends them.
+     */
+    Loader loader(Dataset data, int batchSize);
+
+    /**
+     * Whether all {@code expectedCount} records are counted and a query for {@code probe} returns {@code k} hits;
+     * a system that acknowledges writes before it indexes them answers false until it has caught up.
+     */
+    boolean queryable(long expectedCount, float[] probe, int k);
+
+    /** Sets the search beam for the following queries (Chroma {@code ef_search}, pgvector hnsw.ef_search). */
+    void efSearch(int ef);
+
+    /**
+     * Encodes every query (with the filter, when not null) before any clock starts; the returned searcher only
+     * sends them.
+     */
+    Searcher searcher(float[][] queries, int k, @Nullable Filter filter);
+
+    /** Memory and disk of the system now, measured from outside where it is a separate process. */
+    Resources resources();
+
+    /**
+     * Stops the system cleanly, starts it again on the same data, and returns the seconds from the start until a
+     * query for {@code probe} returns {@code k} hits (restart-to-first-query).
+     */
+    double restart(float[] probe, int k);
+
+    /** Stops the system and deletes its data; never throws. */
+    @Override
+    void close();
+
+    /** Sends pre-encoded batches; thread-safe. */
+    interface Loader {
+        int batches();
+
+        void send(int batch);
+    }
+
+    /** Sends pre-encoded queries; thread-safe. */
+    interface Searcher {
+        int queries();
+
+        Answer query(int query);
+    }
+
+    /**
+     * One sample of what the system costs. Nulls mean "not measured" (say why in {@link Engine#notes}).
+     *
+     * @param rssBytes resident memory of the system's processes (proportional set size summed over the process
+     *     tree, so shared memory of a multi-process server is counted once)
+     * @param diskBytes bytes of the regular files of the system's data directory
+     */
+    record Resources(@Nullable Long rssBytes, @Nullable Long diskBytes) {
+    }
+
+    /** The system cannot run here; the message says why (shown as "skipped: ..."). */
+    final class Unavailable extends Exception {
+        Unavailable(String reason) {
+            super(reason);
+        }
+
+        Unavailable(String reason, Throwable cause) {
+            super(reason, cause);
+        }
+    }
+}
