@@ -10,9 +10,10 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 
 /**
- * Command-line entry point: {@code java -jar quiver-bench.jar quickstart [flags]}. Prints a table and writes the
- * same numbers as JSON to {@code <results-dir>/<scenario>[-<label>]-<UTC timestamp>.json}. Exits 2 on a bad command
- * line and 1 when the benchmark fails.
+ * Command-line entry point: {@code java -jar quiver-bench.jar SCENARIO [flags]}. Prints a table and writes the same
+ * numbers as JSON, and the recall-vs-throughput curves as a PNG, to
+ * {@code <results-dir>/<scenario>[-<label>]-<UTC timestamp>.{json,png}}. Exits 2 on a bad command line and 1 when
+ * the benchmark fails.
  */
 public final class Bench {
 
@@ -33,19 +34,13 @@ public final class Bench {
             return;
         }
         try {
-            switch (options.scenario()) {
-                case "quickstart" -> {
-                    QuickstartResult result = new Quickstart(options).run();
-                    result.printTable(System.out);
-                    Path file = write(options, result, Instant.parse(result.startedAt()));
-                    System.out.println("result      " + file);
-                }
-                default -> {
-                    System.err.println("error: unknown scenario " + options.scenario());
-                    System.err.print(Options.USAGE);
-                    System.exit(2);
-                }
-            }
+            Report report = new BenchmarkRun(options).run();
+            report.printTable(System.out);
+            Path json = write(options, report);
+            System.out.println();
+            System.out.println("result  " + json);
+            System.out.println("chart   " + ResultChart.write(report, json.resolveSibling(
+                    json.getFileName().toString().replaceFirst("\\.json$", ".png"))));
         } catch (RuntimeException e) {
             System.err.println("benchmark failed: " + e.getMessage());
             e.printStackTrace(System.err);
@@ -53,15 +48,13 @@ public final class Bench {
         }
     }
 
-    private static Path write(Options options, Object result, Instant startedAt) {
-        // Only safe characters from the free-text label reach the file name.
-        String label = options.label().replaceAll("[^A-Za-z0-9._-]", "_");
-        String name = options.scenario() + (label.isEmpty() ? "" : "-" + label) + "-"
-                + FILE_TIMESTAMP.format(startedAt.truncatedTo(ChronoUnit.SECONDS)) + ".json";
+    static Path write(Options options, Report report) {
+        String name = options.resultName() + "-"
+                + FILE_TIMESTAMP.format(Instant.parse(report.startedAt()).truncatedTo(ChronoUnit.SECONDS)) + ".json";
         Path file = options.resultsDir().resolve(name);
         try {
             Files.createDirectories(options.resultsDir());
-            Files.write(file, ChromaClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(result));
+            Files.write(file, ChromaClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);

@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.json.JsonMapper;
@@ -62,7 +63,7 @@ final class ChromaClient {
     }
 
     /** Creates a collection and returns its UUID; {@code hnsw} holds extra {@code configuration.hnsw} fields. */
-    String createCollection(String name, Space space, Map<String, Integer> hnsw) {
+    String createCollection(String name, Space space, Map<String, ?> hnsw) {
         var configuration = new LinkedHashMap<String, Object>(hnsw);
         configuration.put("space", space.wireName());
         var body = Map.of("name", name, "configuration", Map.of("hnsw", configuration));
@@ -80,12 +81,22 @@ final class ChromaClient {
         send(post(collectionPath(collectionId) + "/add", body), 201);
     }
 
+    /** Changes the collection's search beam through {@code PUT} with {@code new_configuration}, as Chroma does. */
+    void efSearch(String collectionId, int ef) {
+        byte[] body = JSON.writeValueAsBytes(Map.of("new_configuration", Map.of("hnsw", Map.of("ef_search", ef))));
+        send(HttpRequest.newBuilder(uri(collectionPath(collectionId)))
+                .header("content-type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+                .timeout(REQUEST_TIMEOUT)
+                .build(), 200);
+    }
+
     long count(String collectionId) {
         return send(get(collectionPath(collectionId) + "/count"), 200).asLong();
     }
 
     /** Sends a body made by {@link #queryBody} and returns the first (only) row of the answer. */
-    QueryAnswer query(String collectionId, byte[] body) {
+    Answer query(String collectionId, byte[] body) {
         JsonNode answer = send(post(collectionPath(collectionId) + "/query", body), 200);
         JsonNode ids = answer.get("ids").get(0);
         JsonNode distances = answer.get("distances").get(0);
@@ -95,25 +106,42 @@ final class ChromaClient {
             indexes[i] = Dataset.index(ids.get(i).asString());
             values[i] = distances.get(i).floatValue();
         }
-        return new QueryAnswer(indexes, values);
+        return new Answer(indexes, values);
     }
 
-    /** An add request for records {@code [from, to)}, each embedding as base64 of its little-endian float32 bytes. */
+    /**
+     * An add request for records {@code [from, to)}, each embedding as base64 of its little-endian float32 bytes and
+     * with the metadata {@code bucket} that filters select on.
+     */
     static byte[] addBody(float[][] vectors, int from, int to) {
         var ids = new ArrayList<String>(to - from);
         var embeddings = new ArrayList<String>(to - from);
+        var metadatas = new ArrayList<Map<String, Integer>>(to - from);
         var bytes = ByteBuffer.allocate(vectors[from].length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = from; i < to; i++) {
             ids.add(Dataset.id(i));
             bytes.clear();
             bytes.asFloatBuffer().put(vectors[i]);
             embeddings.add(Base64.getEncoder().encodeToString(bytes.array()));
+            metadatas.add(Map.of("bucket", Dataset.bucket(i)));
         }
-        return JSON.writeValueAsBytes(new AddRequest(ids, embeddings));
+        return JSON.writeValueAsBytes(new AddRequest(ids, embeddings, metadatas));
     }
 
     static byte[] queryBody(float[] query, int k) {
-        return JSON.writeValueAsBytes(new QueryRequest(new float[][] {query}, k, QUERY_INCLUDE));
+        return queryBody(query, k, null);
+    }
+
+    /** A single-vector query, filtered by {@code where} when it is not null. */
+    static byte[] queryBody(float[] query, int k, @Nullable Filter where) {
+        var body = new LinkedHashMap<String, Object>();
+        body.put("query_embeddings", new float[][] {query});
+        body.put("n_results", k);
+        body.put("include", QUERY_INCLUDE);
+        if (where != null) {
+            body.put("where", where.chromaWhere());
+        }
+        return JSON.writeValueAsBytes(body);
     }
 
     private String collectionPath(String collectionId) {
@@ -158,22 +186,6 @@ final class ChromaClient {
         return text.length() <= 500 ? text : text.substring(0, 500) + "...";
     }
 
-    /**
-     * One query's answer.
-     *
-     * @param indexes record indexes nearest first; -1 for an id the benchmark never wrote
-     * @param distances the server's distances, same order
-     */
-    record QueryAnswer(int[] indexes, float[] distances) {
-        QueryAnswer {
-            requireNonNull(indexes, "indexes is null");
-            requireNonNull(distances, "distances is null");
-        }
-    }
-
-    private record AddRequest(List<String> ids, List<String> embeddings) {
-    }
-
-    private record QueryRequest(float[][] queryEmbeddings, int nResults, List<String> include) {
+    private record AddRequest(List<String> ids, List<String> embeddings, List<Map<String, Integer>> metadatas) {
     }
 }

@@ -34,6 +34,14 @@ interface Engine extends AutoCloseable {
         return "";
     }
 
+    /**
+     * Whether this system can build {@code spec}'s index; the run reports it as skipped otherwise (Chroma and
+     * pgvector have no int8 vectors, for example).
+     */
+    default boolean supports(IndexSpec spec) {
+        return spec.quantization() == IndexSpec.Quantization.NONE;
+    }
+
     /** Creates the one empty collection (table, index) of this run. */
     void create(IndexSpec spec);
 
@@ -91,8 +99,10 @@ interface Engine extends AutoCloseable {
      * @param rssBytes resident memory of the system's processes (proportional set size summed over the process
      *     tree, so shared memory of a multi-process server is counted once)
      * @param diskBytes bytes of the regular files of the system's data directory
+     * @param cpuSeconds CPU time the system's processes have used so far; its growth while no request is in flight
+     *     shows background work such as graph merges
      */
-    record Resources(@Nullable Long rssBytes, @Nullable Long diskBytes) {
+    record Resources(@Nullable Long rssBytes, @Nullable Long diskBytes, @Nullable Double cpuSeconds) {
     }
 
     /** The system cannot run here; the message says why (shown as "skipped: ..."). */

@@ -29,9 +29,10 @@ record GroundTruth(int[][] neighbors) {
     private static final int FILE_MAGIC = 0x51475431; // "QGT1"
 
     /** Returns the cached answer for these parameters, computing and caching it first when absent. */
-    static GroundTruth load(Dataset dataset, Space space, int k, long seed, Path cacheDir) {
-        String key = "gen%d-%s-%s-n%d-d%d-q%d-s%d-k%d".formatted(Dataset.GENERATOR_VERSION, dataset.name(),
-                space.wireName(), dataset.vectors().length, dataset.dim(), dataset.queries().length, seed, k);
+    static GroundTruth load(Dataset dataset, Space space, int k, @Nullable Filter filter, long seed, Path cacheDir) {
+        String key = "gen%d-%s-%s-n%d-d%d-q%d-s%d-k%d-f%d".formatted(Dataset.GENERATOR_VERSION, dataset.name(),
+                space.wireName(), dataset.vectors().length, dataset.dim(), dataset.queries().length, seed, k,
+                filter == null ? Dataset.BUCKETS : filter.bucketsBelow());
         Path file = cacheDir.resolve("ground-truth-" + key + ".bin");
         if (Files.isReadable(file)) {
             GroundTruth cached = read(file, key, dataset.queries().length, k);
@@ -40,7 +41,7 @@ record GroundTruth(int[][] neighbors) {
                 return cached;
             }
         }
-        GroundTruth computed = compute(dataset, space, k);
+        GroundTruth computed = compute(dataset, space, k, filter);
         write(file, key, computed, k);
         System.out.println("[bench] exact neighbours computed and cached in " + file);
         return computed;
@@ -50,11 +51,18 @@ record GroundTruth(int[][] neighbors) {
      * Exact search on platform threads, one per core: this is CPU-bound work, and each worker owns its scratch so
      * the inner loop allocates nothing.
      */
-    static GroundTruth compute(Dataset dataset, Space space, int k) {
+    static GroundTruth compute(Dataset dataset, Space space, int k, @Nullable Filter filter) {
         float[][] vectors = dataset.vectors();
         float[][] queries = dataset.queries();
-        if (k > vectors.length) {
-            throw new IllegalArgumentException("k must not exceed the vector count: " + k + " > " + vectors.length);
+        var kept = new boolean[vectors.length];
+        int keptCount = 0;
+        for (int i = 0; i < kept.length; i++) {
+            kept[i] = filter == null || filter.accepts(i);
+            keptCount += kept[i] ? 1 : 0;
+        }
+        if (k > keptCount) {
+            throw new IllegalArgumentException("k must not exceed the number of records the filter keeps: " + k
+                    + " > " + keptCount);
         }
         var neighbors = new int[queries.length][];
         int workers = Math.min(Runtime.getRuntime().availableProcessors(), queries.length);
@@ -69,7 +77,9 @@ record GroundTruth(int[][] neighbors) {
                         top.clear();
                         float[] query = queries[q];
                         for (int i = 0; i < vectors.length; i++) {
-                            top.offer(i, space.distance(query, vectors[i]));
+                            if (kept[i]) {
+                                top.offer(i, space.distance(query, vectors[i]));
+                            }
                         }
                         neighbors[q] = top.sortedIndexes();
                     }

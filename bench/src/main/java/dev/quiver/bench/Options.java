@@ -2,125 +2,168 @@ package dev.quiver.bench;
 
 import static java.util.Objects.requireNonNull;
 
-import java.net.InetAddress;
-import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The command line of one benchmark run, checked once at parse time so a typo fails before any data is generated.
  *
- * @param scenario name of the scenario to run ({@code quickstart})
- * @param url base URL of the server, without {@code /api/v2}; must be a loopback address
- * @param vectors number of records loaded into the collection
- * @param dim dimension of every vector
+ * @param scenario which data and defaults
+ * @param systems the systems to run, in order ({@code quiver}, {@code chroma}, {@code pgvector}, {@code lucene})
+ * @param vectors number of records loaded
+ * @param dim vector dimension (fixed by the model for text data)
  * @param queries number of distinct query vectors
- * @param batch records per {@code add} request
- * @param space Chroma distance space of the collection
- * @param hnsw optional HNSW parameters for {@code configuration.hnsw}, by Chroma name ({@code ef_search},
- *     {@code ef_construction}, {@code max_neighbors}); absent ones are left to the server's defaults
- * @param loadClients concurrent {@code add} requests in flight
- * @param queryClients concurrency levels for the query phase, each measured separately, in the order given
- * @param seed seed of the data and query generators; same seed, same vectors
- * @param tenant Chroma tenant name
- * @param database Chroma database name
- * @param label free text naming the target ({@code quiver}, {@code chroma}); part of the result file name
- * @param pid process id of the server, to sample its resident memory; null when unknown
- * @param dataDir the server's data directory, to measure its size on disk; null when unknown
- * @param warmup queries sent before the measured runs and not recorded, so a JIT-compiled server is measured warm
- * @param readyTimeout how long to wait after the last add for the collection to become queryable
- * @param resultsDir where the JSON result is written
- * @param cacheDir where exact-search results are cached between runs
- * @param keepCollection whether to leave the benchmark collection on the server afterwards
+ * @param k neighbours per query
+ * @param batch records per add request (or insert batch)
+ * @param space distance space
+ * @param maxNeighbors HNSW links per node, the same for every system
+ * @param efConstruction HNSW build beam, the same for every system
+ * @param efSearch the search beams swept, each measured separately
+ * @param filters filter selectivities in percent, each measured besides the unfiltered queries
+ * @param quantization vector storage of the index
+ * @param loadClients concurrent add requests in flight
+ * @param queryClients concurrency levels for the query phase
+ * @param warmup unrecorded queries after the load and after the restart
+ * @param seed data and query seed
+ * @param clusters centres of the Gaussian mixture
+ * @param spread standard deviation of each component around its centre
+ * @param readyTimeout how long to wait for loaded data to become queryable
+ * @param label free text added to the result file name
+ * @param resultsDir where JSON and PNG results are written
+ * @param cacheDir where exact-search results and embedded text are cached between runs
+ * @param workDir where the systems keep their data during the run (deleted afterwards); null = a new temporary
+ *     directory
+ * @param serverJar the Quiver server jar
+ * @param toolsDir the repository's {@code tools} directory (peer start scripts)
  */
 record Options(
-        String scenario,
-        URI url,
+        Scenario scenario,
+        List<String> systems,
         int vectors,
         int dim,
         int queries,
+        int k,
         int batch,
         Space space,
-        Map<String, Integer> hnsw,
+        int maxNeighbors,
+        int efConstruction,
+        List<Integer> efSearch,
+        List<Integer> filters,
+        IndexSpec.Quantization quantization,
         int loadClients,
         List<Integer> queryClients,
-        long seed,
-        String tenant,
-        String database,
-        String label,
-        @Nullable Long pid,
-        @Nullable Path dataDir,
         int warmup,
+        long seed,
+        int clusters,
+        double spread,
         Duration readyTimeout,
+        String label,
         Path resultsDir,
         Path cacheDir,
-        boolean keepCollection) {
+        @Nullable Path workDir,
+        Path serverJar,
+        Path toolsDir) {
+
+    static final Set<String> SYSTEMS = Set.of("quiver", "chroma", "pgvector", "lucene");
 
     static final String USAGE = """
-            usage: java -jar quiver-bench.jar quickstart [flags]
-              --url URL             server base URL (default http://127.0.0.1:8000); loopback only
-              --vectors N           records to load (default 100000)
-              --dim D               vector dimension (default 128)
+            usage: java -jar quiver-bench.jar SCENARIO [flags]
+              SCENARIO              quickstart (uniform 100k x 128, l2), clustered-128 (Gaussian mixture 1M x 128,
+                                    l2), clustered-768 (Gaussian mixture 100k x 768, cosine), text-minilm (Europarl
+                                    sentences embedded with all-MiniLM-L6-v2, 100k x 384, cosine)
+              --systems LIST        systems to run, in order (default quiver,chroma,pgvector,lucene)
+              --vectors N           records to load (default: the scenario's)
+              --dim D               vector dimension (default: the scenario's; fixed for text-minilm)
               --queries Q           query vectors (default 1000)
+              --k K                 neighbours per query (default 10)
               --batch B             records per add request (default 1000)
-              --space l2|cosine|ip  collection distance space (default l2)
-              --ef-search N         HNSW search beam, sent as configuration.hnsw.ef_search (default: server's)
-              --ef-construction N   HNSW build beam, configuration.hnsw.ef_construction (default: server's)
-              --max-neighbors N     HNSW links per node, configuration.hnsw.max_neighbors (default: server's)
+              --space l2|cosine|ip  distance space (default: the scenario's)
+              --max-neighbors M     HNSW links per node, every system (default 16)
+              --ef-construction N   HNSW build beam, every system (default 100)
+              --ef-search LIST      search beams to sweep (default 10,20,40,80,160,320)
+              --filters LIST        filter selectivities in percent, besides unfiltered (default 10,1; none: -)
+              --quantization Q      none or int8 (default none; systems without int8 are skipped)
               --load-clients C      concurrent add requests (default 4)
-              --query-clients LIST  query concurrency levels, comma separated (default 1,8)
+              --query-clients LIST  query concurrency levels (default 1,8)
+              --warmup N            unrecorded queries after the load and after the restart (default 1000)
               --seed S              data and query seed (default 42)
-              --tenant T            (default default_tenant)
-              --database D          (default default_database)
-              --label TEXT          names the target in the output, e.g. quiver or chroma
-              --pid PID             server process: report its resident memory (VmRSS)
-              --data-dir DIR        server data directory: report its size on disk
-              --warmup N            unrecorded queries before measuring (default: --queries)
-              --ready-timeout SEC   wait for the data to become queryable (default 600)
-              --results-dir DIR     JSON output directory (default bench/results)
-              --cache-dir DIR       exact-search cache directory (default bench/target/ground-truth)
-              --keep-collection     do not delete the collection at the end
+              --clusters C          Gaussian mixture centres (default 64)
+              --spread S            Gaussian standard deviation per component (default 0.6)
+              --ready-timeout SEC   wait for the data to become queryable (default 1800)
+              --label TEXT          added to the result file names
+              --results-dir DIR     JSON and PNG output (default bench/results)
+              --cache-dir DIR       exact neighbours and embedded text (default bench/target/cache)
+              --work-dir DIR        the systems' data during the run (default: a new temporary directory)
+              --server-jar FILE     Quiver's jar (default server/target/quiver-server.jar)
+              --tools-dir DIR       peer start scripts (default tools)
             """;
 
     Options {
         requireNonNull(scenario, "scenario is null");
-        requireNonNull(url, "url is null");
+        systems = List.copyOf(systems);
         requireNonNull(space, "space is null");
-        hnsw = Map.copyOf(hnsw);
-        hnsw.forEach(Options::positive);
+        efSearch = List.copyOf(efSearch);
+        filters = List.copyOf(filters);
+        requireNonNull(quantization, "quantization is null");
         queryClients = List.copyOf(queryClients);
-        requireNonNull(tenant, "tenant is null");
-        requireNonNull(database, "database is null");
-        requireNonNull(label, "label is null");
         requireNonNull(readyTimeout, "readyTimeout is null");
+        requireNonNull(label, "label is null");
         requireNonNull(resultsDir, "resultsDir is null");
         requireNonNull(cacheDir, "cacheDir is null");
+        requireNonNull(serverJar, "serverJar is null");
+        requireNonNull(toolsDir, "toolsDir is null");
+        if (systems.isEmpty() || !SYSTEMS.containsAll(systems) || Set.copyOf(systems).size() != systems.size()) {
+            throw new IllegalArgumentException("systems must be distinct names from " + SYSTEMS + ": " + systems);
+        }
         positive("vectors", vectors);
         positive("dim", dim);
         positive("queries", queries);
+        positive("k", k);
         positive("batch", batch);
+        positive("max-neighbors", maxNeighbors - 1);
+        positive("ef-construction", efConstruction);
         positive("load-clients", loadClients);
-        if (queryClients.isEmpty()) {
-            throw new IllegalArgumentException("query-clients must name at least one level");
+        if (efSearch.isEmpty() || queryClients.isEmpty()) {
+            throw new IllegalArgumentException("ef-search and query-clients must name at least one value each");
         }
+        efSearch.forEach(ef -> positive("ef-search", ef));
         queryClients.forEach(clients -> positive("query-clients", clients));
+        for (int percent : filters) {
+            if (percent < 1 || percent > 99) {
+                throw new IllegalArgumentException("filters are percentages in [1, 99]: " + percent);
+            }
+            if ((long) vectors * percent / 100 < k) {
+                throw new IllegalArgumentException("a " + percent + " % filter keeps fewer than k = " + k
+                        + " of " + vectors + " records");
+            }
+        }
         if (warmup < 0) {
             throw new IllegalArgumentException("warmup must not be negative: " + warmup);
         }
-        if (vectors < Quickstart.K) {
-            throw new IllegalArgumentException("vectors must be at least " + Quickstart.K + ": " + vectors);
+        if (vectors < k) {
+            throw new IllegalArgumentException("vectors must be at least k = " + k + ": " + vectors);
         }
-        // This tool generates real load; it must never be pointed at a machine other than this one.
-        requireLoopback(url);
+        if (scenario.data() == Scenario.Data.TEXT && dim != scenario.defaultDim()) {
+            throw new IllegalArgumentException("text-minilm vectors have " + scenario.defaultDim()
+                    + " dimensions; --dim cannot change them");
+        }
+        if (clusters < 1 || !(spread > 0)) {
+            throw new IllegalArgumentException("clusters must be positive and spread > 0");
+        }
     }
 
-    /** Parses {@code scenario [--flag value | --flag=value | --switch]...}. */
+    /** The index every system builds. */
+    IndexSpec indexSpec() {
+        return new IndexSpec(dim, space, maxNeighbors, efConstruction, quantization);
+    }
+
+    /** Parses {@code scenario [--flag value | --flag=value]...}. */
     static Options parse(String... args) {
         var positional = new ArrayList<String>();
         var flags = new LinkedHashMap<String, String>();
@@ -133,8 +176,6 @@ record Options(
             int equals = arg.indexOf('=');
             if (equals > 0) {
                 flags.put(arg.substring(2, equals), arg.substring(equals + 1));
-            } else if (arg.equals("--keep-collection")) {
-                flags.put("keep-collection", "true");
             } else if (i + 1 < args.length) {
                 flags.put(arg.substring(2), args[++i]);
             } else {
@@ -144,42 +185,53 @@ record Options(
         if (positional.size() != 1) {
             throw new IllegalArgumentException("expected exactly one scenario, got " + positional);
         }
+        Scenario scenario = Scenario.fromWireName(positional.getFirst());
         var reader = new FlagReader(flags);
-        int queries = reader.integer("queries", 1000);
+        String workDir = reader.text("work-dir", "");
         var options = new Options(
-                positional.getFirst(),
-                URI.create(stripTrailingSlash(reader.text("url", "http://127.0.0.1:8000"))),
-                reader.integer("vectors", 100_000),
-                reader.integer("dim", 128),
-                queries,
+                scenario,
+                List.of(reader.text("systems", "quiver,chroma,pgvector,lucene").split(",")),
+                reader.integer("vectors", scenario.defaultVectors()),
+                reader.integer("dim", scenario.defaultDim()),
+                reader.integer("queries", 1000),
+                reader.integer("k", 10),
                 reader.integer("batch", 1000),
-                Space.fromWireName(reader.text("space", "l2")),
-                hnsw(reader, flags),
+                Space.fromWireName(reader.text("space", scenario.defaultSpace().wireName())),
+                reader.integer("max-neighbors", 16),
+                reader.integer("ef-construction", 100),
+                integers(reader.text("ef-search", "10,20,40,80,160,320")),
+                integers(reader.text("filters", "10,1")),
+                quantization(reader.text("quantization", "none")),
                 reader.integer("load-clients", 4),
                 integers(reader.text("query-clients", "1,8")),
+                reader.integer("warmup", 1000),
                 Long.parseLong(reader.text("seed", "42")),
-                reader.text("tenant", "default_tenant"),
-                reader.text("database", "default_database"),
+                reader.integer("clusters", 64),
+                Double.parseDouble(reader.text("spread", "0.6")),
+                Duration.ofSeconds(reader.integer("ready-timeout", 1800)),
                 reader.text("label", ""),
-                flags.containsKey("pid") ? Long.valueOf(reader.text("pid", "")) : null,
-                flags.containsKey("data-dir") ? Path.of(reader.text("data-dir", "")) : null,
-                reader.integer("warmup", queries),
-                Duration.ofSeconds(reader.integer("ready-timeout", 600)),
                 Path.of(reader.text("results-dir", "bench/results")),
-                Path.of(reader.text("cache-dir", "bench/target/ground-truth")),
-                Boolean.parseBoolean(reader.text("keep-collection", "false")));
+                Path.of(reader.text("cache-dir", "bench/target/cache")),
+                workDir.isEmpty() ? null : Path.of(workDir),
+                Path.of(reader.text("server-jar", "server/target/quiver-server.jar")),
+                Path.of(reader.text("tools-dir", "tools")));
         reader.rejectUnused();
         return options;
     }
 
-    private static Map<String, Integer> hnsw(FlagReader reader, Map<String, String> flags) {
-        var hnsw = new LinkedHashMap<String, Integer>();
-        for (String flag : List.of("ef-search", "ef-construction", "max-neighbors")) {
-            if (flags.containsKey(flag)) {
-                hnsw.put(flag.replace('-', '_'), reader.integer(flag, 0));
-            }
-        }
-        return hnsw;
+    /** A name for the result files: scenario, optional label, and what differs from the defaults that matters. */
+    String resultName() {
+        String safeLabel = label.replaceAll("[^A-Za-z0-9._-]", "_");
+        return scenario.wireName() + (quantization == IndexSpec.Quantization.NONE ? "" : "-" + quantization.wireName())
+                + (safeLabel.isEmpty() ? "" : "-" + safeLabel);
+    }
+
+    private static IndexSpec.Quantization quantization(String text) {
+        return switch (text) {
+            case "none" -> IndexSpec.Quantization.NONE;
+            case "int8" -> IndexSpec.Quantization.INT8;
+            default -> throw new IllegalArgumentException("quantization must be none or int8: " + text);
+        };
     }
 
     private static void positive(String name, int value) {
@@ -188,30 +240,17 @@ record Options(
         }
     }
 
-    private static void requireLoopback(URI url) {
-        String host = url.getHost();
-        if (host == null || !"http".equals(url.getScheme())) {
-            throw new IllegalArgumentException("url must be http://host:port: " + url);
-        }
-        try {
-            for (InetAddress address : InetAddress.getAllByName(host)) {
-                if (!address.isLoopbackAddress()) {
-                    throw new IllegalArgumentException("url must point at this machine (loopback): " + url);
-                }
-            }
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("unknown host in url: " + url, e);
-        }
-    }
-
-    private static String stripTrailingSlash(String url) {
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    }
-
     private static List<Integer> integers(String commaSeparated) {
         var values = new ArrayList<Integer>();
+        if (commaSeparated.equals("-")) {
+            return values;
+        }
         for (String part : commaSeparated.split(",")) {
-            values.add(Integer.valueOf(part.strip()));
+            try {
+                values.add(Integer.valueOf(part.strip().replace("_", "")));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not a list of integers: " + commaSeparated, e);
+            }
         }
         return values;
     }

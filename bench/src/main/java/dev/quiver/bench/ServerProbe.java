@@ -54,7 +54,58 @@ record ServerProbe(@Nullable Long pid, @Nullable Path dataDir) {
         }
     }
 
-    private static @Nullable Long directoryBytes(Path root) {
+    /**
+     * Proportional set size of {@code pid} and all its descendants, from {@code /proc/<pid>/smaps_rollup}: pages
+     * shared between processes (PostgreSQL's shared buffers) are split between them, so the sum counts them once.
+     * Null when the process is gone or {@code /proc} is unreadable.
+     */
+    static @Nullable Long treePssBytes(long pid) {
+        var process = ProcessHandle.of(pid);
+        if (process.isEmpty()) {
+            return null;
+        }
+        long total = 0;
+        boolean any = false;
+        for (long member : java.util.stream.Stream.concat(java.util.stream.Stream.of(process.get()),
+                process.get().descendants()).mapToLong(ProcessHandle::pid).toArray()) {
+            Long pss = pssBytes(member);
+            if (pss != null) {
+                total += pss;
+                any = true;
+            }
+        }
+        return any ? total : null;
+    }
+
+    /** CPU time (user and system) used by {@code pid} and its live descendants; null when the process is gone. */
+    static @Nullable Double treeCpuSeconds(long pid) {
+        return ProcessHandle.of(pid).map(ServerProbe::treeCpuSeconds).orElse(null);
+    }
+
+    static double treeCpuSeconds(ProcessHandle process) {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(process), process.descendants())
+                .mapToDouble(member -> member.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0))
+                .sum();
+    }
+
+    private static @Nullable Long pssBytes(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"))) {
+                if (line.startsWith("Pss:")) {
+                    return Long.parseLong(line.substring("Pss:".length()).replace("kB", "").strip()) * 1024;
+                }
+            }
+            return null;
+        } catch (IOException | NumberFormatException e) {
+            // A child that exited between listing and reading: it holds no memory any more.
+            return null;
+        }
+    }
+
+    static @Nullable Long directoryBytes(@Nullable Path root) {
+        if (root == null) {
+            return null;
+        }
         var total = new long[1];
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {

@@ -23,6 +23,7 @@ class ChromaClientTests {
         assertThat(bytes).hasSize(8);
         assertThat(floats.get(0)).isEqualTo(1.5f);
         assertThat(floats.get(1)).isEqualTo(-2f);
+        assertThat(body.get("metadatas").get(1).get("bucket").asInt()).isEqualTo(Dataset.bucket(2));
     }
 
     @Test
@@ -32,5 +33,14 @@ class ChromaClientTests {
         assertThat(body.get("query_embeddings").get(0).get(1).floatValue()).isEqualTo(2f);
         assertThat(body.get("n_results").asInt()).isEqualTo(10);
         assertThat(body.get("include").toString()).contains("distances");
+        assertThat(body.has("where")).isFalse();
+    }
+
+    @Test
+    void filteredQueryBodyCarriesTheBucketBoundAsAWhereClause() {
+        JsonNode body = ChromaClient.JSON.readTree(
+                ChromaClient.queryBody(new float[] {0.5f}, 10, Filter.percent(10)));
+
+        assertThat(body.get("where").toString()).isEqualTo("{\"bucket\":{\"$lt\":10}}");
     }
 }

@@ -14,7 +14,7 @@ class GroundTruthTests {
     void findsTheSameNeighboursAsSortingAllDistances() {
         var dataset = Dataset.uniform(3, 500, 20, 12);
         for (Space space : Space.values()) {
-            GroundTruth truth = GroundTruth.compute(dataset, space, 10);
+            GroundTruth truth = GroundTruth.compute(dataset, space, 10, null);
 
             for (int q = 0; q < 20; q++) {
                 float[] query = dataset.queries()[q];
@@ -30,11 +30,30 @@ class GroundTruthTests {
     void rereadsTheCachedAnswerForTheSameParameters(@TempDir Path cache) {
         var dataset = Dataset.uniform(5, 300, 7, 8);
 
-        GroundTruth first = GroundTruth.load(dataset, Space.L2, 5, 5, cache);
-        GroundTruth second = GroundTruth.load(dataset, Space.L2, 5, 5, cache);
+        GroundTruth first = GroundTruth.load(dataset, Space.L2, 5, null, 5, cache);
+        GroundTruth second = GroundTruth.load(dataset, Space.L2, 5, null, 5, cache);
 
         assertThat(cache.toFile().list()).hasSize(1);
         assertThat(second.neighbors()).isDeepEqualTo(first.neighbors());
+    }
+
+    @Test
+    void filteredTruthHoldsOnlyRecordsTheFilterKeepsAndIsCachedApart(@TempDir Path cache) {
+        var dataset = Dataset.gaussian(9, 2_000, 15, 8, 4, 0.3);
+        Filter onePercent = Filter.percent(1);
+
+        GroundTruth filtered = GroundTruth.load(dataset, Space.L2, 10, onePercent, 9, cache);
+        GroundTruth unfiltered = GroundTruth.load(dataset, Space.L2, 10, null, 9, cache);
+
+        assertThat(cache.toFile().list()).hasSize(2);
+        for (int q = 0; q < 15; q++) {
+            float[] query = dataset.queries()[q];
+            int[] expected = IntStream.range(0, 2_000).filter(onePercent::accepts).boxed()
+                    .sorted(Comparator.comparingDouble(i -> Space.L2.distance(query, dataset.vectors()[i])))
+                    .limit(10).mapToInt(Integer::intValue).toArray();
+            assertThat(filtered.neighbors()[q]).containsExactly(expected);
+        }
+        assertThat(unfiltered.neighbors()).isNotEqualTo(filtered.neighbors());
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.quiver.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
-import static org.assertj.core.api.Assertions.entry;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -11,63 +10,67 @@ import org.junit.jupiter.api.Test;
 class OptionsTests {
 
     @Test
-    void defaultsMatchTheQuickstartOfIssue3() {
-        Options options = Options.parse("quickstart");
+    void everyScenarioRunsEverySystemOnItsOwnDataByDefault() {
+        Options quickstart = Options.parse("quickstart");
+        Options clustered = Options.parse("clustered-128");
+        Options wide = Options.parse("clustered-768");
+        Options text = Options.parse("text-minilm");
 
-        assertThat(options.url()).hasToString("http://127.0.0.1:8000");
-        assertThat(options.vectors()).isEqualTo(100_000);
-        assertThat(options.dim()).isEqualTo(128);
-        assertThat(options.queries()).isEqualTo(1000);
-        assertThat(options.batch()).isEqualTo(1000);
-        assertThat(options.space()).isEqualTo(Space.L2);
-        assertThat(options.hnsw()).isEmpty();
-        assertThat(options.loadClients()).isEqualTo(4);
-        assertThat(options.queryClients()).containsExactly(1, 8);
-        assertThat(options.seed()).isEqualTo(42);
-        assertThat(options.tenant()).isEqualTo("default_tenant");
-        assertThat(options.database()).isEqualTo("default_database");
-        assertThat(options.pid()).isNull();
-        assertThat(options.dataDir()).isNull();
-        assertThat(options.warmup()).isEqualTo(1000);
-        assertThat(options.keepCollection()).isFalse();
+        assertThat(quickstart.systems()).containsExactly("quiver", "chroma", "pgvector", "lucene");
+        assertThat(List.of(quickstart.vectors(), quickstart.dim())).containsExactly(100_000, 128);
+        assertThat(List.of(clustered.vectors(), clustered.dim())).containsExactly(1_000_000, 128);
+        assertThat(wide.dim()).isEqualTo(768);
+        assertThat(wide.space()).isEqualTo(Space.COSINE);
+        assertThat(text.dim()).isEqualTo(384);
+        assertThat(quickstart.efSearch()).containsExactly(10, 20, 40, 80, 160, 320);
+        assertThat(quickstart.filters()).containsExactly(10, 1);
+        assertThat(quickstart.queryClients()).containsExactly(1, 8);
+        assertThat(quickstart.indexSpec()).isEqualTo(
+                new IndexSpec(128, Space.L2, 16, 100, IndexSpec.Quantization.NONE));
+        assertThat(quickstart.workDir()).isNull();
     }
 
     @Test
     void readsEveryFlagInBothSpellings() {
-        Options options = Options.parse("quickstart", "--url", "http://localhost:9000/", "--vectors=2000",
-                "--dim", "16", "--queries", "50", "--batch", "100", "--space", "cosine", "--ef-search", "200",
-                "--max-neighbors=32", "--load-clients", "2",
-                "--query-clients", "1, 2,4", "--seed", "7", "--tenant", "t1", "--database", "d1", "--label", "quiver",
-                "--pid", "123", "--data-dir", "/data", "--warmup", "0", "--ready-timeout", "5",
-                "--results-dir", "out", "--cache-dir", "cache", "--keep-collection");
+        Options options = Options.parse("clustered-768", "--systems", "quiver,lucene", "--vectors=2000",
+                "--dim", "16", "--queries", "50", "--k", "5", "--batch", "100", "--space", "l2",
+                "--max-neighbors=32", "--ef-construction", "64", "--ef-search", "8, 16", "--filters", "-",
+                "--quantization", "int8", "--load-clients", "2", "--query-clients", "1,2,4", "--warmup", "0",
+                "--seed", "7", "--clusters", "10", "--spread", "0.5", "--ready-timeout", "5", "--label", "x y",
+                "--results-dir", "out", "--cache-dir", "cache", "--work-dir", "work", "--server-jar", "q.jar",
+                "--tools-dir", "t");
 
-        assertThat(options.url()).hasToString("http://localhost:9000");
-        assertThat(options.vectors()).isEqualTo(2000);
-        assertThat(options.space()).isEqualTo(Space.COSINE);
-        assertThat(options.hnsw()).containsOnly(entry("ef_search", 200), entry("max_neighbors", 32));
-        assertThat(options.queryClients()).isEqualTo(List.of(1, 2, 4));
-        assertThat(options.pid()).isEqualTo(123L);
-        assertThat(options.dataDir()).isEqualTo(Path.of("/data"));
-        assertThat(options.warmup()).isZero();
-        assertThat(options.keepCollection()).isTrue();
+        assertThat(options.systems()).containsExactly("quiver", "lucene");
+        assertThat(options.indexSpec()).isEqualTo(new IndexSpec(16, Space.L2, 32, 64, IndexSpec.Quantization.INT8));
+        assertThat(options.efSearch()).containsExactly(8, 16);
+        assertThat(options.filters()).isEmpty();
+        assertThat(options.queryClients()).containsExactly(1, 2, 4);
+        assertThat(options.workDir()).isEqualTo(Path.of("work"));
+        assertThat(options.resultName()).isEqualTo("clustered-768-int8-x_y");
     }
 
     @Test
-    void rejectsUnknownFlagInsteadOfIgnoringIt() {
+    void rejectsUnknownFlagsSystemsAndScenariosInsteadOfIgnoringThem() {
         assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("quickstart", "--vector", "10"))
                 .withMessageContaining("vector");
-    }
-
-    @Test
-    void rejectsServerThatIsNotOnThisMachine() {
-        assertThatIllegalArgumentException()
-                .isThrownBy(() -> Options.parse("quickstart", "--url", "http://192.0.2.1:8000"))
-                .withMessageContaining("loopback");
-    }
-
-    @Test
-    void rejectsUnknownSpace() {
+        assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("quickstart", "--systems", "milvus"))
+                .withMessageContaining("milvus");
+        assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("sift"))
+                .withMessageContaining("clustered-128");
         assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("quickstart", "--space", "dot"))
                 .withMessageContaining("dot");
+    }
+
+    @Test
+    void rejectsAFilterThatKeepsFewerThanKRecords() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Options.parse("quickstart", "--vectors", "500", "--filters", "1"))
+                .withMessageContaining("fewer than k");
+    }
+
+    @Test
+    void textVectorsKeepTheModelsDimension() {
+        assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("text-minilm", "--dim", "128"))
+                .withMessageContaining("384");
     }
 }

@@ -1,0 +1,181 @@
+package dev.quiver.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts and stops a server that speaks the Chroma HTTP API on loopback: Quiver from its jar, or the real Chroma
+ * server through {@code tools/real-chroma}. Stateless; thread-safe.
+ */
+sealed interface ServerLauncher {
+
+    /** How long a server may take to answer its first heartbeat, including recovery after a restart. */
+    Duration READY_TIMEOUT = Duration.ofMinutes(10);
+
+    /** Starts the server on {@code port} with its data in {@code dataDir}, waits for its heartbeat, returns its pid. */
+    long start(int port, Path dataDir, Path logFile) throws Engine.Unavailable;
+
+    /** Stops the server the way its operator would, and waits until the process is gone. */
+    void stop(long pid, Path logFile);
+
+    /** Quiver standalone (embedded PostgreSQL), from the jar the reactor builds. */
+    record Quiver(Path serverJar) implements ServerLauncher {
+        @Override
+        public long start(int port, Path dataDir, Path logFile) throws Engine.Unavailable {
+            if (!Files.isRegularFile(serverJar)) {
+                throw new Engine.Unavailable(serverJar + " is missing: build it with ./mvnw -pl server -am package");
+            }
+            String java = ProcessHandle.current().info().command().orElse("java");
+            Process process = Processes.start(logFile, List.of(java, "--add-modules", "jdk.incubator.vector",
+                    "--enable-native-access=ALL-UNNAMED", "-jar", serverJar.toString(), "--server.port=" + port,
+                    "--quiver.data-dir=" + dataDir));
+            Processes.awaitHeartbeat(port, process.toHandle(), logFile);
+            return process.pid();
+        }
+
+        /** SIGTERM: Quiver closes its shards and its embedded PostgreSQL, which is what a restart measures. */
+        @Override
+        public void stop(long pid, Path logFile) {
+            Processes.terminate(pid, Duration.ofSeconds(60));
+        }
+    }
+
+    /** The real Chroma server from the npm package, as {@code tools/real-chroma/start.sh} runs it. */
+    record Chroma(Path toolsDir) implements ServerLauncher {
+        @Override
+        public long start(int port, Path dataDir, Path logFile) throws Engine.Unavailable {
+            Path script = toolsDir.resolve("start.sh");
+            if (!Files.isExecutable(script)) {
+                throw new Engine.Unavailable(script + " is missing");
+            }
+            Path pidFile = pidFile(logFile);
+            int status = Processes.run(logFile.resolveSibling("chroma-start.log"), Duration.ofMinutes(10),
+                    List.of(script.toString(), "--background", "--pid-file", pidFile.toString(), "--log-file",
+                            logFile.toString(), Integer.toString(port), dataDir.toString()));
+            if (status != 0) {
+                throw new Engine.Unavailable("tools/real-chroma/start.sh failed with status " + status + "; see "
+                        + logFile.resolveSibling("chroma-start.log"));
+            }
+            try {
+                return Long.parseLong(Files.readString(pidFile).strip());
+            } catch (IOException | NumberFormatException e) {
+                throw new Engine.Unavailable("no pid in " + pidFile, e);
+            }
+        }
+
+        /** Through stop.sh: Chroma ignores SIGTERM once it has served requests, so the script ends with SIGKILL. */
+        @Override
+        public void stop(long pid, Path logFile) {
+            Processes.run(logFile.resolveSibling("chroma-stop.log"), Duration.ofMinutes(1),
+                    List.of(toolsDir.resolve("stop.sh").toString(), "--pid-file", pidFile(logFile).toString()));
+            Processes.terminate(pid, Duration.ofSeconds(5));
+        }
+
+        private static Path pidFile(Path logFile) {
+            return logFile.resolveSibling("chroma.pid");
+        }
+    }
+
+    /** Process chores shared by the launchers. */
+    final class Processes {
+
+        private Processes() {
+        }
+
+        static int freePort() {
+            try (var socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("no free loopback port", e);
+            }
+        }
+
+        static Process start(Path logFile, List<String> command) {
+            try {
+                Files.createDirectories(logFile.getParent());
+                return new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                        .start();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot start " + command.getFirst(), e);
+            }
+        }
+
+        /** Runs a command to completion and returns its exit status; output goes to {@code logFile}. */
+        static int run(Path logFile, Duration timeout, List<String> command) {
+            Process process = start(logFile, command);
+            try {
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly();
+                    throw new IllegalStateException(command.getFirst() + " did not finish within " + timeout);
+                }
+                return process.exitValue();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+                throw new IllegalStateException("interrupted while running " + command.getFirst(), e);
+            }
+        }
+
+        static void awaitHeartbeat(int port, ProcessHandle process, Path logFile) throws Engine.Unavailable {
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpRequest heartbeat = HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/api/v2/heartbeat")).timeout(Duration.ofSeconds(2)).build();
+            long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new Engine.Unavailable("the server exited during start-up; see " + logFile);
+                }
+                try {
+                    if (http.send(heartbeat, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        return;
+                    }
+                } catch (IOException e) {
+                    // not listening yet
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new Engine.Unavailable("interrupted while waiting for the server", e);
+                }
+                sleep(Duration.ofMillis(50));
+            }
+            terminate(process.pid(), Duration.ofSeconds(5));
+            throw new Engine.Unavailable("no heartbeat within " + READY_TIMEOUT + "; see " + logFile);
+        }
+
+        /** SIGTERM, then SIGKILL after {@code grace}; returns when the process is gone. */
+        static void terminate(long pid, Duration grace) {
+            ProcessHandle.of(pid).ifPresent(process -> {
+                process.destroy();
+                try {
+                    process.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                    process.destroyForcibly();
+                    process.onExit().join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    process.destroyForcibly();
+                }
+            });
+        }
+
+        static void sleep(Duration duration) {
+            try {
+                Thread.sleep(duration);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+    }
+}
