@@ -1,6 +1,7 @@
 package dev.quiver.bench;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,7 +35,20 @@ interface Engine extends AutoCloseable {
         return "";
     }
 
-    /** Creates the one empty collection (table, index) of this run. */
+    /**
+     * Why this system cannot build {@code spec} (e.g. int8 vectors in a system without them), or empty when it can.
+     * The runner asks before {@link #create} and reports the system as skipped with this reason, because
+     * {@code create} cannot throw {@link Unavailable}. The default accepts every spec.
+     */
+    default Optional<String> findUnsupportedReason(IndexSpec spec) {
+        return Optional.empty();
+    }
+
+    /**
+     * Creates the one empty collection (table, index) of this run.
+     *
+     * @throws IllegalArgumentException when {@link #findUnsupportedReason} names a reason for {@code spec}
+     */
     void create(IndexSpec spec);
 
     /**
