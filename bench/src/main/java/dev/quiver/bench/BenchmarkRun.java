@@ -132,9 +132,10 @@ final class BenchmarkRun {
             Map<String, GroundTruth> truths, Path workDir) {
         IndexSpec spec = options.indexSpec();
         try (Engine engine = engine(system)) {
-            if (!engine.supports(spec)) {
-                log("%s: skipped, it cannot build a %s index", system, spec.quantization().wireName());
-                return SystemResult.skipped(system, "no " + spec.quantization().wireName() + " vectors");
+            var unsupported = engine.findUnsupportedReason(spec);
+            if (unsupported.isPresent()) {
+                log("%s: skipped: %s", system, unsupported.get());
+                return SystemResult.skipped(system, unsupported.get());
             }
             log("%s: starting", system);
             try {

@@ -92,10 +92,12 @@ final class ChromaApiEngine implements Engine {
         collectionId = client().createCollection("bench-" + System.currentTimeMillis(), spec.space(), hnsw);
     }
 
+    /** Chroma stores float32 only; Quiver quantizes on request. */
     @Override
-    public boolean supports(IndexSpec spec) {
-        // Chroma stores float32 only; Quiver quantizes on request.
-        return spec.quantization() == IndexSpec.Quantization.NONE || launcher instanceof ServerLauncher.Quiver;
+    public java.util.Optional<String> findUnsupportedReason(IndexSpec spec) {
+        return spec.quantization() == IndexSpec.Quantization.NONE || launcher instanceof ServerLauncher.Quiver
+                ? java.util.Optional.empty()
+                : java.util.Optional.of("Chroma has no " + spec.quantization().wireName() + " vectors");
     }
 
     @Override
@@ -173,7 +175,7 @@ final class ChromaApiEngine implements Engine {
 
     @Override
     public Resources resources() {
-        return new Resources(ServerProbe.treePssBytes(pid), ServerProbe.directoryBytes(dataDir),
+        return new Resources(ServerProbe.processTreePssBytes(pid), dataDir == null ? null : ServerProbe.directoryBytes(dataDir),
                 ServerProbe.treeCpuSeconds(pid));
     }
 

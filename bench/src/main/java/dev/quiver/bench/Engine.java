@@ -1,6 +1,7 @@
 package dev.quiver.bench;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,14 +36,19 @@ interface Engine extends AutoCloseable {
     }
 
     /**
-     * Whether this system can build {@code spec}'s index; the run reports it as skipped otherwise (Chroma and
-     * pgvector have no int8 vectors, for example).
+     * Why this system cannot build {@code spec} (e.g. int8 vectors in a system without them), or empty when it can.
+     * The runner asks before {@link #create} and reports the system as skipped with this reason, because
+     * {@code create} cannot throw {@link Unavailable}. The default accepts every spec.
      */
-    default boolean supports(IndexSpec spec) {
-        return spec.quantization() == IndexSpec.Quantization.NONE;
+    default Optional<String> findUnsupportedReason(IndexSpec spec) {
+        return Optional.empty();
     }
 
-    /** Creates the one empty collection (table, index) of this run. */
+    /**
+     * Creates the one empty collection (table, index) of this run.
+     *
+     * @throws IllegalArgumentException when {@link #findUnsupportedReason} names a reason for {@code spec}
+     */
     void create(IndexSpec spec);
 
     /**

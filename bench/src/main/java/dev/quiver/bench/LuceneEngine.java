@@ -84,11 +84,6 @@ final class LuceneEngine implements Engine {
     }
 
     @Override
-    public boolean supports(IndexSpec spec) {
-        return true;
-    }
-
-    @Override
     public void create(IndexSpec spec) {
         this.spec = spec;
         open();
@@ -232,7 +227,7 @@ final class LuceneEngine implements Engine {
     @Override
     public Resources resources() {
         // The benchmark's own JVM: its CPU time includes the index's merge threads and little else while idle.
-        return new Resources(null, ServerProbe.directoryBytes(directoryPath),
+        return new Resources(null, directoryPath == null ? null : ServerProbe.directoryBytes(directoryPath),
                 ServerProbe.treeCpuSeconds(ProcessHandle.current()));
     }
 

@@ -6,11 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Samples what the server costs in memory and on disk, from outside the server, so Quiver and Chroma are measured
- * the same way. Both inputs are optional; a missing one yields nulls. Thread-safe: stateless.
+ * the same way. Both inputs are optional; a missing one yields nulls. The static methods read /proc and the file
+ * system for any engine (e.g. a PostgreSQL process tree). Thread-safe: stateless.
  *
  * @param pid the server's process id, read through {@code /proc/<pid>/status} (Linux only)
  * @param dataDir the server's data directory
@@ -41,9 +43,7 @@ record ServerProbe(@Nullable Long pid, @Nullable Path dataDir) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", pid.toString(), "status"))) {
                 if (line.startsWith(field)) {
-                    // The kernel reports "VmRSS:    123456 kB", where kB means KiB.
-                    String kibibytes = line.substring(field.length()).replace("kB", "").strip();
-                    return Long.parseLong(kibibytes) * 1024;
+                    return kibibytes(line, field);
                 }
             }
             return null;
@@ -54,27 +54,34 @@ record ServerProbe(@Nullable Long pid, @Nullable Path dataDir) {
         }
     }
 
+    /** Parses a /proc line such as {@code "VmRSS:    123456 kB"}, where the kernel's kB means KiB. */
+    private static long kibibytes(String line, String field) {
+        return Long.parseLong(line.substring(field.length()).replace("kB", "").strip()) * 1024;
+    }
+
     /**
-     * Proportional set size of {@code pid} and all its descendants, from {@code /proc/<pid>/smaps_rollup}: pages
-     * shared between processes (PostgreSQL's shared buffers) are split between them, so the sum counts them once.
-     * Null when the process is gone or {@code /proc} is unreadable.
+     * The proportional set size (PSS) of process {@code pid} and all its descendants, in bytes: each process's
+     * resident pages, with a page shared by n processes counted 1/n in each, so the sum counts shared memory (the
+     * shared buffers of a multi-process server such as PostgreSQL) once. Reads {@code /proc/<pid>/smaps_rollup}
+     * (Linux 4.14 or later). A descendant that exits during the walk is left out.
+     *
+     * @return the sum, or null when the process itself cannot be read (gone, not ours, not Linux)
      */
-    static @Nullable Long treePssBytes(long pid) {
-        var process = ProcessHandle.of(pid);
-        if (process.isEmpty()) {
+    static @Nullable Long processTreePssBytes(long pid) {
+        Long total = pssBytes(pid);
+        if (total == null) {
             return null;
         }
-        long total = 0;
-        boolean any = false;
-        for (long member : java.util.stream.Stream.concat(java.util.stream.Stream.of(process.get()),
-                process.get().descendants()).mapToLong(ProcessHandle::pid).toArray()) {
-            Long pss = pssBytes(member);
-            if (pss != null) {
-                total += pss;
-                any = true;
+        long sum = total;
+        // descendants() is a snapshot of the process table; children forked after it are not counted.
+        for (ProcessHandle child : ProcessHandle.of(pid).map(ProcessHandle::descendants)
+                .orElseGet(Stream::empty).toList()) {
+            Long bytes = pssBytes(child.pid());
+            if (bytes != null) {
+                sum += bytes;
             }
         }
-        return any ? total : null;
+        return sum;
     }
 
     /** CPU time (user and system) used by {@code pid} and its live descendants; null when the process is gone. */
@@ -83,29 +90,32 @@ record ServerProbe(@Nullable Long pid, @Nullable Path dataDir) {
     }
 
     static double treeCpuSeconds(ProcessHandle process) {
-        return java.util.stream.Stream.concat(java.util.stream.Stream.of(process), process.descendants())
+        return Stream.concat(Stream.of(process), process.descendants())
                 .mapToDouble(member -> member.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0))
                 .sum();
     }
 
-    private static @Nullable Long pssBytes(long pid) {
+    /** The proportional set size of one process in bytes, or null when it cannot be read. */
+    static @Nullable Long pssBytes(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"))) {
                 if (line.startsWith("Pss:")) {
-                    return Long.parseLong(line.substring("Pss:".length()).replace("kB", "").strip()) * 1024;
+                    return kibibytes(line, "Pss:");
                 }
             }
             return null;
-        } catch (IOException | NumberFormatException e) {
-            // A child that exited between listing and reading: it holds no memory any more.
+        } catch (IOException e) {
+            // Gone (a backend that just exited) or not ours to read: the caller decides whether that matters.
             return null;
         }
     }
 
-    static @Nullable Long directoryBytes(@Nullable Path root) {
-        if (root == null) {
-            return null;
-        }
+    /**
+     * Sum of the sizes of the regular files under {@code root}, skipping files deleted during the walk.
+     *
+     * @return the sum, or null when the directory cannot be walked
+     */
+    static @Nullable Long directoryBytes(Path root) {
         var total = new long[1];
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
