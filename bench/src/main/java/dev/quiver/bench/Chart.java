@@ -152,7 +152,8 @@ final class Chart {
         if (panels.isEmpty()) {
             throw new IllegalArgumentException("a chart needs at least one panel");
         }
-        // Headless before the first AWT class loads: the benchmark runs on servers without a display.
+        // The benchmark runs on servers without a display. AWT decides once per JVM, when a Graphics2D is first
+        // created, so this must come before createGraphics; an explicit setting by the caller is left alone.
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }

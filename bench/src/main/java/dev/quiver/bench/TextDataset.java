@@ -57,7 +57,7 @@ import org.jspecify.annotations.Nullable;
  * </ol>
  * Data sentence {@code i} is record {@code "v" + i}; the first N are the same whatever the count.
  *
- * <p>Embedding costs about 30 ms of CPU per sentence (about 25 minutes for the whole corpus on two idle cores), so
+ * <p>Embedding costs about 33 ms of CPU per sentence (about 25 minutes for the whole corpus on two idle cores), so
  * vectors and queries are cached in a file whose name holds every input that changes them. Stateless; thread-safe.
  */
 final class TextDataset {
