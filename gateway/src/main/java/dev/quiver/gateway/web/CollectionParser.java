@@ -8,6 +8,7 @@ import dev.quiver.common.ErrorCode;
 import dev.quiver.search.api.HnswConfiguration;
 import dev.quiver.search.api.MetadataValue;
 import dev.quiver.search.api.Metric;
+import dev.quiver.search.api.Quantization;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -71,7 +72,8 @@ final class CollectionParser {
                 integer(node, "ef_search", hnsw.searchEf()),
                 integer(node, "max_neighbors", hnsw.maxNeighbors()),
                 decimal(node, "resize_factor", hnsw.resizeFactor()),
-                integer(node, "sync_threshold", hnsw.syncThreshold()));
+                integer(node, "sync_threshold", hnsw.syncThreshold()),
+                hnsw.quantization());
     }
 
     /** Applies {@code new_configuration} to a collection's settings; only the mutable fields may appear. */
@@ -94,7 +96,8 @@ final class CollectionParser {
                 integer(node, "ef_search", current.searchEf()),
                 integer(node, "max_neighbors", current.maxNeighbors()),
                 decimal(node, "resize_factor", current.resizeFactor()),
-                integer(node, "sync_threshold", current.syncThreshold()));
+                integer(node, "sync_threshold", current.syncThreshold()),
+                current.quantization());
     }
 
     /** The embedding function configuration, kept as the raw JSON the client sent. */
@@ -121,7 +124,7 @@ final class CollectionParser {
                 metadataInteger(metadata, "hnsw:construction_ef", defaults.constructionEf()),
                 metadataInteger(metadata, "hnsw:search_ef", defaults.searchEf()),
                 metadataInteger(metadata, "hnsw:M", defaults.maxNeighbors()),
-                defaults.resizeFactor(), defaults.syncThreshold());
+                defaults.resizeFactor(), defaults.syncThreshold(), defaults.quantization());
     }
 
     private static int metadataInteger(Map<String, MetadataValue> metadata, String key, int fallback) {
@@ -159,11 +162,12 @@ final class CollectionParser {
 
     /** Lucene's limits on the graph: at most 512 links per node and 3200 candidates while building. */
     private static HnswConfiguration checked(Metric space, int constructionEf, int searchEf, int maxNeighbors,
-            double resizeFactor, int syncThreshold) {
+            double resizeFactor, int syncThreshold, Quantization quantization) {
         range("ef_construction", constructionEf, 1, 3200);
         range("ef_search", searchEf, 1, 100_000);
         range("max_neighbors", maxNeighbors, 2, 512);
-        return new HnswConfiguration(space, constructionEf, searchEf, maxNeighbors, resizeFactor, syncThreshold);
+        return new HnswConfiguration(
+                space, constructionEf, searchEf, maxNeighbors, resizeFactor, syncThreshold, quantization);
     }
 
     private static void range(String name, int value, int min, int max) {

@@ -11,6 +11,7 @@ import dev.quiver.common.QuiverException;
 import dev.quiver.search.api.HnswConfiguration;
 import dev.quiver.search.api.MetadataValue;
 import dev.quiver.search.api.Metric;
+import dev.quiver.search.api.Quantization;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -18,13 +19,14 @@ import tools.jackson.databind.JsonNode;
 
 class CollectionParserTests {
 
-    private static final HnswConfiguration CURRENT = new HnswConfiguration(Metric.COSINE, 200, 50, 32, 1.5, 500);
+    private static final HnswConfiguration CURRENT =
+            new HnswConfiguration(Metric.COSINE, 200, 50, 32, 1.5, 500, Quantization.NONE);
 
     @Test
     void usesChromaDefaultsWithoutConfigurationOrMetadata() {
         assertThat(CollectionParser.hnsw(null, null)).isEqualTo(HnswConfiguration.DEFAULT);
         assertThat(HnswConfiguration.DEFAULT)
-                .isEqualTo(new HnswConfiguration(Metric.L2, 100, 100, 16, 1.2, 1000));
+                .isEqualTo(new HnswConfiguration(Metric.L2, 100, 100, 16, 1.2, 1000, Quantization.NONE));
         assertThat(hnsw("{'embedding_function': {'type': 'legacy'}}", null)).isEqualTo(HnswConfiguration.DEFAULT);
         assertThat(hnsw("{'hnsw': null}", null)).isEqualTo(HnswConfiguration.DEFAULT);
     }
@@ -49,7 +51,7 @@ class CollectionParserTests {
         HnswConfiguration hnsw = CollectionParser.hnsw(null, metadata(
                 "{'metadata': {'hnsw:space': 'ip', 'hnsw:M': 8, 'hnsw:construction_ef': 64, 'hnsw:search_ef': 20}}"));
 
-        assertThat(hnsw).isEqualTo(new HnswConfiguration(Metric.IP, 64, 20, 8, 1.2, 1000));
+        assertThat(hnsw).isEqualTo(new HnswConfiguration(Metric.IP, 64, 20, 8, 1.2, 1000, Quantization.NONE));
     }
 
     @Test
@@ -68,7 +70,8 @@ class CollectionParserTests {
 
         HnswConfiguration hnsw = hnsw("{'hnsw': {'ef_search': 40}}", metadata);
 
-        assertThat(hnsw).isEqualTo(new HnswConfiguration(Metric.COSINE, 100, 40, 8, 1.2, 1000));
+        assertThat(hnsw).isEqualTo(
+                new HnswConfiguration(Metric.COSINE, 100, 40, 8, 1.2, 1000, Quantization.NONE));
     }
 
     @Test
@@ -131,8 +134,9 @@ class CollectionParserTests {
         HnswConfiguration high = hnsw("{'hnsw': {'max_neighbors': 512, 'ef_construction': 3200, "
                 + "'ef_search': 100000}}", null);
 
-        assertThat(low).isEqualTo(new HnswConfiguration(Metric.L2, 1, 1, 2, 1.2, 1000));
-        assertThat(high).isEqualTo(new HnswConfiguration(Metric.L2, 3200, 100_000, 512, 1.2, 1000));
+        assertThat(low).isEqualTo(new HnswConfiguration(Metric.L2, 1, 1, 2, 1.2, 1000, Quantization.NONE));
+        assertThat(high).isEqualTo(
+                new HnswConfiguration(Metric.L2, 3200, 100_000, 512, 1.2, 1000, Quantization.NONE));
     }
 
     @Test
@@ -178,7 +182,8 @@ class CollectionParserTests {
                 json("{'hnsw': {'ef_search': 80, 'max_neighbors': 48, 'resize_factor': 2.0, "
                         + "'sync_threshold': 2000}}"), CURRENT);
 
-        assertThat(changed).isEqualTo(new HnswConfiguration(Metric.COSINE, 200, 80, 48, 2.0, 2000));
+        assertThat(changed).isEqualTo(
+                new HnswConfiguration(Metric.COSINE, 200, 80, 48, 2.0, 2000, Quantization.NONE));
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.quiver.search.api.Hit;
 import dev.quiver.search.api.HnswConfiguration;
 import dev.quiver.search.api.MetadataValue;
 import dev.quiver.search.api.Metric;
+import dev.quiver.search.api.Quantization;
 import dev.quiver.search.api.StoredRecord;
 import dev.quiver.tenant.api.DatabaseId;
 import dev.quiver.tenant.api.DatabaseView;
@@ -190,7 +191,7 @@ class JsonResponsesTests {
                 new TenantView(new TenantId(new UUID(0, 1)), "default_tenant"), "default_database");
         CollectionView collection = new CollectionView(new CollectionId(id), database, "probe1",
                 Map.of("hnsw:space", new MetadataValue.StringValue("cosine")),
-                new HnswConfiguration(Metric.COSINE, 100, 100, 16, 1.2, 1000),
+                new HnswConfiguration(Metric.COSINE, 100, 100, 16, 1.2, 1000, Quantization.NONE),
                 "{\"type\":\"known\",\"name\":\"default\",\"config\":{}}", 3, 7, 0);
 
         JsonNode written = read(JsonResponses.collection(collection));
