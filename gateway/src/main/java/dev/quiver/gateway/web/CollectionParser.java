@@ -10,6 +10,7 @@ import dev.quiver.search.api.MetadataValue;
 import dev.quiver.search.api.Metric;
 import dev.quiver.search.api.Quantization;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -17,13 +18,19 @@ import tools.jackson.databind.JsonNode;
 /**
  * Reads a collection's metadata and configuration as Chroma accepts them. The HNSW settings may come from
  * {@code configuration.hnsw} or, in the legacy form, from {@code hnsw:*} metadata keys; the configuration wins.
- * Stateless.
+ * Besides Chroma's settings, {@code configuration.hnsw} takes Quiver's {@code quantization} ({@code "none"}, the
+ * default, or {@code "int8"}), which only a new collection may set. Stateless.
  */
 final class CollectionParser {
 
     /** What {@code new_configuration.hnsw} may change on an existing collection (Chroma's rule). */
     private static final Set<String> MUTABLE_HNSW =
             Set.of("ef_search", "max_neighbors", "num_threads", "resize_factor", "sync_threshold", "batch_size");
+
+    /** Quiver's extension of {@code configuration.hnsw}; not in Chroma's schema, so Chroma's errors do not apply. */
+    private static final String QUANTIZATION = "quantization";
+    /** The accepted values of {@link #QUANTIZATION}, as the refusal of another one lists them. */
+    private static final String QUANTIZATION_NAMES = quantizationNames();
 
     private CollectionParser() {
     }
@@ -73,7 +80,7 @@ final class CollectionParser {
                 integer(node, "max_neighbors", hnsw.maxNeighbors()),
                 decimal(node, "resize_factor", hnsw.resizeFactor()),
                 integer(node, "sync_threshold", hnsw.syncThreshold()),
-                hnsw.quantization());
+                quantization(node, hnsw.quantization()));
     }
 
     /** Applies {@code new_configuration} to a collection's settings; only the mutable fields may appear. */
@@ -84,6 +91,13 @@ final class CollectionParser {
         }
         if (!node.isObject()) {
             throw shape("new_configuration.hnsw", "invalid type: " + JsonBody.describe(node) + ", expected a map");
+        }
+        if (node.has(QUANTIZATION)) {
+            // A shard's segments are all written in the collection's quantization, so changing it would mean
+            // rebuilding every shard; refused whatever the value, even the current one, so clients learn the rule.
+            String field = "new_configuration.hnsw." + QUANTIZATION;
+            throw invalidField(ErrorCode.INVALID_ARGUMENT, field, "immutable", "Validation error: " + field
+                    + ": cannot be changed after the collection is created");
         }
         for (String name : node.propertyNames()) {
             if (!MUTABLE_HNSW.contains(name)) {
@@ -141,6 +155,34 @@ final class CollectionParser {
     private static dev.quiver.common.QuiverException invalidHnswMetadata(String key) {
         return invalidField(ErrorCode.INVALID_ARGUMENT, "metadata." + key, "hnsw",
                 "Failed to parse hnsw parameters from segment metadata");
+    }
+
+    /**
+     * The quantization a new collection asks for. Absent means the fallback; JSON null is refused, unlike for
+     * Chroma's own fields, because "no quantization" is spelled {@code "none"} and a null more likely a mistake.
+     */
+    private static Quantization quantization(JsonNode node, Quantization fallback) {
+        JsonNode value = node.get(QUANTIZATION);
+        if (value == null) {
+            return fallback;
+        }
+        if (value.isString()) {
+            Optional<Quantization> quantization = Quantization.fromWireName(value.stringValue());
+            if (quantization.isPresent()) {
+                return quantization.get();
+            }
+        }
+        String field = "configuration.hnsw." + QUANTIZATION;
+        throw invalidField(ErrorCode.INVALID_ARGUMENT, field, "one-of", "Validation error: " + field
+                + ": must be one of " + QUANTIZATION_NAMES + ", got " + JsonBody.describe(value));
+    }
+
+    private static String quantizationNames() {
+        StringBuilder names = new StringBuilder();
+        for (Quantization quantization : Quantization.values()) {
+            names.append(names.isEmpty() ? "" : ", ").append('`').append(quantization.wireName()).append('`');
+        }
+        return names.toString();
     }
 
     private static int integer(JsonNode node, String name, int fallback) {

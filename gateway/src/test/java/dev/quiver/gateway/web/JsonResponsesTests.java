@@ -219,6 +219,25 @@ class JsonResponsesTests {
         assertThat(written.get("configuration_json").get("hnsw").get("space").stringValue()).isEqualTo("l2");
     }
 
+    @Test
+    void writesQuantizationInTheHnswConfigurationOnlyWhenItIsNotNone() {
+        DatabaseView database = new DatabaseView(DatabaseId.DEFAULT,
+                new TenantView(new TenantId(new UUID(0, 1)), "default_tenant"), "default_database");
+        CollectionView quantized = new CollectionView(new CollectionId(UUID.randomUUID()), database, "small",
+                null, new HnswConfiguration(Metric.COSINE, 100, 100, 16, 1.2, 1000, Quantization.INT8), null, null,
+                0, 0);
+        CollectionView plain = new CollectionView(new CollectionId(UUID.randomUUID()), database, "plain",
+                null, HnswConfiguration.DEFAULT, null, null, 0, 0);
+
+        JsonNode quantizedHnsw = read(JsonResponses.collection(quantized)).get("configuration_json").get("hnsw");
+        JsonNode plainHnsw = read(JsonResponses.collection(plain)).get("configuration_json").get("hnsw");
+
+        assertThat(quantizedHnsw).isEqualTo(json("{'space': 'cosine', 'ef_construction': 100, 'ef_search': 100, "
+                + "'max_neighbors': 16, 'resize_factor': 1.2, 'sync_threshold': 1000, 'quantization': 'int8'}"));
+        assertThat(fieldNames(plainHnsw)).containsExactly(
+                "space", "ef_construction", "ef_search", "max_neighbors", "resize_factor", "sync_threshold");
+    }
+
     private static double distance(float score, Metric metric) {
         StoredRecord record = new StoredRecord("x", null, null, null, null);
         JsonNode response = read(JsonResponses.query(List.of(List.of(new Hit(record, score))),
