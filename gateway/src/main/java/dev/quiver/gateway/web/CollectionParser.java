@@ -8,7 +8,9 @@ import dev.quiver.common.ErrorCode;
 import dev.quiver.search.api.HnswConfiguration;
 import dev.quiver.search.api.MetadataValue;
 import dev.quiver.search.api.Metric;
+import dev.quiver.search.api.Quantization;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -16,13 +18,19 @@ import tools.jackson.databind.JsonNode;
 /**
  * Reads a collection's metadata and configuration as Chroma accepts them. The HNSW settings may come from
  * {@code configuration.hnsw} or, in the legacy form, from {@code hnsw:*} metadata keys; the configuration wins.
- * Stateless.
+ * Besides Chroma's settings, {@code configuration.hnsw} takes Quiver's {@code quantization} ({@code "none"}, the
+ * default, or {@code "int8"}), which only a new collection may set. Stateless.
  */
 final class CollectionParser {
 
     /** What {@code new_configuration.hnsw} may change on an existing collection (Chroma's rule). */
     private static final Set<String> MUTABLE_HNSW =
             Set.of("ef_search", "max_neighbors", "num_threads", "resize_factor", "sync_threshold", "batch_size");
+
+    /** Quiver's extension of {@code configuration.hnsw}; not in Chroma's schema, so Chroma's errors do not apply. */
+    private static final String QUANTIZATION = "quantization";
+    /** The accepted values of {@link #QUANTIZATION}, as the refusal of another one lists them. */
+    private static final String QUANTIZATION_NAMES = quantizationNames();
 
     private CollectionParser() {
     }
@@ -71,7 +79,8 @@ final class CollectionParser {
                 integer(node, "ef_search", hnsw.searchEf()),
                 integer(node, "max_neighbors", hnsw.maxNeighbors()),
                 decimal(node, "resize_factor", hnsw.resizeFactor()),
-                integer(node, "sync_threshold", hnsw.syncThreshold()));
+                integer(node, "sync_threshold", hnsw.syncThreshold()),
+                quantization(node, hnsw.quantization()));
     }
 
     /** Applies {@code new_configuration} to a collection's settings; only the mutable fields may appear. */
@@ -82,6 +91,13 @@ final class CollectionParser {
         }
         if (!node.isObject()) {
             throw shape("new_configuration.hnsw", "invalid type: " + JsonBody.describe(node) + ", expected a map");
+        }
+        if (node.has(QUANTIZATION)) {
+            // A shard's segments are all written in the collection's quantization, so changing it would mean
+            // rebuilding every shard; refused whatever the value, even the current one, so clients learn the rule.
+            String field = "new_configuration.hnsw." + QUANTIZATION;
+            throw invalidField(ErrorCode.INVALID_ARGUMENT, field, "immutable", "Validation error: " + field
+                    + ": cannot be changed after the collection is created");
         }
         for (String name : node.propertyNames()) {
             if (!MUTABLE_HNSW.contains(name)) {
@@ -94,7 +110,8 @@ final class CollectionParser {
                 integer(node, "ef_search", current.searchEf()),
                 integer(node, "max_neighbors", current.maxNeighbors()),
                 decimal(node, "resize_factor", current.resizeFactor()),
-                integer(node, "sync_threshold", current.syncThreshold()));
+                integer(node, "sync_threshold", current.syncThreshold()),
+                current.quantization());
     }
 
     /** The embedding function configuration, kept as the raw JSON the client sent. */
@@ -121,7 +138,7 @@ final class CollectionParser {
                 metadataInteger(metadata, "hnsw:construction_ef", defaults.constructionEf()),
                 metadataInteger(metadata, "hnsw:search_ef", defaults.searchEf()),
                 metadataInteger(metadata, "hnsw:M", defaults.maxNeighbors()),
-                defaults.resizeFactor(), defaults.syncThreshold());
+                defaults.resizeFactor(), defaults.syncThreshold(), defaults.quantization());
     }
 
     private static int metadataInteger(Map<String, MetadataValue> metadata, String key, int fallback) {
@@ -138,6 +155,34 @@ final class CollectionParser {
     private static dev.quiver.common.QuiverException invalidHnswMetadata(String key) {
         return invalidField(ErrorCode.INVALID_ARGUMENT, "metadata." + key, "hnsw",
                 "Failed to parse hnsw parameters from segment metadata");
+    }
+
+    /**
+     * The quantization a new collection asks for. Absent means the fallback; JSON null is refused, unlike for
+     * Chroma's own fields, because "no quantization" is spelled {@code "none"} and a null more likely a mistake.
+     */
+    private static Quantization quantization(JsonNode node, Quantization fallback) {
+        JsonNode value = node.get(QUANTIZATION);
+        if (value == null) {
+            return fallback;
+        }
+        if (value.isString()) {
+            Optional<Quantization> quantization = Quantization.fromWireName(value.stringValue());
+            if (quantization.isPresent()) {
+                return quantization.get();
+            }
+        }
+        String field = "configuration.hnsw." + QUANTIZATION;
+        throw invalidField(ErrorCode.INVALID_ARGUMENT, field, "one-of", "Validation error: " + field
+                + ": must be one of " + QUANTIZATION_NAMES + ", got " + JsonBody.describe(value));
+    }
+
+    private static String quantizationNames() {
+        StringBuilder names = new StringBuilder();
+        for (Quantization quantization : Quantization.values()) {
+            names.append(names.isEmpty() ? "" : ", ").append('`').append(quantization.wireName()).append('`');
+        }
+        return names.toString();
     }
 
     private static int integer(JsonNode node, String name, int fallback) {
@@ -159,11 +204,12 @@ final class CollectionParser {
 
     /** Lucene's limits on the graph: at most 512 links per node and 3200 candidates while building. */
     private static HnswConfiguration checked(Metric space, int constructionEf, int searchEf, int maxNeighbors,
-            double resizeFactor, int syncThreshold) {
+            double resizeFactor, int syncThreshold, Quantization quantization) {
         range("ef_construction", constructionEf, 1, 3200);
         range("ef_search", searchEf, 1, 100_000);
         range("max_neighbors", maxNeighbors, 2, 512);
-        return new HnswConfiguration(space, constructionEf, searchEf, maxNeighbors, resizeFactor, syncThreshold);
+        return new HnswConfiguration(
+                space, constructionEf, searchEf, maxNeighbors, resizeFactor, syncThreshold, quantization);
     }
 
     private static void range(String name, int value, int min, int max) {

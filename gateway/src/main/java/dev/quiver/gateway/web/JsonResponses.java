@@ -5,6 +5,7 @@ import dev.quiver.search.api.Hit;
 import dev.quiver.search.api.HnswConfiguration;
 import dev.quiver.search.api.MetadataValue;
 import dev.quiver.search.api.Metric;
+import dev.quiver.search.api.Quantization;
 import dev.quiver.search.api.StoredRecord;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
@@ -62,6 +63,10 @@ final class JsonResponses {
         json.writeNumberProperty("max_neighbors", hnsw.maxNeighbors());
         json.writeNumberProperty("resize_factor", hnsw.resizeFactor());
         json.writeNumberProperty("sync_threshold", hnsw.syncThreshold());
+        // Quiver's extension appears only when set, so a default collection reads exactly as Chroma's does.
+        if (hnsw.quantization() != Quantization.NONE) {
+            json.writeStringProperty("quantization", hnsw.quantization().wireName());
+        }
         json.writeEndObject();
         json.writeNullProperty("spann");
         json.writeName("embedding_function");

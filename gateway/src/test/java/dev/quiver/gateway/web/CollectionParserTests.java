@@ -11,6 +11,7 @@ import dev.quiver.common.QuiverException;
 import dev.quiver.search.api.HnswConfiguration;
 import dev.quiver.search.api.MetadataValue;
 import dev.quiver.search.api.Metric;
+import dev.quiver.search.api.Quantization;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -18,13 +19,14 @@ import tools.jackson.databind.JsonNode;
 
 class CollectionParserTests {
 
-    private static final HnswConfiguration CURRENT = new HnswConfiguration(Metric.COSINE, 200, 50, 32, 1.5, 500);
+    private static final HnswConfiguration CURRENT =
+            new HnswConfiguration(Metric.COSINE, 200, 50, 32, 1.5, 500, Quantization.NONE);
 
     @Test
     void usesChromaDefaultsWithoutConfigurationOrMetadata() {
         assertThat(CollectionParser.hnsw(null, null)).isEqualTo(HnswConfiguration.DEFAULT);
         assertThat(HnswConfiguration.DEFAULT)
-                .isEqualTo(new HnswConfiguration(Metric.L2, 100, 100, 16, 1.2, 1000));
+                .isEqualTo(new HnswConfiguration(Metric.L2, 100, 100, 16, 1.2, 1000, Quantization.NONE));
         assertThat(hnsw("{'embedding_function': {'type': 'legacy'}}", null)).isEqualTo(HnswConfiguration.DEFAULT);
         assertThat(hnsw("{'hnsw': null}", null)).isEqualTo(HnswConfiguration.DEFAULT);
     }
@@ -49,7 +51,7 @@ class CollectionParserTests {
         HnswConfiguration hnsw = CollectionParser.hnsw(null, metadata(
                 "{'metadata': {'hnsw:space': 'ip', 'hnsw:M': 8, 'hnsw:construction_ef': 64, 'hnsw:search_ef': 20}}"));
 
-        assertThat(hnsw).isEqualTo(new HnswConfiguration(Metric.IP, 64, 20, 8, 1.2, 1000));
+        assertThat(hnsw).isEqualTo(new HnswConfiguration(Metric.IP, 64, 20, 8, 1.2, 1000, Quantization.NONE));
     }
 
     @Test
@@ -68,7 +70,8 @@ class CollectionParserTests {
 
         HnswConfiguration hnsw = hnsw("{'hnsw': {'ef_search': 40}}", metadata);
 
-        assertThat(hnsw).isEqualTo(new HnswConfiguration(Metric.COSINE, 100, 40, 8, 1.2, 1000));
+        assertThat(hnsw).isEqualTo(
+                new HnswConfiguration(Metric.COSINE, 100, 40, 8, 1.2, 1000, Quantization.NONE));
     }
 
     @Test
@@ -131,8 +134,9 @@ class CollectionParserTests {
         HnswConfiguration high = hnsw("{'hnsw': {'max_neighbors': 512, 'ef_construction': 3200, "
                 + "'ef_search': 100000}}", null);
 
-        assertThat(low).isEqualTo(new HnswConfiguration(Metric.L2, 1, 1, 2, 1.2, 1000));
-        assertThat(high).isEqualTo(new HnswConfiguration(Metric.L2, 3200, 100_000, 512, 1.2, 1000));
+        assertThat(low).isEqualTo(new HnswConfiguration(Metric.L2, 1, 1, 2, 1.2, 1000, Quantization.NONE));
+        assertThat(high).isEqualTo(
+                new HnswConfiguration(Metric.L2, 3200, 100_000, 512, 1.2, 1000, Quantization.NONE));
     }
 
     @Test
@@ -163,6 +167,59 @@ class CollectionParserTests {
         assertThat(error.errors()).extracting(FieldError::field).containsExactly("configuration.hnsw");
     }
 
+    // quantization (Quiver's extension)
+
+    @Test
+    void quantizationIsNoneUnlessConfigured() {
+        assertThat(hnsw("{'hnsw': {'space': 'cosine'}}", null).quantization()).isEqualTo(Quantization.NONE);
+        assertThat(HnswConfiguration.DEFAULT.quantization()).isEqualTo(Quantization.NONE);
+    }
+
+    @Test
+    void readsQuantizationFromConfiguration() {
+        assertThat(hnsw("{'hnsw': {'space': 'cosine', 'quantization': 'int8'}}", null))
+                .isEqualTo(new HnswConfiguration(Metric.COSINE, 100, 100, 16, 1.2, 1000, Quantization.INT8));
+        assertThat(hnsw("{'hnsw': {'quantization': 'none'}}", null)).isEqualTo(HnswConfiguration.DEFAULT);
+    }
+
+    @Test
+    void keepsLegacyMetadataSettingsBesideConfiguredQuantization() {
+        Map<String, MetadataValue> metadata = metadata("{'metadata': {'hnsw:space': 'ip', 'hnsw:M': 8}}");
+
+        HnswConfiguration hnsw = hnsw("{'hnsw': {'quantization': 'int8'}}", metadata);
+
+        assertThat(hnsw).isEqualTo(new HnswConfiguration(Metric.IP, 100, 100, 8, 1.2, 1000, Quantization.INT8));
+    }
+
+    @Test
+    void refusesUnknownQuantizationWithBadRequestNamingTheFieldAndTheAllowedValues() {
+        QuiverException error = refusal(() -> hnsw("{'hnsw': {'quantization': 'int3'}}", null));
+
+        assertThat(error.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        assertThat(error.code().status()).isEqualTo(400);
+        assertThat(error).hasMessage("Validation error: configuration.hnsw.quantization: must be one of `none`, "
+                + "`int8`, got string \"int3\"");
+        assertThat(error.errors()).extracting(FieldError::field, FieldError::rule)
+                .containsExactly(tuple("configuration.hnsw.quantization", "one-of"));
+    }
+
+    @Test
+    void refusesQuantizationThatIsNotAString() {
+        assertThat(refusal(() -> hnsw("{'hnsw': {'quantization': 7}}", null))).hasMessage(
+                "Validation error: configuration.hnsw.quantization: must be one of `none`, `int8`, got integer `7`");
+        assertThat(refusal(() -> hnsw("{'hnsw': {'quantization': null}}", null))).hasMessage(
+                "Validation error: configuration.hnsw.quantization: must be one of `none`, `int8`, got null");
+        assertThat(refusal(() -> hnsw("{'hnsw': {'quantization': ['int8']}}", null)).code())
+                .isEqualTo(ErrorCode.INVALID_ARGUMENT);
+    }
+
+    @Test
+    void refusesQuantizationNamesInAnotherCase() {
+        QuiverException error = refusal(() -> hnsw("{'hnsw': {'quantization': 'INT8'}}", null));
+
+        assertThat(error.errors()).extracting(FieldError::field).containsExactly("configuration.hnsw.quantization");
+    }
+
     // new_configuration
 
     @Test
@@ -178,7 +235,8 @@ class CollectionParserTests {
                 json("{'hnsw': {'ef_search': 80, 'max_neighbors': 48, 'resize_factor': 2.0, "
                         + "'sync_threshold': 2000}}"), CURRENT);
 
-        assertThat(changed).isEqualTo(new HnswConfiguration(Metric.COSINE, 200, 80, 48, 2.0, 2000));
+        assertThat(changed).isEqualTo(
+                new HnswConfiguration(Metric.COSINE, 200, 80, 48, 2.0, 2000, Quantization.NONE));
     }
 
     @Test
@@ -217,6 +275,44 @@ class CollectionParserTests {
 
         assertThat(error.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
         assertThat(error.getMessage()).endsWith("must be between 2 and 512, got 1000");
+    }
+
+    @Test
+    void refusesChangingQuantizationWithBadRequestNamingTheFieldAndTheRule() {
+        QuiverException error = refusal(() -> CollectionParser.changedHnsw(
+                json("{'hnsw': {'quantization': 'int8'}}"), CURRENT));
+
+        assertThat(error.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        assertThat(error.code().status()).isEqualTo(400);
+        assertThat(error).hasMessage("Validation error: new_configuration.hnsw.quantization: cannot be changed "
+                + "after the collection is created");
+        assertThat(error.errors()).extracting(FieldError::field, FieldError::rule)
+                .containsExactly(tuple("new_configuration.hnsw.quantization", "immutable"));
+    }
+
+    @Test
+    void refusesQuantizationOnModifyEvenWhenItRepeatsTheCurrentOneOrComesWithMutableSettings() {
+        HnswConfiguration quantized = new HnswConfiguration(Metric.COSINE, 200, 50, 32, 1.5, 500, Quantization.INT8);
+
+        assertThat(refusal(() -> CollectionParser.changedHnsw(
+                json("{'hnsw': {'quantization': 'int8'}}"), quantized)).errors())
+                .extracting(FieldError::rule).containsExactly("immutable");
+        assertThat(refusal(() -> CollectionParser.changedHnsw(
+                json("{'hnsw': {'ef_search': 80, 'quantization': 'none'}}"), CURRENT)).errors())
+                .extracting(FieldError::rule).containsExactly("immutable");
+        assertThat(refusal(() -> CollectionParser.changedHnsw(
+                json("{'hnsw': {'quantization': null}}"), CURRENT)).errors())
+                .extracting(FieldError::rule).containsExactly("immutable");
+    }
+
+    @Test
+    void changingMutableSettingsKeepsTheQuantization() {
+        HnswConfiguration quantized = new HnswConfiguration(Metric.COSINE, 200, 50, 32, 1.5, 500, Quantization.INT8);
+
+        HnswConfiguration changed = CollectionParser.changedHnsw(json("{'hnsw': {'ef_search': 80}}"), quantized);
+
+        assertThat(changed).isEqualTo(
+                new HnswConfiguration(Metric.COSINE, 200, 80, 32, 1.5, 500, Quantization.INT8));
     }
 
     // metadata and embedding function

@@ -11,6 +11,7 @@ import dev.quiver.search.api.Hit;
 import dev.quiver.search.api.HnswConfiguration;
 import dev.quiver.search.api.MetadataValue;
 import dev.quiver.search.api.Metric;
+import dev.quiver.search.api.Quantization;
 import dev.quiver.search.api.StoredRecord;
 import dev.quiver.tenant.api.DatabaseId;
 import dev.quiver.tenant.api.DatabaseView;
@@ -190,7 +191,7 @@ class JsonResponsesTests {
                 new TenantView(new TenantId(new UUID(0, 1)), "default_tenant"), "default_database");
         CollectionView collection = new CollectionView(new CollectionId(id), database, "probe1",
                 Map.of("hnsw:space", new MetadataValue.StringValue("cosine")),
-                new HnswConfiguration(Metric.COSINE, 100, 100, 16, 1.2, 1000),
+                new HnswConfiguration(Metric.COSINE, 100, 100, 16, 1.2, 1000, Quantization.NONE),
                 "{\"type\":\"known\",\"name\":\"default\",\"config\":{}}", 3, 7, 0);
 
         JsonNode written = read(JsonResponses.collection(collection));
@@ -216,6 +217,25 @@ class JsonResponsesTests {
         assertThat(written.get("dimension").isNull()).isTrue();
         assertThat(written.get("configuration_json").get("embedding_function").isNull()).isTrue();
         assertThat(written.get("configuration_json").get("hnsw").get("space").stringValue()).isEqualTo("l2");
+    }
+
+    @Test
+    void writesQuantizationInTheHnswConfigurationOnlyWhenItIsNotNone() {
+        DatabaseView database = new DatabaseView(DatabaseId.DEFAULT,
+                new TenantView(new TenantId(new UUID(0, 1)), "default_tenant"), "default_database");
+        CollectionView quantized = new CollectionView(new CollectionId(UUID.randomUUID()), database, "small",
+                null, new HnswConfiguration(Metric.COSINE, 100, 100, 16, 1.2, 1000, Quantization.INT8), null, null,
+                0, 0);
+        CollectionView plain = new CollectionView(new CollectionId(UUID.randomUUID()), database, "plain",
+                null, HnswConfiguration.DEFAULT, null, null, 0, 0);
+
+        JsonNode quantizedHnsw = read(JsonResponses.collection(quantized)).get("configuration_json").get("hnsw");
+        JsonNode plainHnsw = read(JsonResponses.collection(plain)).get("configuration_json").get("hnsw");
+
+        assertThat(quantizedHnsw).isEqualTo(json("{'space': 'cosine', 'ef_construction': 100, 'ef_search': 100, "
+                + "'max_neighbors': 16, 'resize_factor': 1.2, 'sync_threshold': 1000, 'quantization': 'int8'}"));
+        assertThat(fieldNames(plainHnsw)).containsExactly(
+                "space", "ef_construction", "ef_search", "max_neighbors", "resize_factor", "sync_threshold");
     }
 
     private static double distance(float score, Metric metric) {

@@ -13,14 +13,19 @@ import static java.util.Objects.requireNonNull;
  * @param maxNeighbors   links per node (Chroma {@code max_neighbors}; Lucene {@code maxConn})
  * @param resizeFactor   accepted and echoed for compatibility; Lucene sizes its graph itself
  * @param syncThreshold  accepted and echoed for compatibility; Quiver's log replaces Chroma's sync
+ * @param quantization   how the index stores the vectors it searches (Quiver's extension); fixed at creation
  */
 public record HnswConfiguration(
-        Metric space, int constructionEf, int searchEf, int maxNeighbors, double resizeFactor, int syncThreshold) {
+        Metric space, int constructionEf, int searchEf, int maxNeighbors, double resizeFactor, int syncThreshold,
+        Quantization quantization) {
 
-    public static final HnswConfiguration DEFAULT = new HnswConfiguration(Metric.L2, 100, 100, 16, 1.2, 1000);
+    /** Chroma's defaults, with full-precision vectors. */
+    public static final HnswConfiguration DEFAULT =
+            new HnswConfiguration(Metric.L2, 100, 100, 16, 1.2, 1000, Quantization.NONE);
 
     public HnswConfiguration {
         requireNonNull(space, "space is null");
+        requireNonNull(quantization, "quantization is null");
         if (constructionEf < 1) {
             throw new IllegalArgumentException("constructionEf must be positive: " + constructionEf);
         }

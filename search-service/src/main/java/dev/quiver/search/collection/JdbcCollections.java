@@ -9,6 +9,7 @@ import dev.quiver.search.api.CreateCollection;
 import dev.quiver.search.api.HnswConfiguration;
 import dev.quiver.search.api.MetadataValue;
 import dev.quiver.search.api.Metric;
+import dev.quiver.search.api.Quantization;
 import dev.quiver.search.index.BatchCodec;
 import dev.quiver.tenant.api.DatabaseView;
 import java.sql.ResultSet;
@@ -32,13 +33,14 @@ public final class JdbcCollections {
 
     private static final String COLUMNS = """
             id, name, metadata, space, ef_construction, ef_search, max_neighbors, resize_factor, sync_threshold,
-            embedding_function, dimension, log_position, version
+            quantization, embedding_function, dimension, log_position, version
             """;
     private static final String INSERT = """
             insert into quiver.collections (id, tenant_id, database_id, name, metadata, space, ef_construction,
-                ef_search, max_neighbors, resize_factor, sync_threshold, embedding_function, created_at)
+                ef_search, max_neighbors, resize_factor, sync_threshold, quantization, embedding_function,
+                created_at)
             values (:id, :tenantId, :databaseId, :name, :metadata, :space, :efConstruction, :efSearch,
-                :maxNeighbors, :resizeFactor, :syncThreshold, :embeddingFunction, :createdAt)
+                :maxNeighbors, :resizeFactor, :syncThreshold, :quantization, :embeddingFunction, :createdAt)
             """;
     private static final String FIND_BY_NAME = "select " + COLUMNS + """
             from quiver.collections where database_id = :databaseId and name = :name
@@ -54,6 +56,7 @@ public final class JdbcCollections {
     private static final String COUNT = """
             select count(*) from quiver.collections where database_id = :databaseId
             """;
+    // The space, ef_construction and quantization are fixed at creation: the shards' segments are built with them.
     private static final String UPDATE = """
             update quiver.collections set name = :name, metadata = :metadata, ef_search = :efSearch,
                 max_neighbors = :maxNeighbors, resize_factor = :resizeFactor, sync_threshold = :syncThreshold,
@@ -103,6 +106,7 @@ public final class JdbcCollections {
                     .param("maxNeighbors", hnsw.maxNeighbors())
                     .param("resizeFactor", hnsw.resizeFactor())
                     .param("syncThreshold", hnsw.syncThreshold())
+                    .param("quantization", hnsw.quantization().wireName())
                     .param("embeddingFunction", new SqlParameterValue(Types.VARCHAR, command.embeddingFunction()))
                     .param("createdAt", Timestamp.from(clock.instant()))
                     .update();
@@ -184,6 +188,11 @@ public final class JdbcCollections {
         return new SqlParameterValue(Types.BINARY, bytes);
     }
 
+    private static Quantization quantization(String name) {
+        return Quantization.fromWireName(name)
+                .orElseThrow(() -> new IllegalStateException("unknown quantization in collections table: " + name));
+    }
+
     private static CollectionView collection(ResultSet rs, DatabaseView database) throws SQLException {
         byte[] metadata = rs.getBytes("metadata");
         HnswConfiguration hnsw = new HnswConfiguration(
@@ -192,7 +201,8 @@ public final class JdbcCollections {
                 rs.getInt("ef_search"),
                 rs.getInt("max_neighbors"),
                 rs.getDouble("resize_factor"),
-                rs.getInt("sync_threshold"));
+                rs.getInt("sync_threshold"),
+                quantization(rs.getString("quantization")));
         return new CollectionView(
                 new CollectionId(rs.getObject("id", UUID.class)),
                 database,

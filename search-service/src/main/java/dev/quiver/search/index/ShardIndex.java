@@ -7,6 +7,7 @@ import dev.quiver.search.api.Hit;
 import dev.quiver.search.api.Include;
 import dev.quiver.search.api.MetadataValue;
 import dev.quiver.search.api.Metric;
+import dev.quiver.search.api.Quantization;
 import dev.quiver.search.api.RecordFilter;
 import dev.quiver.search.api.RecordWrite;
 import dev.quiver.search.api.StoredRecord;
@@ -55,6 +56,7 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.RescoreTopNQuery;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.Sort;
@@ -72,10 +74,11 @@ import org.jspecify.annotations.Nullable;
  * semantics, and answers {@code count}, {@code get} and {@code query} over the last refreshed snapshot.
  *
  * <p>A record is one Lucene document (see {@link FieldNames}): the id as a unique keyword, the vector in an HNSW
- * graph (cosine: a normalised copy under {@code DOT_PRODUCT}, with the caller's vector stored beside it), the
- * document stored and as doc values, the metadata stored whole and indexed per key and type, the uri stored, and
- * an insertion order ({@code sequence << 24 | position in batch}) that a later update keeps, so {@code get}
- * returns records in the order they were first added and a replay of the log rebuilds the same order.
+ * graph (cosine: a normalised copy under {@code DOT_PRODUCT}, with the caller's vector stored beside it; scalar
+ * quantized for the graph search when the collection asks, see {@link ShardCodec}), the document stored and as
+ * doc values, the metadata stored whole and indexed per key and type, the uri stored, and an insertion order
+ * ({@code sequence << 24 | position in batch}) that a later update keeps, so {@code get} returns records in the
+ * order they were first added and a replay of the log rebuilds the same order.
  *
  * <p>Parallel indexing: {@link #apply} decides every write on the applier thread, in log order, against the overlay
  * and the refreshed snapshot (first wins, last wins, merges), and hands the resulting Lucene writes to the shard's
@@ -149,6 +152,8 @@ public final class ShardIndex implements Closeable {
     private final VectorSimilarityFunction indexedSimilarity;
     /** The similarity of the caller's vectors, which {@link Hit#score()} reports. */
     private final VectorSimilarityFunction exactSimilarity;
+    /** Whether the graph search scores quantized vectors, so its candidates must be rescored on the floats. */
+    private final boolean rescore;
     private final Directory directory;
     private final IndexWriter writer;
     private final SearcherManager searchers;
@@ -198,6 +203,7 @@ public final class ShardIndex implements Closeable {
         this.metric = configuration.space();
         this.indexedSimilarity = indexedSimilarity(metric);
         this.exactSimilarity = exactSimilarity(metric);
+        this.rescore = configuration.quantization() != Quantization.NONE;
         this.directory = directory;
         this.writer = writer;
         this.searchers = searchers;
@@ -241,7 +247,9 @@ public final class ShardIndex implements Closeable {
      * @param directory     the shard's own directory; Lucene locks it, so a second open fails while this is open
      * @param configuration the collection's HNSW settings: {@code space} picks the similarity, {@code maxNeighbors}
      *                      is Lucene's {@code maxConn}, {@code constructionEf} its {@code beamWidth} (capped at
-     *                      Lucene's 3200), {@code searchEf} the least {@code k} of each vector search
+     *                      Lucene's 3200), {@code searchEf} the least {@code k} of each vector search, and
+     *                      {@code quantization} how segments written from now on store the vectors a graph search
+     *                      reads
      * @throws UncheckedIOException     if the index cannot be opened (also when it is already open)
      * @throws IllegalArgumentException if the existing index was built for another space
      */
@@ -295,8 +303,8 @@ public final class ShardIndex implements Closeable {
                     .setRAMBufferSizeMB(Math.min(RAM_BUFFER_MB_PER_LANE * indexThreads, MAX_RAM_BUFFER_MB))
                     .setMergePolicy(mergePolicy())
                     .setMergeScheduler(mergeScheduler())
-                    .setCodec(new ShardCodec(configuration.maxNeighbors(), configuration.constructionEf(),
-                            mergePool == null ? 1 : indexThreads, mergePool));
+                    .setCodec(new ShardCodec(configuration.quantization(), configuration.maxNeighbors(),
+                            configuration.constructionEf(), mergePool == null ? 1 : indexThreads, mergePool));
             writer = new IndexWriter(luceneDirectory, config);
             searchers = new SearcherManager(writer, true, false, null);
             return new ShardIndex(directory, configuration, luceneDirectory, writer, searchers, indexPool,
@@ -565,6 +573,11 @@ public final class ShardIndex implements Closeable {
      * fields. {@link Hit#score()} is recomputed on the caller's original vector with Lucene's similarity for the
      * metric ({@code COSINE} for cosine), so {@link Metric#distance(float)} gives Chroma's distance, and the hits
      * are ordered by that score (ties by the search's order).
+     *
+     * <p>In a quantized collection (see {@link Quantization}) the graph search ranks by quantized scores, which
+     * misorder close neighbours, so the {@code k} candidates it returns are rescored on the float vectors and only
+     * the best {@code nResults} go on: {@code searchEf} beyond {@code nResults} is the oversampling that recovers
+     * the recall quantization loses. The exhaustive case stays exact, since there every record is a candidate.
      *
      * @param queries  the query vectors, each of the shard's dimension (any dimension while the shard is empty)
      * @param nResults hits per query, at least 0; 0 gives empty lists
@@ -1329,7 +1342,16 @@ public final class ShardIndex implements Closeable {
             @Nullable Query filter, Set<Include> include) throws IOException {
         float[] target = metric == Metric.COSINE ? VectorUtil.l2normalize(query.clone(), false) : query;
         boolean queryIsZero = metric == Metric.COSINE && VectorUtil.isZeroVector(query);
-        TopDocs top = searcher.search(new KnnFloatVectorQuery(FieldNames.VECTOR, target, k, filter), k);
+        Query nearest = new KnnFloatVectorQuery(FieldNames.VECTOR, target, k, filter);
+        if (rescore) {
+            // The graph search ranked its k candidates by quantized scores, which may misorder near neighbours.
+            // Rescoring all k on the float vectors (read from .vec, k per query) and keeping the best nResults
+            // gives the recall of an oversampled search; the distances themselves are recomputed below anyway.
+            // Capped at k: the rescorer sizes a heap by it, and nResults may be Integer.MAX_VALUE.
+            nearest = RescoreTopNQuery.createFullPrecisionRescorerQuery(
+                    nearest, target, FieldNames.VECTOR, Math.min(nResults, k));
+        }
+        TopDocs top = searcher.search(nearest, k);
         int n = Math.min(nResults, top.scoreDocs.length);
         if (n == 0) {
             return List.of();

@@ -3,6 +3,7 @@ package dev.quiver.search.index;
 import dev.quiver.search.api.HnswConfiguration;
 import dev.quiver.search.api.MetadataValue;
 import dev.quiver.search.api.Metric;
+import dev.quiver.search.api.Quantization;
 import dev.quiver.search.api.RecordWrite;
 import dev.quiver.search.api.WriteBatch;
 import java.nio.file.Path;
@@ -11,6 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.util.VectorUtil;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,10 +29,18 @@ final class Records {
         return ShardIndex.open(directory, configuration(metric));
     }
 
+    static ShardIndex open(Path directory, Metric metric, Quantization quantization) {
+        return ShardIndex.open(directory, configuration(metric, quantization));
+    }
+
     static HnswConfiguration configuration(Metric metric) {
+        return configuration(metric, Quantization.NONE);
+    }
+
+    static HnswConfiguration configuration(Metric metric, Quantization quantization) {
         HnswConfiguration defaults = HnswConfiguration.DEFAULT;
         return new HnswConfiguration(metric, defaults.constructionEf(), defaults.searchEf(), defaults.maxNeighbors(),
-                defaults.resizeFactor(), defaults.syncThreshold());
+                defaults.resizeFactor(), defaults.syncThreshold(), quantization);
     }
 
     static float[] vector(float... values) {
@@ -126,6 +138,24 @@ final class Records {
         return new MetadataValue.BoolArray(values);
     }
 
+    /**
+     * Vectors of a Gaussian mixture, from a fixed seed: each is one of the centres, picked uniformly, plus
+     * independent normal noise of standard deviation {@code spread} in every component. Clustered data, unlike
+     * uniform vectors, has near neighbours that are much nearer than the rest, as embeddings do.
+     */
+    static float[][] clusteredVectors(long seed, int count, float[][] centres, float spread) {
+        Random random = new Random(seed);
+        int dimension = centres[0].length;
+        float[][] vectors = new float[count][dimension];
+        for (float[] vector : vectors) {
+            float[] centre = centres[random.nextInt(centres.length)];
+            for (int i = 0; i < dimension; i++) {
+                vector[i] = centre[i] + spread * (float) random.nextGaussian();
+            }
+        }
+        return vectors;
+    }
+
     /** Uniform random vectors in [-1, 1), from a fixed seed. */
     static float[][] randomVectors(long seed, int count, int dimension) {
         Random random = new Random(seed);
@@ -136,5 +166,43 @@ final class Records {
             }
         }
         return vectors;
+    }
+
+    /** The ids ({@code "v" + index}) of the k nearest vectors, by exact similarity from VectorUtil; ties by index. */
+    static List<String> bruteForce(Metric metric, float[][] vectors, float[] query, int k, Set<String> excluded) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < vectors.length; i++) {
+            if (!excluded.contains("v" + i)) {
+                order.add(i);
+            }
+        }
+        order.sort((a, b) -> {
+            int bySimilarity = Float.compare(
+                    rawSimilarity(metric, query, vectors[b]), rawSimilarity(metric, query, vectors[a]));
+            return bySimilarity != 0 ? bySimilarity : Integer.compare(a, b);
+        });
+        List<String> ids = new ArrayList<>(k);
+        for (int i = 0; i < Math.min(k, order.size()); i++) {
+            ids.add("v" + order.get(i));
+        }
+        return ids;
+    }
+
+    /** The score a hit must report: Lucene's similarity of the metric on the caller's vectors. */
+    static float similarity(Metric metric, float[] query, float[] stored) {
+        return switch (metric) {
+            case L2 -> VectorSimilarityFunction.EUCLIDEAN.compare(query, stored);
+            case IP -> VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT.compare(query, stored);
+            case COSINE -> VectorSimilarityFunction.COSINE.compare(query, stored);
+        };
+    }
+
+    /** Higher is closer; monotonic in Chroma's distance for each metric. */
+    private static float rawSimilarity(Metric metric, float[] a, float[] b) {
+        return switch (metric) {
+            case L2 -> -VectorUtil.squareDistance(a, b);
+            case IP -> VectorUtil.dotProduct(a, b);
+            case COSINE -> VectorUtil.cosine(a, b);
+        };
     }
 }

@@ -1,9 +1,11 @@
 package dev.quiver.search.index;
 
 import static dev.quiver.search.index.Records.add;
+import static dev.quiver.search.index.Records.bruteForce;
 import static dev.quiver.search.index.Records.delete;
 import static dev.quiver.search.index.Records.metadata;
 import static dev.quiver.search.index.Records.record;
+import static dev.quiver.search.index.Records.similarity;
 import static dev.quiver.search.index.Records.vector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,7 +28,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.lucene.index.VectorSimilarityFunction;
-import org.apache.lucene.util.VectorUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -276,44 +277,6 @@ class ShardIndexQueryTests {
             records.add(record("v" + (firstIndex + i), vectors[i]));
         }
         return new WriteBatch(WriteBatch.Operation.ADD, records);
-    }
-
-    /** The ids of the k nearest vectors, by exact similarity computed with VectorUtil; ties by index. */
-    private static List<String> bruteForce(
-            Metric metric, float[][] vectors, float[] query, int k, Set<String> excluded) {
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < vectors.length; i++) {
-            if (!excluded.contains("v" + i)) {
-                order.add(i);
-            }
-        }
-        order.sort((a, b) -> {
-            int bySimilarity = Float.compare(
-                    rawSimilarity(metric, query, vectors[b]), rawSimilarity(metric, query, vectors[a]));
-            return bySimilarity != 0 ? bySimilarity : Integer.compare(a, b);
-        });
-        List<String> ids = new ArrayList<>(k);
-        for (int i = 0; i < Math.min(k, order.size()); i++) {
-            ids.add("v" + order.get(i));
-        }
-        return ids;
-    }
-
-    /** Higher is closer; monotonic in Chroma's distance for each metric. */
-    private static float rawSimilarity(Metric metric, float[] a, float[] b) {
-        return switch (metric) {
-            case L2 -> -VectorUtil.squareDistance(a, b);
-            case IP -> VectorUtil.dotProduct(a, b);
-            case COSINE -> VectorUtil.cosine(a, b);
-        };
-    }
-
-    private static float similarity(Metric metric, float[] query, float[] stored) {
-        return switch (metric) {
-            case L2 -> VectorSimilarityFunction.EUCLIDEAN.compare(query, stored);
-            case IP -> VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT.compare(query, stored);
-            case COSINE -> VectorSimilarityFunction.COSINE.compare(query, stored);
-        };
     }
 
     private static List<String> ids(List<Hit> hits) {
