@@ -38,25 +38,10 @@ die() { echo "real-chroma: $*" >&2; exit 1; }
 log() { echo "real-chroma: $*" >&2; }
 usage() { sed -n '5,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
-background=false
-pid_file=""
-log_file=""
-positional=()
-while [[ $# -gt 0 ]]; do
-    case "$1" in
-        --background) background=true; shift ;;
-        --pid-file) [[ $# -ge 2 ]] || usage; pid_file="$2"; shift 2 ;;
-        --log-file) [[ $# -ge 2 ]] || usage; log_file="$2"; shift 2 ;;
-        -h|--help) usage ;;
-        --) shift; positional+=("$@"); break ;;
-        -*) die "unknown option $1" ;;
-        *) positional+=("$1"); shift ;;
-    esac
-done
-[[ ${#positional[@]} -eq 2 ]] || usage
-port="${positional[0]}"
-data_dir="${positional[1]}"
-[[ "$port" =~ ^[0-9]+$ ]] && (( port >= 1 && port <= 65535 )) || die "PORT must be 1-65535, got '$port'"
+# shellcheck source=../lib/start-args.sh
+source "$script_dir/../lib/start-args.sh"
+parse_start_args "$@"
+data_dir="$dir"
 
 [[ "$(uname -s)" == Linux && "$(uname -m)" == x86_64 ]] \
     || die "only linux x86_64 is supported (native binding linux-x64-gnu and ld-linux-x86-64)"

@@ -110,17 +110,7 @@ final class ChromaApiEngine implements Engine {
         }
         ChromaClient client = client();
         String collection = collection();
-        return new Loader() {
-            @Override
-            public int batches() {
-                return bodies.length;
-            }
-
-            @Override
-            public void send(int batch) {
-                client.add(collection, bodies[batch]);
-            }
-        };
+        return Loader.of(bodies.length, batch -> client.add(collection, bodies[batch]));
     }
 
     @Override
@@ -160,17 +150,7 @@ final class ChromaApiEngine implements Engine {
         }
         ChromaClient client = client();
         String collection = collection();
-        return new Searcher() {
-            @Override
-            public int queries() {
-                return bodies.length;
-            }
-
-            @Override
-            public Answer query(int query) {
-                return client.query(collection, bodies[query]);
-            }
-        };
+        return Searcher.of(bodies.length, query -> client.query(collection, bodies[query]));
     }
 
     @Override

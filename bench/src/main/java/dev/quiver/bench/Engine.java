@@ -90,6 +90,21 @@ interface Engine extends AutoCloseable {
         int batches();
 
         void send(int batch);
+
+        /** A loader of {@code batches} batches that {@code send} sends by number. */
+        static Loader of(int batches, java.util.function.IntConsumer send) {
+            return new Loader() {
+                @Override
+                public int batches() {
+                    return batches;
+                }
+
+                @Override
+                public void send(int batch) {
+                    send.accept(batch);
+                }
+            };
+        }
     }
 
     /** Sends pre-encoded queries; thread-safe. */
@@ -97,6 +112,21 @@ interface Engine extends AutoCloseable {
         int queries();
 
         Answer query(int query);
+
+        /** A searcher of {@code queries} queries that {@code query} answers by number. */
+        static Searcher of(int queries, java.util.function.IntFunction<Answer> query) {
+            return new Searcher() {
+                @Override
+                public int queries() {
+                    return queries;
+                }
+
+                @Override
+                public Answer query(int number) {
+                    return query.apply(number);
+                }
+            };
+        }
     }
 
     /**

@@ -27,6 +27,7 @@ import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.RescoreTopNQuery;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TopDocs;
@@ -40,7 +41,8 @@ import org.jspecify.annotations.Nullable;
  * log and no durability. It mirrors Quiver's index settings (the collection's {@code max_neighbors} and
  * {@code ef_construction} on the vector field, cosine as {@code DOT_PRODUCT} over normalised copies, one
  * {@link KnnFloatVectorQuery} with {@code k = max(n_results, ef_search)} per query, searched on the calling
- * thread), so the ratio of Quiver over HTTP to this engine is Quiver's serving overhead.
+ * thread; int8 as Lucene's 8-bit scalar quantization with the candidates rescored on the float vectors), so the
+ * ratio of Quiver over HTTP to this engine is Quiver's serving overhead.
  *
  * <p>Memory is not reported: the index shares the benchmark's heap, which also holds the whole data set.
  */
@@ -137,21 +139,13 @@ final class LuceneEngine implements Engine {
             documents.add(batch);
         }
         IndexWriter writer = requireWriter();
-        return new Loader() {
-            @Override
-            public int batches() {
-                return documents.size();
+        return Loader.of(documents.size(), batch -> {
+            try {
+                writer.addDocuments(documents.get(batch));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-
-            @Override
-            public void send(int batch) {
-                try {
-                    writer.addDocuments(documents.get(batch));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        };
+        });
     }
 
     @Override
@@ -183,33 +177,31 @@ final class LuceneEngine implements Engine {
             targets[q] = space == Space.COSINE ? normalised(queries[q]) : queries[q];
         }
         Query filterQuery = filter == null ? null : IntPoint.newRangeQuery(BUCKET, 0, filter.bucketsBelow() - 1);
-        return new Searcher() {
-            @Override
-            public int queries() {
-                return targets.length;
-            }
-
-            @Override
-            public Answer query(int query) {
-                // The manager of the moment: a searcher made before a restart keeps working after it.
-                SearcherManager searchers = requireSearchers();
+        return Searcher.of(targets.length, query -> {
+            // The manager of the moment: a searcher made before a restart keeps working after it.
+            SearcherManager searchers = requireSearchers();
+            try {
+                IndexSearcher searcher = searchers.acquire();
                 try {
-                    IndexSearcher searcher = searchers.acquire();
-                    try {
-                        return search(searcher, targets[query], k, filterQuery);
-                    } finally {
-                        searchers.release(searcher);
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    return search(searcher, targets[query], k, filterQuery);
+                } finally {
+                    searchers.release(searcher);
                 }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-        };
+        });
     }
 
     private Answer search(IndexSearcher searcher, float[] target, int k, @Nullable Query filter) throws IOException {
         int candidates = Math.max(k, efSearch);
-        TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, target, candidates, filter), candidates);
+        Query nearest = new KnnFloatVectorQuery(VECTOR, target, candidates, filter);
+        if (requireSpec().quantization() == IndexSpec.Quantization.INT8) {
+            // As Quiver does: rank the graph's candidates again on the float vectors, so quantization costs no
+            // recall beyond what the candidate list lost.
+            nearest = RescoreTopNQuery.createFullPrecisionRescorerQuery(nearest, target, VECTOR, k);
+        }
+        TopDocs top = searcher.search(nearest, candidates);
         int hits = Math.min(k, top.scoreDocs.length);
         var indexes = new int[hits];
         var distances = new float[hits];

@@ -218,37 +218,29 @@ final class PgvectorEngine implements Engine {
         String fullInsert = PgvectorSql.insert(batchSize);
         int lastRows = count - (batches - 1) * batchSize;
         String lastInsert = lastRows == batchSize ? fullInsert : PgvectorSql.insert(lastRows);
-        return new Loader() {
-            @Override
-            public int batches() {
-                return batches;
+        return Loader.of(batches, batch -> {
+            if (batch < 0 || batch >= batches) {
+                throw new IllegalArgumentException("batch must be in [0, " + batches + "): " + batch);
             }
-
-            @Override
-            public void send(int batch) {
-                if (batch < 0 || batch >= batches) {
-                    throw new IllegalArgumentException("batch must be in [0, " + batches + "): " + batch);
+            int first = batch * batchSize;
+            int rows = Math.min(batchSize, count - first);
+            ConnectionPool current = requirePool();
+            PooledConnection connection = current.acquire();
+            // pgjdbc caches the parsed statement by its text, and prepares it on the server after a few uses.
+            try (PreparedStatement insert = connection.connection().prepareStatement(
+                    batch == batches - 1 ? lastInsert : fullInsert)) {
+                for (int row = 0, parameter = 1; row < rows; row++) {
+                    insert.setInt(parameter++, first + row);
+                    insert.setInt(parameter++, buckets[first + row]);
+                    insert.setObject(parameter++, literals[first + row], Types.OTHER);
                 }
-                int first = batch * batchSize;
-                int rows = Math.min(batchSize, count - first);
-                ConnectionPool current = requirePool();
-                PooledConnection connection = current.acquire();
-                // pgjdbc caches the parsed statement by its text, and prepares it on the server after a few uses.
-                try (PreparedStatement insert = connection.connection().prepareStatement(
-                        batch == batches - 1 ? lastInsert : fullInsert)) {
-                    for (int row = 0, parameter = 1; row < rows; row++) {
-                        insert.setInt(parameter++, first + row);
-                        insert.setInt(parameter++, buckets[first + row]);
-                        insert.setObject(parameter++, literals[first + row], Types.OTHER);
-                    }
-                    insert.executeUpdate();
-                    current.release(connection);
-                } catch (SQLException e) {
-                    current.discard(connection);
-                    throw new IllegalStateException("insert of batch " + batch + " failed", e);
-                }
+                insert.executeUpdate();
+                current.release(connection);
+            } catch (SQLException e) {
+                current.discard(connection);
+                throw new IllegalStateException("insert of batch " + batch + " failed", e);
             }
-        };
+        });
     }
 
     @Override
@@ -293,26 +285,18 @@ final class PgvectorEngine implements Engine {
             }
             literals[q] = PgvectorSql.vectorLiteral(queries[q]);
         }
-        return new Searcher() {
-            @Override
-            public int queries() {
-                return literals.length;
+        return Searcher.of(literals.length, query -> {
+            ConnectionPool connections = requirePool();
+            PooledConnection connection = connections.acquire();
+            try {
+                Answer answer = search(connection, sql, literals[query], space, k);
+                connections.release(connection);
+                return answer;
+            } catch (SQLException e) {
+                connections.discard(connection);
+                throw new IllegalStateException("query " + query + " failed", e);
             }
-
-            @Override
-            public Answer query(int query) {
-                ConnectionPool connections = requirePool();
-                PooledConnection connection = connections.acquire();
-                try {
-                    Answer answer = search(connection, sql, literals[query], space, k);
-                    connections.release(connection);
-                    return answer;
-                } catch (SQLException e) {
-                    connections.discard(connection);
-                    throw new IllegalStateException("query " + query + " failed", e);
-                }
-            }
-        };
+        });
     }
 
     /**
