@@ -224,8 +224,8 @@ final class PgvectorEngine implements Engine {
             }
             int first = batch * batchSize;
             int rows = Math.min(batchSize, count - first);
-            ConnectionPool current = requirePool();
-            PooledConnection connection = current.acquire();
+            ConnectionPool pool = requirePool();
+            PooledConnection connection = pool.acquire();
             // pgjdbc caches the parsed statement by its text, and prepares it on the server after a few uses.
             try (PreparedStatement insert = connection.connection().prepareStatement(
                     batch == batches - 1 ? lastInsert : fullInsert)) {
@@ -235,9 +235,9 @@ final class PgvectorEngine implements Engine {
                     insert.setObject(parameter++, literals[first + row], Types.OTHER);
                 }
                 insert.executeUpdate();
-                current.release(connection);
+                pool.release(connection);
             } catch (SQLException e) {
-                current.discard(connection);
+                pool.discard(connection);
                 throw new IllegalStateException("insert of batch " + batch + " failed", e);
             }
         });
