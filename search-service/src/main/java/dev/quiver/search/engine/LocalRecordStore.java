@@ -41,14 +41,16 @@ public final class LocalRecordStore implements RecordStore {
      * the request's virtual thread, where a long search would hold a carrier thread that other requests need.
      */
     private final ExecutorService searchPool;
+    private final CollectionCache cache;
 
     public LocalRecordStore(JdbcCollections collections, JdbcWal wal, ShardRegistry shards,
-            TransactionTemplate transactions, ExecutorService searchPool) {
+            TransactionTemplate transactions, ExecutorService searchPool, CollectionCache cache) {
         this.collections = collections;
         this.wal = wal;
         this.shards = shards;
         this.transactions = transactions;
         this.searchPool = searchPool;
+        this.cache = cache;
     }
 
     /**
@@ -57,7 +59,9 @@ public final class LocalRecordStore implements RecordStore {
      * 2. Advance the collection's log position, which locks its row until commit and fixes the dimension if this
      *    is the first batch with vectors; refuse a batch whose dimension differs (the transaction rolls back).
      * 3. Insert the batch into the tenant's log. The commit acknowledges the write.
-     * 4. Wake the shard's applier.
+     * 4. Tell the collection cache, before the client hears of it, so that a read it sends next includes the
+     *    batch; evict the collection if this batch may have fixed its dimension.
+     * 5. Wake the shard's applier.
      */
     @Override
     public void write(CollectionView collection, WriteBatch batch) {
@@ -66,7 +70,7 @@ public final class LocalRecordStore implements RecordStore {
         }
         byte[] payload = BatchCodec.encode(batch);
         Integer dimension = dimension(batch);
-        transactions.executeWithoutResult(status -> {
+        JdbcCollections.Advance committed = transactions.execute(status -> {
             JdbcCollections.Advance advance = collections.advance(collection.id(), dimension)
                     .orElseThrow(() -> notFound(collection));
             if (dimension != null && advance.dimension() != null && !dimension.equals(advance.dimension())) {
@@ -75,7 +79,12 @@ public final class LocalRecordStore implements RecordStore {
             }
             wal.append(collection.database().tenant().id(), collection.id(), advance.sequence(),
                     batch.records().size(), payload);
+            return advance;
         });
+        cache.acknowledge(collection.id(), committed.sequence());
+        if (collection.dimension() == null && committed.dimension() != null) {
+            cache.invalidate(collection.id());
+        }
         shards.shard(collection).schedule();
     }
 
