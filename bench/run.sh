@@ -120,8 +120,15 @@ if [[ "$target" == chroma ]]; then
     server_pid="$(cat "$work/chroma.pid")"
 else
     mkdir -p "$data_dir"
+    # As ./quiver starts it: on JDK 25+ from the extracted jar with the start-up class cache (server/aot-cache.sh).
+    launch=(-jar "$server_jar")
+    java_feature="$("$java_bin" -XshowSettings:properties -version 2>&1 \
+        | awk -F'= ' '/java.specification.version/ {print $2}' | cut -d. -f1)"
+    if [[ "$java_feature" -ge 25 ]]; then
+        launch=(-XX:AOTCache="$(server/aot-cache.sh "$java_bin" "$server_jar")" -jar server/target/aot/quiver-server.jar)
+    fi
     log "starting Quiver on $server_url (data $data_dir)"
-    "$java_bin" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -jar "$server_jar" \
+    "$java_bin" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED "${launch[@]}" \
         --server.port="$port" --quiver.data-dir="$data_dir" >"$server_log" 2>&1 </dev/null &
     server_pid=$!
     deadline=$(( SECONDS + READY_TIMEOUT_SECONDS ))
