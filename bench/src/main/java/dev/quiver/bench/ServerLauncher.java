@@ -35,11 +35,39 @@ sealed interface ServerLauncher {
                 throw new Engine.Unavailable(serverJar + " is missing: build it with ./mvnw -pl server -am package");
             }
             String java = ProcessHandle.current().info().command().orElse("java");
-            Process process = Processes.start(logFile, List.of(java, "--add-modules", "jdk.incubator.vector",
-                    "--enable-native-access=ALL-UNNAMED", "-jar", serverJar.toString(), "--server.port=" + port,
-                    "--quiver.data-dir=" + dataDir));
+            var command = new java.util.ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector",
+                    "--enable-native-access=ALL-UNNAMED"));
+            command.addAll(launch(java, logFile));
+            command.addAll(List.of("--server.port=" + port, "--quiver.data-dir=" + dataDir));
+            Process process = Processes.start(logFile, command);
             Processes.awaitHeartbeat(port, process.toHandle(), logFile);
             return process.pid();
+        }
+
+        /**
+         * As {@code ./quiver} starts it: on JDK 25 or newer from the extracted jar with the start-up class cache that
+         * {@code server/aot-cache.sh} prepares once per build (before any clock starts, since the first start of a
+         * run prepares it), otherwise the jar itself.
+         */
+        private List<String> launch(String java, Path logFile) throws Engine.Unavailable {
+            Path script = serverJar.toAbsolutePath().getParent().getParent().resolve("aot-cache.sh");
+            if (Runtime.version().feature() < 25 || !Files.isExecutable(script)) {
+                return List.of("-jar", serverJar.toString());
+            }
+            Path output = logFile.resolveSibling("aot-cache.out");
+            int status = Processes.run(output, Duration.ofMinutes(5), List.of("/bin/sh", "-c",
+                    "\"$0\" \"$1\" \"$2\" > \"$3\"", script.toString(), java, serverJar.toString(),
+                    output.resolveSibling("aot-cache.path").toString()));
+            try {
+                String cache = Files.readString(output.resolveSibling("aot-cache.path")).strip();
+                if (status != 0 || cache.isEmpty()) {
+                    throw new Engine.Unavailable("server/aot-cache.sh failed; see " + output);
+                }
+                return List.of("-XX:AOTCache=" + cache, "-jar",
+                        serverJar.toAbsolutePath().getParent().resolve("aot").resolve("quiver-server.jar").toString());
+            } catch (IOException e) {
+                throw new Engine.Unavailable("server/aot-cache.sh printed no cache path; see " + output, e);
+            }
         }
 
         /** SIGTERM: Quiver closes its shards and its embedded PostgreSQL, which is what a restart measures. */

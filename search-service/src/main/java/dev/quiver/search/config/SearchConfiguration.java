@@ -3,6 +3,7 @@ package dev.quiver.search.config;
 import dev.quiver.search.api.CollectionCatalog;
 import dev.quiver.search.api.RecordStore;
 import dev.quiver.search.collection.JdbcCollections;
+import dev.quiver.search.engine.CollectionCache;
 import dev.quiver.search.engine.LocalCollectionCatalog;
 import dev.quiver.search.engine.LocalRecordStore;
 import dev.quiver.search.engine.StartupRecovery;
@@ -77,9 +78,14 @@ class SearchConfiguration {
     }
 
     @Bean
+    CollectionCache collectionCache(JdbcCollections collections, SearchProperties properties) {
+        return new CollectionCache(collections, properties.soleWriter());
+    }
+
+    @Bean
     CollectionCatalog collectionCatalog(JdbcCollections collections, JdbcWal wal, ShardRegistry shards,
-            TransactionTemplate transactions) {
-        return new LocalCollectionCatalog(collections, wal, shards, transactions);
+            TransactionTemplate transactions, CollectionCache cache) {
+        return new LocalCollectionCatalog(collections, wal, shards, transactions, cache);
     }
 
     /** Searches are CPU-bound: platform threads sized to the cores, shared by every request. */
@@ -90,8 +96,8 @@ class SearchConfiguration {
 
     @Bean
     RecordStore recordStore(JdbcCollections collections, JdbcWal wal, ShardRegistry shards,
-            TransactionTemplate transactions, ExecutorService searchPool) {
-        return new LocalRecordStore(collections, wal, shards, transactions, searchPool);
+            TransactionTemplate transactions, ExecutorService searchPool, CollectionCache cache) {
+        return new LocalRecordStore(collections, wal, shards, transactions, searchPool, cache);
     }
 
     @Bean

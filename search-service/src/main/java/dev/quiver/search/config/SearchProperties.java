@@ -20,6 +20,9 @@ import org.springframework.validation.annotation.Validated;
  * @param walPageSize     log entries (batches) read per round trip while applying; a batch may be many MiB, so few
  * @param refreshRecords  records applied after which a snapshot is published while a long log is still replaying
  * @param commitInterval  how often applied batches are committed to the index files
+ * @param soleWriter      whether this process is the only one writing collections and logs to its PostgreSQL (as
+ *                        with standalone mode's embedded one): collections are then cached in memory and a read
+ *                        needs no SQL; leave it false when other processes share the PostgreSQL
  */
 @Validated
 @ConfigurationProperties("quiver.search")
@@ -29,7 +32,8 @@ public record SearchProperties(
         @NotNull @DefaultValue("120s") @DurationUnit(java.time.temporal.ChronoUnit.SECONDS) Duration readTimeout,
         @Positive @DefaultValue("4") int walPageSize,
         @Positive @DefaultValue("50000") int refreshRecords,
-        @NotNull @DefaultValue("10s") Duration commitInterval) {
+        @NotNull @DefaultValue("10s") Duration commitInterval,
+        @DefaultValue("false") boolean soleWriter) {
 
     /** The applier threads to start: the configured count, or one per core. */
     public int effectiveIndexThreads() {

@@ -17,7 +17,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The catalogue of this process: collection rows in PostgreSQL, and on delete the collection's log and shard
- * files. Thread-safe.
+ * files. Lookups by id go through the {@link CollectionCache}, which every change here evicts after it commits.
+ * Thread-safe.
  */
 public final class LocalCollectionCatalog implements CollectionCatalog {
 
@@ -25,13 +26,15 @@ public final class LocalCollectionCatalog implements CollectionCatalog {
     private final JdbcWal wal;
     private final ShardRegistry shards;
     private final TransactionTemplate transactions;
+    private final CollectionCache cache;
 
     public LocalCollectionCatalog(JdbcCollections collections, JdbcWal wal, ShardRegistry shards,
-            TransactionTemplate transactions) {
+            TransactionTemplate transactions, CollectionCache cache) {
         this.collections = collections;
         this.wal = wal;
         this.shards = shards;
         this.transactions = transactions;
+        this.cache = cache;
     }
 
     @Override
@@ -60,7 +63,7 @@ public final class LocalCollectionCatalog implements CollectionCatalog {
 
     @Override
     public Optional<CollectionView> findById(DatabaseView database, CollectionId id) {
-        return collections.findById(database, id);
+        return cache.findById(database, id);
     }
 
     @Override
@@ -76,12 +79,14 @@ public final class LocalCollectionCatalog implements CollectionCatalog {
     @Override
     public void modify(CollectionView collection, CollectionChange change) {
         transactions.executeWithoutResult(status -> collections.update(collection, change));
+        cache.invalidate(collection.id());
     }
 
     /**
      * Deletes a collection.
      * 1. Delete its row and its log in one transaction: from then on it is not found, and nothing can be applied.
-     * 2. Close its shard and delete the files. A crash between the steps leaves files no row names; they are
+     * 2. Evict it from the cache, so no later request finds it.
+     * 3. Close its shard and delete the files. A crash between the steps leaves files no row names; they are
      *    never opened again.
      */
     @Override
@@ -90,6 +95,7 @@ public final class LocalCollectionCatalog implements CollectionCatalog {
             collections.delete(collection.id());
             wal.deleteCollection(collection.database().tenant().id(), collection.id());
         });
+        cache.forget(collection.id());
         shards.drop(collection.id());
     }
 

@@ -21,7 +21,9 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -38,17 +40,24 @@ public final class LocalRecordStore implements RecordStore {
     private final TransactionTemplate transactions;
     /**
      * Runs searches: they are CPU-bound, so they go to platform threads sized to the cores instead of running on
-     * the request's virtual thread, where a long search would hold a carrier thread that other requests need.
+     * the request's virtual thread, where a long search would hold a carrier thread that other requests need. The
+     * one exception is a search that finds nothing else searching ({@link #search}).
      */
     private final ExecutorService searchPool;
+    /** Searches submitted to the search pool and not finished yet. */
+    private final AtomicInteger pooledSearches = new AtomicInteger();
+    /** Whether a search runs on a request thread right now; see {@link #search}. */
+    private final AtomicBoolean directSearch = new AtomicBoolean();
+    private final CollectionCache cache;
 
     public LocalRecordStore(JdbcCollections collections, JdbcWal wal, ShardRegistry shards,
-            TransactionTemplate transactions, ExecutorService searchPool) {
+            TransactionTemplate transactions, ExecutorService searchPool, CollectionCache cache) {
         this.collections = collections;
         this.wal = wal;
         this.shards = shards;
         this.transactions = transactions;
         this.searchPool = searchPool;
+        this.cache = cache;
     }
 
     /**
@@ -57,7 +66,9 @@ public final class LocalRecordStore implements RecordStore {
      * 2. Advance the collection's log position, which locks its row until commit and fixes the dimension if this
      *    is the first batch with vectors; refuse a batch whose dimension differs (the transaction rolls back).
      * 3. Insert the batch into the tenant's log. The commit acknowledges the write.
-     * 4. Wake the shard's applier.
+     * 4. Tell the collection cache, before the client hears of it, so that a read it sends next includes the
+     *    batch; evict the collection if this batch may have fixed its dimension.
+     * 5. Wake the shard's applier.
      */
     @Override
     public void write(CollectionView collection, WriteBatch batch) {
@@ -66,7 +77,7 @@ public final class LocalRecordStore implements RecordStore {
         }
         byte[] payload = BatchCodec.encode(batch);
         Integer dimension = dimension(batch);
-        transactions.executeWithoutResult(status -> {
+        JdbcCollections.Advance committed = transactions.execute(status -> {
             JdbcCollections.Advance advance = collections.advance(collection.id(), dimension)
                     .orElseThrow(() -> notFound(collection));
             if (dimension != null && advance.dimension() != null && !dimension.equals(advance.dimension())) {
@@ -75,7 +86,12 @@ public final class LocalRecordStore implements RecordStore {
             }
             wal.append(collection.database().tenant().id(), collection.id(), advance.sequence(),
                     batch.records().size(), payload);
+            return advance;
         });
+        cache.acknowledge(collection.id(), committed.sequence());
+        if (collection.dimension() == null && committed.dimension() != null) {
+            cache.invalidate(collection.id());
+        }
         shards.shard(collection).schedule();
     }
 
@@ -106,7 +122,7 @@ public final class LocalRecordStore implements RecordStore {
     public List<StoredRecord> get(CollectionView collection, RecordFilter filter, int offset, int limit,
             Set<Include> include) {
         Shard shard = visibleShard(collection);
-        return onSearchPool(() -> shard.index().get(filter, offset, limit, include));
+        return search(() -> shard.index().get(filter, offset, limit, include));
     }
 
     @Override
@@ -114,7 +130,7 @@ public final class LocalRecordStore implements RecordStore {
             Set<Include> include) {
         Shard shard = visibleShard(collection);
         int searchEf = collection.hnsw().searchEf();
-        return onSearchPool(() -> shard.index().query(queries, nResults, searchEf, filter, include));
+        return search(() -> shard.index().query(queries, nResults, searchEf, filter, include));
     }
 
     @Override
@@ -122,8 +138,45 @@ public final class LocalRecordStore implements RecordStore {
         return visibleShard(collection).index().count();
     }
 
+    /**
+     * Runs a search, on the request's own thread when nothing else is searching, else on the search pool.
+     *
+     * <p>The hand-off to the pool and back wakes two threads, which on a busy machine costs each a wait for a
+     * core: measured, a lone query spent about a quarter of its time there. So the one search that finds the pool
+     * idle runs directly. At most one does at a time, so CPU-bound work holds at most one carrier thread and
+     * the others keep serving requests; under concurrency searches queue for the pool as before, where they
+     * cannot crowd out the request threads.
+     */
+    private <T> T search(Callable<T> search) {
+        if (pooledSearches.get() == 0 && directSearch.compareAndSet(false, true)) {
+            try {
+                return search.call();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("search failed", e);
+            } finally {
+                directSearch.set(false);
+            }
+        }
+        return onSearchPool(search);
+    }
+
     private <T> T onSearchPool(Callable<T> search) {
-        Future<T> result = searchPool.submit(search);
+        // done() runs once whether the task ran, failed or was cancelled before it started.
+        FutureTask<T> result = new FutureTask<>(search) {
+            @Override
+            protected void done() {
+                pooledSearches.decrementAndGet();
+            }
+        };
+        pooledSearches.incrementAndGet();
+        try {
+            searchPool.execute(result);
+        } catch (RuntimeException e) {
+            pooledSearches.decrementAndGet();
+            throw e;
+        }
         try {
             return result.get();
         } catch (ExecutionException e) {

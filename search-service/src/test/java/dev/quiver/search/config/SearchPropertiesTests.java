@@ -27,6 +27,7 @@ class SearchPropertiesTests {
         assertThat(properties.walPageSize()).isEqualTo(4);
         assertThat(properties.refreshRecords()).isEqualTo(50_000);
         assertThat(properties.commitInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(properties.soleWriter()).isFalse();
     }
 
     @Test
@@ -37,7 +38,8 @@ class SearchPropertiesTests {
                 "quiver.search.read-timeout", "5",
                 "quiver.search.wal-page-size", "8",
                 "quiver.search.refresh-records", "1000",
-                "quiver.search.commit-interval", "2m"));
+                "quiver.search.commit-interval", "2m",
+                "quiver.search.sole-writer", "true"));
 
         assertThat(properties.shardsDirectory()).isEqualTo(Path.of("/srv/quiver/shards"));
         assertThat(properties.effectiveIndexThreads()).isEqualTo(3);
@@ -45,6 +47,7 @@ class SearchPropertiesTests {
         assertThat(properties.walPageSize()).isEqualTo(8);
         assertThat(properties.refreshRecords()).isEqualTo(1000);
         assertThat(properties.commitInterval()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(properties.soleWriter()).isTrue();
     }
 
     @Test

@@ -12,17 +12,38 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Tenants and databases in the control-plane schema, over {@link JdbcClient}. Thread-safe.
+ * Tenants and databases in the control-plane schema, over {@link JdbcClient}, with the lookups that every data
+ * request makes cached in memory.
+ *
+ * <p>Every Chroma request names its tenant and database, so without a cache each one paid two SQL round trips
+ * before its real work. Only found rows are cached; a miss always asks PostgreSQL, so a tenant or database created
+ * by any process is seen at once.
+ * <ul>
+ *   <li>A tenant's name and id never change and tenants are never deleted, so a found tenant stays cached.
+ *   <li>A database is deleted here, and evicted once that deletion commits. Another process sharing the
+ *       PostgreSQL may delete (and re-create) it too, so an entry also expires after {@link #DATABASE_TTL}: that
+ *       bounds how long this process can see a database deleted elsewhere.
+ * </ul>
+ * Thread-safe.
  */
 public class JdbcTenantCatalog implements TenantCatalog {
+
+    /** How long a cached database is trusted without asking PostgreSQL again; see the class comment. */
+    static final Duration DATABASE_TTL = Duration.ofSeconds(5);
 
     private static final String INSERT_TENANT = """
             insert into quiver.tenants (id, name, created_at) values (:id, :name, :createdAt)
@@ -51,6 +72,21 @@ public class JdbcTenantCatalog implements TenantCatalog {
     private final JdbcClient jdbc;
     private final TenantSchemas schemas;
     private final Clock clock;
+    private final ConcurrentHashMap<String, TenantView> tenantsByName = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<DatabaseKey, CachedDatabase> databasesByName = new ConcurrentHashMap<>();
+    /**
+     * Bumped by every eviction. A lookup caches its row only if no eviction happened since it started, so a row
+     * read just before a deletion committed is never cached after the deletion evicted it.
+     */
+    private final AtomicLong databaseGeneration = new AtomicLong();
+    /** Orders caching a looked-up database against evicting it; never held during SQL. */
+    private final ReentrantLock databaseCacheLock = new ReentrantLock();
+
+    private record DatabaseKey(TenantId tenant, String name) {
+    }
+
+    private record CachedDatabase(DatabaseView database, long loadedNanos) {
+    }
 
     public JdbcTenantCatalog(JdbcClient jdbc, TenantSchemas schemas, Clock clock) {
         this.jdbc = jdbc;
@@ -93,7 +129,14 @@ public class JdbcTenantCatalog implements TenantCatalog {
 
     @Override
     public Optional<TenantView> findTenant(String name) {
-        return jdbc.sql(FIND_TENANT).param("name", name).query(JdbcTenantCatalog::tenant).optional();
+        TenantView cached = tenantsByName.get(name);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<TenantView> found =
+                jdbc.sql(FIND_TENANT).param("name", name).query(JdbcTenantCatalog::tenant).optional();
+        found.ifPresent(tenant -> tenantsByName.putIfAbsent(name, tenant));
+        return found;
     }
 
     @Override
@@ -123,11 +166,29 @@ public class JdbcTenantCatalog implements TenantCatalog {
 
     @Override
     public Optional<DatabaseView> findDatabase(TenantView tenant, String name) {
-        return jdbc.sql(FIND_DATABASE)
+        DatabaseKey key = new DatabaseKey(tenant.id(), name);
+        CachedDatabase cached = databasesByName.get(key);
+        long now = System.nanoTime();
+        if (cached != null && now - cached.loadedNanos() < DATABASE_TTL.toNanos()) {
+            return Optional.of(cached.database());
+        }
+        long generation = databaseGeneration.get();
+        Optional<DatabaseView> found = jdbc.sql(FIND_DATABASE)
                 .param("tenantId", tenant.id().value())
                 .param("name", name)
                 .query((rs, row) -> database(rs, tenant))
                 .optional();
+        databaseCacheLock.lock();
+        try {
+            if (found.isEmpty()) {
+                databasesByName.remove(key);
+            } else if (databaseGeneration.get() == generation) {
+                databasesByName.put(key, new CachedDatabase(found.get(), now));
+            }
+        } finally {
+            databaseCacheLock.unlock();
+        }
+        return found;
     }
 
     @Override
@@ -143,7 +204,30 @@ public class JdbcTenantCatalog implements TenantCatalog {
     @Override
     @Transactional
     public void deleteDatabase(DatabaseView database) {
+        DatabaseKey key = new DatabaseKey(database.tenant().id(), database.name());
+        evict(key);
         jdbc.sql(DELETE_DATABASE).param("id", database.id().value()).update();
+        // Until the deletion commits, a lookup still finds the row and may cache it; evict again afterwards.
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    evict(key);
+                }
+            });
+        } else {
+            evict(key);
+        }
+    }
+
+    private void evict(DatabaseKey key) {
+        databaseCacheLock.lock();
+        try {
+            databaseGeneration.incrementAndGet();
+            databasesByName.remove(key);
+        } finally {
+            databaseCacheLock.unlock();
+        }
     }
 
     private static TenantView tenant(ResultSet rs, int row) throws SQLException {
