@@ -53,7 +53,8 @@ final class BenchmarkRun {
     private static final String UNFILTERED = "none";
     /** CPU seconds per second under which a system counts as idle: a tenth of one core. */
     private static final double SETTLED_CPU = 0.1;
-    private static final int SETTLED_SAMPLES = 2;
+    /** Long enough to outlast a system that waits a few idle seconds before compacting (Quiver waits 5 s). */
+    private static final int SETTLED_SAMPLES = 10;
 
     private final Options options;
 

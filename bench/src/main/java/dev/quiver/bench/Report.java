@@ -114,7 +114,7 @@ record Report(String scenario, String startedAt, Parameters parameters, Machine 
      * @param secondsAfterLoad from the last acknowledgement until the count was complete and a query returned k hits
      * @param secondsFromLoadStart the same end point, from the first batch
      * @param settledSecondsAfterLoad from the last acknowledgement until the system stopped working in the
-     *     background (graph merges, flushes): its CPU use stayed under {@code SETTLED_CPU} for two seconds. Queries
+     *     background (graph merges, flushes): its CPU use stayed under a tenth of a core for ten seconds. Queries
      *     are measured after that, so background work does not blur them. Null when CPU time is not measurable.
      */
     record Ready(double secondsAfterLoad, double secondsFromLoadStart, @Nullable Double settledSecondsAfterLoad) {

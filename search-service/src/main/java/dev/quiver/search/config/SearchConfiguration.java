@@ -65,6 +65,8 @@ class SearchConfiguration {
                 true));
         long period = properties.commitInterval().toMillis();
         timer.scheduleWithFixedDelay(shards::commitDue, period, period, TimeUnit.MILLISECONDS);
+        // Cheap (no SQL): finds idle shards to compact and merged segments to publish.
+        timer.scheduleWithFixedDelay(shards::maintenanceDue, 1, 1, TimeUnit.SECONDS);
         return timer;
     }
 
@@ -72,7 +74,8 @@ class SearchConfiguration {
     ShardRegistry shardRegistry(SearchProperties properties, JdbcWal wal, ExecutorService applierPool,
             ExecutorService indexPool) {
         ShardSettings settings = new ShardSettings(properties.readTimeout(), properties.walPageSize(),
-                properties.refreshRecords(), properties.commitInterval());
+                properties.refreshRecords(), properties.commitInterval(), properties.compactAfterIdle(),
+                properties.compactToSegments());
         return new ShardRegistry(properties.shardsDirectory(), wal, applierPool, indexPool,
                 properties.effectiveIndexThreads(), settings);
     }

@@ -20,6 +20,10 @@ import org.springframework.validation.annotation.Validated;
  * @param walPageSize     log entries (batches) read per round trip while applying; a batch may be many MiB, so few
  * @param refreshRecords  records applied after which a snapshot is published while a long log is still replaying
  * @param commitInterval  how often applied batches are committed to the index files
+ * @param compactAfterIdle how long a shard goes without writes before it is merged down to
+ *                        {@code compactToSegments} segments: a search visits every segment's graph, so a shard
+ *                        left with the segments of a bulk load answers several times slower than a merged one
+ * @param compactToSegments the segments an idle shard is merged down to
  * @param soleWriter      whether this process is the only one writing collections and logs to its PostgreSQL (as
  *                        with standalone mode's embedded one): collections are then cached in memory and a read
  *                        needs no SQL; leave it false when other processes share the PostgreSQL
@@ -33,6 +37,8 @@ public record SearchProperties(
         @Positive @DefaultValue("4") int walPageSize,
         @Positive @DefaultValue("50000") int refreshRecords,
         @NotNull @DefaultValue("10s") Duration commitInterval,
+        @NotNull @DefaultValue("5s") Duration compactAfterIdle,
+        @Positive @DefaultValue("1") int compactToSegments,
         @DefaultValue("false") boolean soleWriter) {
 
     /** The applier threads to start: the configured count, or one per core. */

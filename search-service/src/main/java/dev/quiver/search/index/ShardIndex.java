@@ -46,6 +46,7 @@ import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.ConcurrentMergeScheduler;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
@@ -495,6 +496,45 @@ public final class ShardIndex implements Closeable {
                     "cannot commit sequence " + appliedSequence + " of shard index at " + path, e);
         }
         committedSequence = appliedSequence;
+    }
+
+    /** The segments searchers see now; each is a graph of its own that every search visits. Any thread. */
+    public int searchableSegments() {
+        IndexSearcher searcher = acquire();
+        try {
+            return searcher.getIndexReader().leaves().size();
+        } finally {
+            release(searcher);
+        }
+    }
+
+    /**
+     * Asks Lucene to merge the index down to {@code maxSegments} segments on its merge threads and returns at once;
+     * searchers see the result after the next {@link #refresh()}. Applier thread only.
+     */
+    public void compactInBackground(int maxSegments) {
+        try {
+            writer.forceMerge(maxSegments, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start compacting shard index at " + path, e);
+        }
+    }
+
+    /** Whether a merge is running or waiting to run. Any thread. */
+    public boolean merging() {
+        return writer.hasPendingMerges() || !writer.getMergingSegments().isEmpty();
+    }
+
+    /** Whether the writer holds changes (writes or a finished merge) that searchers do not see yet. Any thread. */
+    public boolean searcherStale() {
+        IndexSearcher searcher = acquire();
+        try {
+            return !((DirectoryReader) searcher.getIndexReader()).isCurrent();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot inspect shard index at " + path, e);
+        } finally {
+            release(searcher);
+        }
     }
 
     /** The number of live records visible to searchers. Any thread. */

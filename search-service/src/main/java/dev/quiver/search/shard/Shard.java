@@ -63,6 +63,10 @@ public final class Shard {
      */
     private volatile boolean broken;
     private volatile boolean closed;
+    /** Written by the applier when it applies a batch: when the shard last changed, for idle compaction. */
+    private volatile long lastWriteNanos = System.nanoTime();
+    /** Written by the applier: a compaction was started since the last write, so none is started again. */
+    private volatile boolean compactionStarted;
 
     Shard(TenantId tenant, CollectionId collection, ShardIndex index, JdbcWal wal, Executor applierPool,
             ShardSettings settings) {
@@ -132,6 +136,7 @@ public final class Shard {
             }
             try {
                 drain();
+                maintain();
                 failure = null;
             } catch (LogUnavailableException e) {
                 // PostgreSQL is busy or away for a moment: the index is intact, and the next request retries.
@@ -179,6 +184,8 @@ public final class Shard {
                 }
                 appliedSequence = entry.sequence();
                 unrefreshedRecords += entry.recordCount();
+                lastWriteNanos = System.nanoTime();
+                compactionStarted = false;
             }
             boolean drained = entries.size() < settings.walPageSize();
             if (unrefreshedRecords >= settings.refreshRecords()
@@ -193,6 +200,43 @@ public final class Shard {
                 && System.nanoTime() - lastCommitNanos >= settings.commitInterval().toNanos()) {
             commit();
         }
+    }
+
+    /**
+     * Idle-time upkeep, once the shard went {@code compactAfterIdle} without writes:
+     * 1. Start merging it down to {@code compactToSegments} segments on Lucene's merge threads (this returns at
+     *    once). A search visits every segment's graph, so the segments a bulk load leaves behind cost throughput
+     *    on every query; merging while writes still arrive would only merge again and again.
+     * 2. When the merge has finished, publish and commit it, so searchers use the merged segment and a restart
+     *    opens it.
+     */
+    private void maintain() {
+        if (closed || !idle()) {
+            return;
+        }
+        if (!compactionStarted && index.searchableSegments() > settings.compactToSegments()) {
+            log.info("Compacting collection {} from {} segments to {}", collection, index.searchableSegments(),
+                    settings.compactToSegments());
+            index.compactInBackground(settings.compactToSegments());
+            compactionStarted = true;
+        }
+        if (!index.merging() && index.searcherStale()) {
+            publish();
+            commit();
+        }
+    }
+
+    /** Called by the registry's timer (any thread): whether {@link #maintain} has work to do now. */
+    boolean needsMaintenance() {
+        if (closed || broken || !idle()) {
+            return false;
+        }
+        return (!compactionStarted && index.searchableSegments() > settings.compactToSegments())
+                || (!index.merging() && index.searcherStale());
+    }
+
+    private boolean idle() {
+        return System.nanoTime() - lastWriteNanos >= settings.compactAfterIdle().toNanos();
     }
 
     private List<WalEntry> readLog() {

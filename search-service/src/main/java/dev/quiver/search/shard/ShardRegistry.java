@@ -114,6 +114,15 @@ public final class ShardRegistry implements AutoCloseable {
         }
     }
 
+    /** Schedules the applier of every shard that is idle and has segments to merge or a merge to publish. */
+    public void maintenanceDue() {
+        for (Shard shard : open.values()) {
+            if (shard.needsMaintenance()) {
+                shard.schedule();
+            }
+        }
+    }
+
     /** Shards open on this node, for metrics. */
     public int openShards() {
         return open.size();

@@ -11,12 +11,19 @@ import java.time.Duration;
  * @param walPageSize    log entries (batches) read per round trip while applying
  * @param refreshRecords records applied after which a snapshot is published even while the log is not drained
  * @param commitInterval how often applied batches are committed to the index files; a restart replays the rest
+ * @param compactAfterIdle how long a shard must go without writes before it is compacted
+ * @param compactToSegments the segments an idle shard is merged down to
  */
-public record ShardSettings(Duration readTimeout, int walPageSize, int refreshRecords, Duration commitInterval) {
+public record ShardSettings(Duration readTimeout, int walPageSize, int refreshRecords, Duration commitInterval,
+        Duration compactAfterIdle, int compactToSegments) {
 
     public ShardSettings {
         requireNonNull(readTimeout, "readTimeout is null");
         requireNonNull(commitInterval, "commitInterval is null");
+        requireNonNull(compactAfterIdle, "compactAfterIdle is null");
+        if (compactToSegments < 1) {
+            throw new IllegalArgumentException("compactToSegments must be positive: " + compactToSegments);
+        }
         if (walPageSize < 1) {
             throw new IllegalArgumentException("walPageSize must be positive: " + walPageSize);
         }
