@@ -194,7 +194,7 @@ final class BenchmarkRun {
             for (int ef : options.efSearch()) {
                 engine.efSearch(ef);
                 for (int clients : options.queryClients()) {
-                    Point point = queryRun(filter.getKey(), ef, clients, filter.getValue(), data,
+                    Point point = queryRun(engine, filter.getKey(), ef, clients, filter.getValue(), data,
                             filters.get(filter.getKey()), truths.get(filter.getKey()));
                     log("%s: filter %s, ef %d, %d client%s: %.1f queries/s, p99 %.2f ms, recall@%d %.4f", name,
                             point.filter(), ef, clients, clients == 1 ? "" : "s", point.queriesPerSecond(),
@@ -272,13 +272,19 @@ final class BenchmarkRun {
         }
     }
 
-    private Point queryRun(String filterName, int ef, int clients, Engine.Searcher searcher, Dataset data,
-            @Nullable Filter filter, GroundTruth truth) {
+    private Point queryRun(Engine engine, String filterName, int ef, int clients, Engine.Searcher searcher,
+            Dataset data, @Nullable Filter filter, GroundTruth truth) {
         // Each slot is written by exactly one client; the executor's close() publishes them to this thread.
         var answers = new Answer[searcher.queries()];
+        Double systemCpuBefore = engine.resources().cpuSeconds();
+        double benchCpuBefore = ServerProbe.treeCpuSeconds(ProcessHandle.current());
         long start = System.nanoTime();
         Histogram latency = runConcurrently(clients, answers.length, q -> answers[q] = searcher.query(q));
         long elapsed = System.nanoTime() - start;
+        double benchCpu = ServerProbe.treeCpuSeconds(ProcessHandle.current()) - benchCpuBefore;
+        Double systemCpuAfter = engine.resources().cpuSeconds();
+        Double systemCpuMsPerQuery = systemCpuBefore == null || systemCpuAfter == null ? null
+                : Report.round((systemCpuAfter - systemCpuBefore) * 1000 / answers.length, 3);
 
         // Scoring happens after the clock stopped.
         double recallSum = 0;
@@ -299,7 +305,8 @@ final class BenchmarkRun {
         }
         return new Point(filterName, ef, clients, answers.length, Report.seconds(elapsed),
                 Report.round(answers.length / (elapsed / 1e9), 1), Latency.of(latency),
-                Report.round(recallSum / answers.length, 4), maxDistanceError);
+                Report.round(recallSum / answers.length, 4), maxDistanceError, systemCpuMsPerQuery,
+                Report.round(benchCpu * 1000 / answers.length, 3));
     }
 
     /**

@@ -39,7 +39,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Lucene's HNSW called directly in this JVM: the ceiling of what Quiver's index can do with no HTTP, no JSON, no
  * log and no durability. It mirrors Quiver's index settings (the collection's {@code max_neighbors} and
- * {@code ef_construction} on the vector field, cosine as {@code DOT_PRODUCT} over normalised copies, one
+ * {@code ef_construction} on the vector field, merged into one segment once loaded as Quiver compacts an idle
+ * shard, cosine as {@code DOT_PRODUCT} over normalised copies, one
  * {@link KnnFloatVectorQuery} with {@code k = max(n_results, ef_search)} per query, searched on the calling
  * thread; int8 as Lucene's 8-bit scalar quantization with the candidates rescored on the float vectors), so the
  * ratio of Quiver over HTTP to this engine is Quiver's serving overhead.
@@ -59,6 +60,7 @@ final class LuceneEngine implements Engine {
     private @Nullable ExecutorService mergePool;
     private @Nullable IndexSpec spec;
     private volatile int efSearch = 100;
+    private boolean compacted;
 
     @Override
     public String name() {
@@ -148,9 +150,14 @@ final class LuceneEngine implements Engine {
         });
     }
 
+    /** Also merges the loaded index into one segment once, as Quiver compacts an idle shard. */
     @Override
     public boolean queryable(long expectedCount, float[] probe, int k) {
         try {
+            if (!compacted && requireWriter().getDocStats().numDocs == expectedCount) {
+                requireWriter().forceMerge(1);
+                compacted = true;
+            }
             requireSearchers().maybeRefreshBlocking();
             IndexSearcher searcher = requireSearchers().acquire();
             try {

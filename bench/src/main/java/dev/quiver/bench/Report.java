@@ -126,9 +126,14 @@ record Report(String scenario, String startedAt, Parameters parameters, Machine 
      * @param filter {@code none} or the filter's selectivity, e.g. {@code 1%}
      * @param maxDistanceError largest |returned distance - exact distance| over all hits; near zero unless the
      *     system computes another distance than the space promises
+     * @param systemCpuMsPerQuery CPU time the system's processes used per query during the run, which is steadier
+     *     than throughput on a shared machine; null when not measurable. For the in-process Lucene peer it is the
+     *     benchmark's own process, client work included
+     * @param benchCpuMsPerQuery CPU time the benchmark's process (the clients) used per query
      */
     record Point(String filter, int efSearch, int clients, int queries, double seconds, double queriesPerSecond,
-            Latency latency, double recallAtK, double maxDistanceError) {
+            Latency latency, double recallAtK, double maxDistanceError, @Nullable Double systemCpuMsPerQuery,
+            double benchCpuMsPerQuery) {
     }
 
     /**
@@ -258,14 +263,16 @@ record Report(String scenario, String startedAt, Parameters parameters, Machine 
                     system.restartSeconds() == null ? "n/a" : "%.2f s".formatted(system.restartSeconds()));
         }
         out.println();
-        out.printf("%-9s %-6s %5s %7s %10s %9s %9s %9s %9s %10s%n", "system", "filter", "ef", "clients",
-                "queries/s", "p50 ms", "p95 ms", "p99 ms", "recall@" + p.k(), "dist err");
+        out.printf("%-9s %-6s %5s %7s %10s %9s %9s %9s %9s %10s %9s %9s%n", "system", "filter", "ef", "clients",
+                "queries/s", "p50 ms", "p95 ms", "p99 ms", "recall@" + p.k(), "dist err", "cpu ms/q", "bench ms");
         for (SystemResult system : systems) {
             for (Point point : system.queries()) {
-                out.printf("%-9s %-6s %5d %7d %10.1f %9.2f %9.2f %9.2f %9.4f %10.2g%n", system.system(),
-                        point.filter(), point.efSearch(), point.clients(), point.queriesPerSecond(),
-                        point.latency().p50Ms(), point.latency().p95Ms(), point.latency().p99Ms(), point.recallAtK(),
-                        point.maxDistanceError());
+                out.printf("%-9s %-6s %5d %7d %10.1f %9.2f %9.2f %9.2f %9.4f %10.2g %9s %9.2f%n",
+                        system.system(), point.filter(), point.efSearch(), point.clients(),
+                        point.queriesPerSecond(), point.latency().p50Ms(), point.latency().p95Ms(),
+                        point.latency().p99Ms(), point.recallAtK(), point.maxDistanceError(),
+                        point.systemCpuMsPerQuery() == null ? "n/a" : "%.2f".formatted(point.systemCpuMsPerQuery()),
+                        point.benchCpuMsPerQuery());
             }
         }
         out.println();

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class ReportTests {
 
     private static Point point(int ef, double qps, double recall, double p99) {
-        return new Point("none", ef, 8, 100, 1, qps, new Latency(1, 2, p99, p99, 1), recall, 0);
+        return new Point("none", ef, 8, 100, 1, qps, new Latency(1, 2, p99, p99, 1), recall, 0, 1.0, 0.5);
     }
 
     private static SystemResult system(String name, Point... points) {
