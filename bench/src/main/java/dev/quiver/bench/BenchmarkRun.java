@@ -132,7 +132,11 @@ final class BenchmarkRun {
     private SystemResult runSystem(String system, Dataset data, Map<String, @Nullable Filter> filters,
             Map<String, GroundTruth> truths, Path workDir) {
         IndexSpec spec = options.indexSpec();
-        try (Engine engine = engine(system)) {
+        Engine engine = engine(system);
+        // Ctrl-C or a kill must not leave a server running: the hook stops this system if the run is cut short.
+        Thread stopOnExit = new Thread(engine::close, "bench-stop-" + system);
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
+        try (engine) {
             var unsupported = engine.findUnsupportedReason(spec);
             if (unsupported.isPresent()) {
                 log("%s: skipped: %s", system, unsupported.get());
@@ -152,6 +156,12 @@ final class BenchmarkRun {
                 e.printStackTrace(System.err);
                 return new SystemResult(system, "failed", String.valueOf(e.getMessage()), engine.version(),
                         engine.notes(), null, null, List.of(), null, null);
+            }
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopOnExit);
+            } catch (IllegalStateException e) {
+                // The JVM is already shutting down; the hook does the stopping.
             }
         }
     }

@@ -155,8 +155,15 @@ final class ChromaApiEngine implements Engine {
 
     @Override
     public Resources resources() {
-        return new Resources(ServerProbe.processTreePssBytes(pid), dataDir == null ? null : ServerProbe.directoryBytes(dataDir),
-                ServerProbe.treeCpuSeconds(pid));
+        // Quiver's embedded PostgreSQL detaches from the JVM (pg_ctl daemonizes it), so it is not among the JVM's
+        // descendants; it is found through its pid file and counted as part of Quiver.
+        long postmaster = launcher instanceof ServerLauncher.Quiver && dataDir != null
+                ? ServerLauncher.Processes.postmasterPid(dataDir.resolve("postgres")) : -1;
+        return new Resources(sum(ServerProbe.processTreePssBytes(pid),
+                        postmaster > 0 ? ServerProbe.processTreePssBytes(postmaster) : Long.valueOf(0)),
+                dataDir == null ? null : ServerProbe.directoryBytes(dataDir),
+                sum(ServerProbe.treeCpuSeconds(pid), postmaster > 0 ? ServerProbe.treeCpuSeconds(postmaster) : 0.0));
+
     }
 
     @Override
@@ -196,6 +203,14 @@ final class ChromaApiEngine implements Engine {
         if (dataDir != null) {
             deleteTree(dataDir);
         }
+    }
+
+    private static @Nullable Long sum(@Nullable Long server, @Nullable Long database) {
+        return server == null ? null : server + (database == null ? 0 : database);
+    }
+
+    private static @Nullable Double sum(@Nullable Double server, @Nullable Double database) {
+        return server == null ? null : server + (database == null ? 0 : database);
     }
 
     static void deleteTree(Path root) {

@@ -119,6 +119,15 @@ sealed interface ServerLauncher {
         private Processes() {
         }
 
+        /** The pid in the first line of a PostgreSQL data directory's {@code postmaster.pid}, or -1. */
+        static long postmasterPid(Path pgData) {
+            try {
+                return Long.parseLong(Files.readAllLines(pgData.resolve("postmaster.pid")).getFirst().strip());
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+
         static int freePort() {
             try (var socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
                 return socket.getLocalPort();

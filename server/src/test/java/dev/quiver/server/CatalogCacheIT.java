@@ -15,7 +15,6 @@ import dev.quiver.search.api.WriteBatch;
 import dev.quiver.tenant.api.DatabaseView;
 import dev.quiver.tenant.api.TenantCatalog;
 import dev.quiver.tenant.api.TenantView;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -23,27 +22,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The in-memory catalogue of standalone mode (this process is PostgreSQL's only writer): lookups are served from
  * memory, yet every change made through this process, and every acknowledged write, is seen by the next lookup.
  */
 @SpringBootTest(classes = QuiverApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
-class CatalogCacheIT {
-
-    @TempDir
-    static Path dataDir;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        registry.add("quiver.data-dir", () -> dataDir.toString());
-    }
+class CatalogCacheIT extends StandaloneContext {
 
     @Autowired
     TenantCatalog tenants;

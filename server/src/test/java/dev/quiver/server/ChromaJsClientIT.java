@@ -10,29 +10,18 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Runs the client compatibility suite in {@code compat/chromadb-js} (the official {@code chromadb} npm client,
  * Node's test runner) against a Quiver started in this JVM. The same suite passes against the real Chroma server.
  */
 @SpringBootTest(classes = QuiverApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class ChromaJsClientIT {
-
-    @TempDir
-    static Path dataDir;
+class ChromaJsClientIT extends StandaloneContext {
 
     @LocalServerPort
     int port;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        registry.add("quiver.data-dir", () -> dataDir.toString());
-    }
 
     @Test
     void officialChromaJsClientPassesTheCompatibilitySuite() throws Exception {

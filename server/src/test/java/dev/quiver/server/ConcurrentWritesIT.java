@@ -14,7 +14,6 @@ import dev.quiver.search.api.StoredRecord;
 import dev.quiver.search.api.WriteBatch;
 import dev.quiver.search.index.BatchCodec;
 import dev.quiver.tenant.api.TenantCatalog;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -24,27 +23,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The write path under concurrency, against the real embedded PostgreSQL: writers of one collection get distinct
  * log positions in commit order, and the shard applies every batch exactly once, in that order.
  */
 @SpringBootTest(classes = QuiverApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
-class ConcurrentWritesIT {
-
-    @TempDir
-    static Path dataDir;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        registry.add("quiver.data-dir", () -> dataDir.toString());
-    }
+class ConcurrentWritesIT extends StandaloneContext {
 
     @Autowired
     TenantCatalog tenants;

@@ -9,18 +9,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -30,19 +26,11 @@ import tools.jackson.databind.json.JsonMapper;
  * configuration, and refuses to change it; a refused request writes nothing.
  */
 @SpringBootTest(classes = QuiverApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class QuantizedCollectionIT {
+class QuantizedCollectionIT extends StandaloneContext {
 
     private static final String COLLECTIONS = "/api/v2/tenants/default_tenant/databases/default_database/collections";
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int DIMENSION = 48;
-
-    @TempDir
-    static Path dataDir;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        registry.add("quiver.data-dir", () -> dataDir.toString());
-    }
 
     @LocalServerPort
     int port;

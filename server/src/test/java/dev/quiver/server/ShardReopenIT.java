@@ -12,7 +12,6 @@ import dev.quiver.search.api.RecordStore;
 import dev.quiver.search.api.RecordWrite;
 import dev.quiver.search.api.WriteBatch;
 import dev.quiver.tenant.api.TenantCatalog;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.AbstractExecutorService;
@@ -22,13 +21,10 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * When a shard's Lucene writes fail, the shard is not left broken: the next request reopens it from its last
@@ -38,17 +34,9 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(classes = {QuiverApplication.class, ShardReopenIT.FlakyIndexPool.class},
         webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = "spring.main.allow-bean-definition-overriding=true")
-class ShardReopenIT {
+class ShardReopenIT extends StandaloneContext {
 
     static final AtomicBoolean failing = new AtomicBoolean();
-
-    @TempDir
-    static Path dataDir;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        registry.add("quiver.data-dir", () -> dataDir.toString());
-    }
 
     @Autowired
     TenantCatalog tenants;
