@@ -91,7 +91,7 @@ record Options(
               --quantization Q      none or int8 (default none; systems without int8 are skipped)
               --load-clients C      concurrent add requests (default 4)
               --query-clients LIST  query concurrency levels (default 1,8)
-              --warmup N            unrecorded queries after the load and after the restart (default 1000)
+              --warmup N            unrecorded queries after the load and after the restart (default 3000)
               --seed S              data and query seed (default 42)
               --clusters C          Gaussian mixture centres (default 64)
               --spread S            Gaussian standard deviation per component (default 0.6)
@@ -204,7 +204,7 @@ record Options(
                 quantization(reader.text("quantization", "none")),
                 reader.integer("load-clients", 4),
                 integers(reader.text("query-clients", "1,8")),
-                reader.integer("warmup", 1000),
+                reader.integer("warmup", 3000),
                 Long.parseLong(reader.text("seed", "42")),
                 reader.integer("clusters", 64),
                 Double.parseDouble(reader.text("spread", "0.6")),
