@@ -67,6 +67,8 @@ public final class Shard {
     private volatile long lastWriteNanos = System.nanoTime();
     /** Written by the applier: a compaction was started since the last write, so none is started again. */
     private volatile boolean compactionStarted;
+    /** Written by the applier: a started compaction whose result is not published and committed yet. */
+    private volatile boolean compactionUnpublished;
 
     Shard(TenantId tenant, CollectionId collection, ShardIndex index, JdbcWal wal, Executor applierPool,
             ShardSettings settings) {
@@ -219,10 +221,14 @@ public final class Shard {
                     settings.compactToSegments());
             index.compactInBackground(settings.compactToSegments());
             compactionStarted = true;
+            compactionUnpublished = true;
         }
-        if (!index.merging() && index.searcherStale()) {
+        // Only the compaction's own result: a commit changes the index version, so publishing whenever the
+        // searcher is not current would commit and reopen again every second, forever.
+        if (compactionUnpublished && !index.merging()) {
             publish();
             commit();
+            compactionUnpublished = false;
         }
     }
 
@@ -232,7 +238,7 @@ public final class Shard {
             return false;
         }
         return (!compactionStarted && index.searchableSegments() > settings.compactToSegments())
-                || (!index.merging() && index.searcherStale());
+                || (compactionUnpublished && !index.merging());
     }
 
     private boolean idle() {
