@@ -10,48 +10,12 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Samples what the server costs in memory and on disk, from outside the server, so Quiver and Chroma are measured
- * the same way. Both inputs are optional; a missing one yields nulls. The static methods read /proc and the file
- * system for any engine (e.g. a PostgreSQL process tree). Thread-safe: stateless.
- *
- * @param pid the server's process id, read through {@code /proc/<pid>/status} (Linux only)
- * @param dataDir the server's data directory
+ * Reads what a system costs in memory, CPU and disk from outside it, through /proc and the file system, so every
+ * engine is measured the same way (a JVM, a node process, a PostgreSQL process tree). Thread-safe: stateless.
  */
-record ServerProbe(@Nullable Long pid, @Nullable Path dataDir) {
+final class ServerProbe {
 
-    Sample sample() {
-        return new Sample(
-                statusBytes("VmRSS:"),
-                statusBytes("VmHWM:"),
-                dataDir == null ? null : directoryBytes(dataDir));
-    }
-
-    /**
-     * One reading. Nulls mean "not measured".
-     *
-     * @param rssBytes resident set size now
-     * @param peakRssBytes highest resident set size since the process started ({@code VmHWM})
-     * @param dataDirBytes sum of the sizes of the regular files under the data directory
-     */
-    record Sample(@Nullable Long rssBytes, @Nullable Long peakRssBytes, @Nullable Long dataDirBytes) {
-    }
-
-    private @Nullable Long statusBytes(String field) {
-        if (pid == null) {
-            return null;
-        }
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", pid.toString(), "status"))) {
-                if (line.startsWith(field)) {
-                    return kibibytes(line, field);
-                }
-            }
-            return null;
-        } catch (IOException e) {
-            // The process is gone or not ours to read: report nothing rather than abort a finished benchmark.
-            System.err.println("warning: cannot read memory of pid " + pid + ": " + e);
-            return null;
-        }
+    private ServerProbe() {
     }
 
     /** Parses a /proc line such as {@code "VmRSS:    123456 kB"}, where the kernel's kB means KiB. */
