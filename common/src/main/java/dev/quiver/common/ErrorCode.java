@@ -20,6 +20,10 @@ public enum ErrorCode {
     NOT_FOUND(404, Category.USER, "NotFoundError"),
     ALREADY_EXISTS(409, Category.USER, "ChromaError"),
     FORBIDDEN(403, Category.USER, "ChromaError"),
+    /** No credentials, or a key or session that is unknown, malformed, revoked or expired. */
+    UNAUTHENTICATED(401, Category.USER, "AuthenticationError"),
+    /** The caller is known and may see the object, but its role lacks the privilege. */
+    PERMISSION_DENIED(403, Category.USER, "AuthorizationError"),
     /** The v1 API: gone, as on a real Chroma server. */
     GONE(410, Category.USER, "Unimplemented"),
     NOT_IMPLEMENTED(501, Category.USER, "ChromaError"),

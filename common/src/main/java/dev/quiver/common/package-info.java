@@ -1,5 +1,5 @@
 /**
- * The few types every module shares: typed tenant ids, the error catalogue and its HTTP mapping.
+ * The few types every module shares: typed tenant and user ids, privileges, audit events, the error catalogue and its HTTP mapping.
  */
 @NullMarked
 @ApplicationModule(type = ApplicationModule.Type.OPEN)

@@ -1,5 +1,6 @@
 /**
- * What other modules may use of the tenant service: finding and managing tenants and databases.
+ * What other modules may use of the tenant service: tenants and databases, the caller's principal, accounts,
+ * API keys, members and roles, and the audit log.
  */
 @NullMarked
 @NamedInterface("api")

@@ -1,0 +1,30 @@
+package dev.quiver.tenant.api;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * API keys: minted in the actor's tenant, stored as a hash and a display prefix, revoked with effect on the next
+ * request. Methods that take an actor check its privilege ({@code keys.manage}, {@code PERMISSION_DENIED}) and its
+ * tenant: another tenant's key is {@code NOT_FOUND}, as if it did not exist. Thread-safe.
+ */
+public interface ApiKeys {
+
+    /**
+     * The caller a secret stands for, or empty when the secret is malformed, unknown, revoked or expired, or its
+     * tenant or creator is gone. On the path of every data request, so it answers from memory where it can.
+     */
+    Optional<Principal> authenticate(String secret);
+
+    /**
+     * Mints a key. Refuses with {@code INVALID_ARGUMENT} naming the field: a blank or over-long name, an unknown
+     * role, a role with a privilege the actor lacks, an unknown database, an expiry in the past.
+     */
+    MintedKey mint(Principal actor, MintKey request);
+
+    /** The tenant's keys, newest first, revoked ones included. */
+    List<ApiKeyView> list(Principal actor);
+
+    /** Revokes a key of the actor's tenant; revoking a revoked key is a no-op. */
+    void revoke(Principal actor, ApiKeyId key);
+}
