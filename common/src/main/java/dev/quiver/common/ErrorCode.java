@@ -19,6 +19,8 @@ public enum ErrorCode {
     COLLECTION_NOT_FOUND(404, Category.USER, "NotFoundError"),
     NOT_FOUND(404, Category.USER, "NotFoundError"),
     ALREADY_EXISTS(409, Category.USER, "ChromaError"),
+    /** The request is valid but the current state forbids it, for example removing a tenant's last owner. */
+    CONFLICT(409, Category.USER, "ChromaError"),
     FORBIDDEN(403, Category.USER, "ChromaError"),
     /** No credentials, or a key or session that is unknown, malformed, revoked or expired. */
     UNAUTHENTICATED(401, Category.USER, "AuthenticationError"),

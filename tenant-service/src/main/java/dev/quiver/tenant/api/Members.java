@@ -27,6 +27,6 @@ public interface Members {
     /** Replaces a custom role's privileges; built-in roles cannot change. */
     RoleView updateRole(Principal actor, String name, Set<Privilege> privileges);
 
-    /** Deletes a custom role that no member and no live key holds ({@code ALREADY_EXISTS}-style conflict otherwise). */
+    /** Deletes a custom role that no member and no live key holds ({@code CONFLICT} otherwise). */
     void deleteRole(Principal actor, String name);
 }
