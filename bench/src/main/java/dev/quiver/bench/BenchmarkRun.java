@@ -121,7 +121,8 @@ final class BenchmarkRun {
     Engine engine(String system) {
         Path tools = options.toolsDir();
         return switch (system) {
-            case "quiver" -> new ChromaApiEngine("quiver", new ServerLauncher.Quiver(options.serverJar()));
+            case "quiver" -> new ChromaApiEngine("quiver",
+                    new ServerLauncher.Quiver(options.serverJar(), ChromaApiEngine.API_KEY));
             case "chroma" -> new ChromaApiEngine("chroma", new ServerLauncher.Chroma(tools.resolve("real-chroma")));
             case "pgvector" -> new PgvectorEngine(tools.resolve("pgvector"));
             case "lucene" -> new LuceneEngine();
@@ -244,7 +245,7 @@ final class BenchmarkRun {
      * after the ready timeout, returning the time it gave up.
      */
     private @Nullable Long awaitSettled(Engine engine) {
-        Double previous = engine.resources().cpuSeconds();
+        Double previous = engine.cpuSeconds();
         if (previous == null) {
             return null;
         }
@@ -253,7 +254,7 @@ final class BenchmarkRun {
         long quietSince = System.nanoTime();
         while (quiet < SETTLED_SAMPLES) {
             ServerLauncher.Processes.sleep(java.time.Duration.ofSeconds(1));
-            Double now = engine.resources().cpuSeconds();
+            Double now = engine.cpuSeconds();
             if (now == null) {
                 return null;
             }
@@ -286,13 +287,14 @@ final class BenchmarkRun {
             Dataset data, @Nullable Filter filter, GroundTruth truth) {
         // Each slot is written by exactly one client; the executor's close() publishes them to this thread.
         var answers = new Answer[searcher.queries()];
-        Double systemCpuBefore = engine.resources().cpuSeconds();
-        double benchCpuBefore = ServerProbe.treeCpuSeconds(ProcessHandle.current());
+        Double systemCpuBefore = engine.cpuSeconds();
+        // The benchmark's JVM alone: Quiver's server is its child process, and counting the tree counted it twice.
+        double benchCpuBefore = ServerProbe.ownCpuSeconds();
         long start = System.nanoTime();
         Histogram latency = runConcurrently(clients, answers.length, q -> answers[q] = searcher.query(q));
         long elapsed = System.nanoTime() - start;
-        double benchCpu = ServerProbe.treeCpuSeconds(ProcessHandle.current()) - benchCpuBefore;
-        Double systemCpuAfter = engine.resources().cpuSeconds();
+        double benchCpu = ServerProbe.ownCpuSeconds() - benchCpuBefore;
+        Double systemCpuAfter = engine.cpuSeconds();
         Double systemCpuMsPerQuery = systemCpuBefore == null || systemCpuAfter == null ? null
                 : Report.round((systemCpuAfter - systemCpuBefore) * 1000 / answers.length, 3);
 

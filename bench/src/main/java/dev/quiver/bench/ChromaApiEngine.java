@@ -7,6 +7,8 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import org.jspecify.annotations.Nullable;
 
@@ -19,6 +21,12 @@ final class ChromaApiEngine implements Engine {
 
     private static final String TENANT = "default_tenant";
     private static final String DATABASE = "default_database";
+
+    /**
+     * The key every request of the run carries: a fresh random one, in Quiver's key format ({@code qk_} and 32
+     * base64url characters), so no secret lives in the repository.
+     */
+    static final String API_KEY = newApiKey();
     private static final int REOPEN_WARMUP_QUERIES = 50;
 
     private final String name;
@@ -56,7 +64,7 @@ final class ChromaApiEngine implements Engine {
         }
         port = ServerLauncher.Processes.freePort();
         pid = launcher.start(port, dataDir, logFile);
-        client = new ChromaClient(URI.create("http://127.0.0.1:" + port), TENANT, DATABASE);
+        client = new ChromaClient(URI.create("http://127.0.0.1:" + port), TENANT, DATABASE, API_KEY);
         version = "API " + client.version() + processVersion();
     }
 
@@ -155,15 +163,25 @@ final class ChromaApiEngine implements Engine {
 
     @Override
     public Resources resources() {
-        // Quiver's embedded PostgreSQL detaches from the JVM (pg_ctl daemonizes it), so it is not among the JVM's
-        // descendants; it is found through its pid file and counted as part of Quiver.
-        long postmaster = launcher instanceof ServerLauncher.Quiver && dataDir != null
-                ? ServerLauncher.Processes.postmasterPid(dataDir.resolve("postgres")) : -1;
+        long postmaster = postmaster();
         return new Resources(sum(ServerProbe.processTreePssBytes(pid),
                         postmaster > 0 ? ServerProbe.processTreePssBytes(postmaster) : Long.valueOf(0)),
-                dataDir == null ? null : ServerProbe.directoryBytes(dataDir),
-                sum(ServerProbe.treeCpuSeconds(pid), postmaster > 0 ? ServerProbe.treeCpuSeconds(postmaster) : 0.0));
+                dataDir == null ? null : ServerProbe.directoryBytes(dataDir));
+    }
 
+    @Override
+    public @Nullable Double cpuSeconds() {
+        long postmaster = postmaster();
+        return sum(ServerProbe.treeCpuSeconds(pid), postmaster > 0 ? ServerProbe.treeCpuSeconds(postmaster) : 0.0);
+    }
+
+    /**
+     * Quiver's embedded PostgreSQL detaches from the JVM (pg_ctl daemonizes it), so it is not among the JVM's
+     * descendants; it is found through its pid file and counted as part of Quiver. -1 for Chroma.
+     */
+    private long postmaster() {
+        return launcher instanceof ServerLauncher.Quiver && dataDir != null
+                ? ServerLauncher.Processes.postmasterPid(dataDir.resolve("postgres")) : -1;
     }
 
     @Override
@@ -233,5 +251,11 @@ final class ChromaApiEngine implements Engine {
             throw new IllegalStateException(name + " has no collection yet");
         }
         return collectionId;
+    }
+
+    private static String newApiKey() {
+        var bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return "qk_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }

@@ -45,9 +45,15 @@ final class ChromaClient {
     private final HttpClient http;
     private final URI root;
     private final String databasePath;
+    private final String token;
 
-    ChromaClient(URI baseUrl, String tenant, String database) {
+    /**
+     * @param token sent as {@code x-chroma-token} on every request, as the official clients send a key; the real
+     *     local Chroma server ignores it
+     */
+    ChromaClient(URI baseUrl, String tenant, String database, String token) {
         requireNonNull(baseUrl, "baseUrl is null");
+        this.token = requireNonNull(token, "token is null");
         // HTTP/1.1 on purpose: the JDK's h2c upgrade attempt is not what the Chroma clients do.
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -72,7 +78,7 @@ final class ChromaClient {
 
     /** Deletes a collection; Chroma addresses it by name here, not by id. */
     void deleteCollection(String name) {
-        send(HttpRequest.newBuilder(uri(databasePath + "/collections/" + name)).DELETE()
+        send(request(uri(databasePath + "/collections/" + name)).DELETE()
                 .timeout(REQUEST_TIMEOUT).build(), 200);
     }
 
@@ -84,7 +90,7 @@ final class ChromaClient {
     /** Changes the collection's search beam through {@code PUT} with {@code new_configuration}, as Chroma does. */
     void efSearch(String collectionId, int ef) {
         byte[] body = JSON.writeValueAsBytes(Map.of("new_configuration", Map.of("hnsw", Map.of("ef_search", ef))));
-        send(HttpRequest.newBuilder(uri(collectionPath(collectionId)))
+        send(request(uri(collectionPath(collectionId)))
                 .header("content-type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
                 .timeout(REQUEST_TIMEOUT)
@@ -152,12 +158,16 @@ final class ChromaClient {
         return URI.create(root + path);
     }
 
+    private HttpRequest.Builder request(URI uri) {
+        return HttpRequest.newBuilder(uri).header("x-chroma-token", token);
+    }
+
     private HttpRequest get(String path) {
-        return HttpRequest.newBuilder(uri(path)).GET().timeout(REQUEST_TIMEOUT).build();
+        return request(uri(path)).GET().timeout(REQUEST_TIMEOUT).build();
     }
 
     private HttpRequest post(String path, byte[] body) {
-        return HttpRequest.newBuilder(uri(path))
+        return request(uri(path))
                 .header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .timeout(REQUEST_TIMEOUT)

@@ -76,6 +76,13 @@ interface Engine extends AutoCloseable {
     Resources resources();
 
     /**
+     * CPU time (user and system) the system's processes have used so far, or null when it cannot be measured. Its
+     * growth while no request is in flight shows background work such as graph merges. Cheap (no walk of the data
+     * directory), since it is sampled every second while the system settles and around every query run.
+     */
+    @Nullable Double cpuSeconds();
+
+    /**
      * Stops the system cleanly, starts it again on the same data, and returns the seconds from the start until a
      * query for {@code probe} returns {@code k} hits (restart-to-first-query).
      */
@@ -135,10 +142,8 @@ interface Engine extends AutoCloseable {
      * @param rssBytes resident memory of the system's processes (proportional set size summed over the process
      *     tree, so shared memory of a multi-process server is counted once)
      * @param diskBytes bytes of the regular files of the system's data directory
-     * @param cpuSeconds CPU time the system's processes have used so far; its growth while no request is in flight
-     *     shows background work such as graph merges
      */
-    record Resources(@Nullable Long rssBytes, @Nullable Long diskBytes, @Nullable Double cpuSeconds) {
+    record Resources(@Nullable Long rssBytes, @Nullable Long diskBytes) {
     }
 
     /** The system cannot run here; the message says why (shown as "skipped: ..."). */

@@ -334,8 +334,12 @@ final class PgvectorEngine implements Engine {
     @Override
     public Resources resources() {
         Path cluster = requireNonNull(clusterDir, "not started");
-        return new Resources(ServerProbe.processTreePssBytes(postmasterPid), ServerProbe.directoryBytes(cluster),
-                ServerProbe.treeCpuSeconds(postmasterPid));
+        return new Resources(ServerProbe.processTreePssBytes(postmasterPid), ServerProbe.directoryBytes(cluster));
+    }
+
+    @Override
+    public @Nullable Double cpuSeconds() {
+        return ServerProbe.treeCpuSeconds(postmasterPid);
     }
 
     /**

@@ -27,8 +27,12 @@ sealed interface ServerLauncher {
     /** Stops the server the way its operator would, and waits until the process is gone. */
     void stop(long pid, Path logFile);
 
-    /** Quiver standalone (embedded PostgreSQL), from the jar the reactor builds. */
-    record Quiver(Path serverJar) implements ServerLauncher {
+    /**
+     * Quiver standalone (embedded PostgreSQL), from the jar the reactor builds, with authentication on as a hosted
+     * tenant has it: {@code apiKey} becomes the owner key of {@code default_tenant}, so every request the benchmark
+     * sends pays for its key check.
+     */
+    record Quiver(Path serverJar, String apiKey) implements ServerLauncher {
         @Override
         public long start(int port, Path dataDir, Path logFile) throws Engine.Unavailable {
             if (!Files.isRegularFile(serverJar)) {
@@ -38,7 +42,8 @@ sealed interface ServerLauncher {
             var command = new java.util.ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector",
                     "--enable-native-access=ALL-UNNAMED"));
             command.addAll(launch(java, logFile));
-            command.addAll(List.of("--server.port=" + port, "--quiver.data-dir=" + dataDir));
+            command.addAll(List.of("--server.port=" + port, "--quiver.data-dir=" + dataDir,
+                    "--quiver.tenant.bootstrap.api-key=" + apiKey));
             Process process = Processes.start(logFile, command);
             Processes.awaitHeartbeat(port, process.toHandle(), logFile);
             return process.pid();

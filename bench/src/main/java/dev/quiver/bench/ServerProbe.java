@@ -53,9 +53,18 @@ final class ServerProbe {
         return ProcessHandle.of(pid).map(ServerProbe::treeCpuSeconds).orElse(null);
     }
 
+    /** CPU time (user and system) of this JVM alone, not of the servers it started. */
+    static double ownCpuSeconds() {
+        return cpuSeconds(ProcessHandle.current());
+    }
+
+    private static double cpuSeconds(ProcessHandle process) {
+        return process.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
+    }
+
     static double treeCpuSeconds(ProcessHandle process) {
         return Stream.concat(Stream.of(process), process.descendants())
-                .mapToDouble(member -> member.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0))
+                .mapToDouble(ServerProbe::cpuSeconds)
                 .sum();
     }
 
