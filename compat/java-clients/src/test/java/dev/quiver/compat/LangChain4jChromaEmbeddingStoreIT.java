@@ -41,8 +41,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LangChain4jChromaEmbeddingStoreIT {
 
-    /** The tenant and the database langchain4j-chroma uses when none is given. */
-    private static final String DEFAULT_NAME = "default";
+    /**
+     * The key's tenant and database. langchain4j-chroma's own default is a tenant and a database named
+     * {@code default}, which it creates when missing; a key may see only its own tenant, so name it.
+     */
+    private static final String TENANT = "default_tenant";
+
+    private static final String DATABASE = "default_database";
 
     private static final String NEAREST_TO_THE_SUN = "Which planet is nearest to the Sun?";
 
@@ -53,6 +58,8 @@ class LangChain4jChromaEmbeddingStoreIT {
 
     private String baseUrl;
 
+    private String apiKey;
+
     private EmbeddingModel embeddingModel;
 
     private String collectionName;
@@ -62,6 +69,10 @@ class LangChain4jChromaEmbeddingStoreIT {
     @BeforeAll
     void connect(QuiverProcess.Server server) {
         baseUrl = server.baseUrl();
+        apiKey = server.apiKey();
+        // langchain4j reads both when the store builds its HTTP client; see KeyedHttpClientBuilderFactory.
+        System.setProperty("langchain4j.http.clientBuilderFactory", KeyedHttpClientBuilderFactory.class.getName());
+        System.setProperty(KeyedHttpClientBuilderFactory.KEY_PROPERTY, apiKey);
         embeddingModel = new AllMiniLmL6V2EmbeddingModel();
     }
 
@@ -71,6 +82,8 @@ class LangChain4jChromaEmbeddingStoreIT {
         store = ChromaEmbeddingStore.builder()
             .apiVersion(ChromaApiVersion.V2)
             .baseUrl(baseUrl)
+            .tenantName(TENANT)
+            .databaseName(DATABASE)
             .collectionName(collectionName)
             .build(); // the client's default 5 s timeout is kept on purpose: applications get it too
         List<TextSegment> segments = SampleDocuments.ALL.stream()
@@ -84,10 +97,14 @@ class LangChain4jChromaEmbeddingStoreIT {
     /** langchain4j-chroma has no call that drops a collection (removeAll() recreates it), so use HTTP. */
     @AfterEach
     void dropCollection() throws IOException, InterruptedException {
-        URI collection = URI.create(baseUrl + "/api/v2/tenants/" + DEFAULT_NAME + "/databases/" + DEFAULT_NAME
+        URI collection = URI.create(baseUrl + "/api/v2/tenants/" + TENANT + "/databases/" + DATABASE
                 + "/collections/" + collectionName);
         HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(collection).timeout(Duration.ofSeconds(30)).DELETE().build(),
+                HttpRequest.newBuilder(collection)
+                    .header("x-chroma-token", apiKey)
+                    .timeout(Duration.ofSeconds(30))
+                    .DELETE()
+                    .build(),
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).as("DELETE %s: %s", collection, response.body()).isEqualTo(200);

@@ -11,7 +11,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,8 +40,12 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 final class QuiverProcess implements BeforeAllCallback, ParameterResolver {
 
-    /** Where the running Quiver answers, e.g. {@code http://127.0.0.1:41234} (no trailing slash). */
-    record Server(String baseUrl) {
+    /**
+     * Where the running Quiver answers, e.g. {@code http://127.0.0.1:41234} (no trailing slash), and the API key
+     * the clients send: the owner key of {@code default_tenant} (empty for a server given by URL without
+     * {@code -Dquiver.api-key}).
+     */
+    record Server(String baseUrl, String apiKey) {
     }
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(QuiverProcess.class);
@@ -78,7 +84,8 @@ final class QuiverProcess implements BeforeAllCallback, ParameterResolver {
     private static Running startOrConnect() {
         String url = System.getProperty("quiver.url", "").strip();
         if (!url.isEmpty()) {
-            return new Running(new Server(url.replaceAll("/+$", "")), null, null);
+            return new Running(new Server(url.replaceAll("/+$", ""), System.getProperty("quiver.api-key", "")),
+                    null, null);
         }
         Path repository = Path.of(requiredProperty("quiver.repo.dir")).toAbsolutePath().normalize();
         Path jar = repository.resolve("server/target/quiver-server.jar");
@@ -103,9 +110,11 @@ final class QuiverProcess implements BeforeAllCallback, ParameterResolver {
         }
         int port = freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // Authentication stays on, as in a hosted tenant: the server makes this key its first tenant's owner key.
+        String apiKey = newApiKey();
         List<String> command = List.of(java, "--add-modules", "jdk.incubator.vector",
                 "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "--server.port=" + port,
-                "--quiver.data-dir=" + dataDirectory);
+                "--quiver.data-dir=" + dataDirectory, "--quiver.tenant.bootstrap.api-key=" + apiKey);
         Process process;
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -115,7 +124,7 @@ final class QuiverProcess implements BeforeAllCallback, ParameterResolver {
         catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
         }
-        Running running = new Running(new Server("http://127.0.0.1:" + port), process, dataDirectory);
+        Running running = new Running(new Server("http://127.0.0.1:" + port, apiKey), process, dataDirectory);
         try {
             awaitHeartbeat(running.server(), process, logFile);
         }
@@ -155,6 +164,13 @@ final class QuiverProcess implements BeforeAllCallback, ParameterResolver {
         catch (IOException e) {
             return false; // not listening yet
         }
+    }
+
+    /** A fresh key in Quiver's format: {@code qk_} and 24 random bytes as base64url. */
+    private static String newApiKey() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return "qk_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private static int freePort() {

@@ -48,7 +48,7 @@ class SpringAiChromaVectorStoreIT {
 
     @BeforeAll
     void connect(QuiverProcess.Server server) {
-        chromaApi = ChromaApi.builder().baseUrl(server.baseUrl()).build();
+        chromaApi = ChromaApi.builder().baseUrl(server.baseUrl()).build().withKeyToken(server.apiKey());
         embeddingModel = new MiniLmEmbeddingModel(new AllMiniLmL6V2EmbeddingModel());
     }
 
