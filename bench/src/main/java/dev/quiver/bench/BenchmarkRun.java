@@ -122,7 +122,7 @@ final class BenchmarkRun {
         Path tools = options.toolsDir();
         return switch (system) {
             case "quiver" -> new ChromaApiEngine("quiver",
-                    new ServerLauncher.Quiver(options.serverJar(), ChromaApiEngine.API_KEY));
+                    new ServerLauncher.Quiver(options.serverJar(), ChromaApiEngine.API_KEY, options.quiverJvmArgs()));
             case "chroma" -> new ChromaApiEngine("chroma", new ServerLauncher.Chroma(tools.resolve("real-chroma")));
             case "pgvector" -> new PgvectorEngine(tools.resolve("pgvector"));
             case "lucene" -> new LuceneEngine();

@@ -40,6 +40,7 @@ import org.jspecify.annotations.Nullable;
  * @param workDir where the systems keep their data during the run (deleted afterwards); null = a new temporary
  *     directory
  * @param serverJar the Quiver server jar
+ * @param quiverJvmArgs extra flags for Quiver's JVM, for example a JFR recording or a heap limit
  * @param toolsDir the repository's {@code tools} directory (peer start scripts)
  */
 record Options(
@@ -68,6 +69,7 @@ record Options(
         Path cacheDir,
         @Nullable Path workDir,
         Path serverJar,
+        List<String> quiverJvmArgs,
         Path toolsDir) {
 
     static final Set<String> SYSTEMS = Set.of("quiver", "chroma", "pgvector", "lucene");
@@ -101,6 +103,8 @@ record Options(
               --cache-dir DIR       exact neighbours and embedded text (default bench/target/cache)
               --work-dir DIR        the systems' data during the run (default: a new temporary directory)
               --server-jar FILE     Quiver's jar (default server/target/quiver-server.jar)
+              --quiver-jvm FLAGS    extra JVM flags for Quiver, space-separated (for example
+                                    "-XX:StartFlightRecording=filename=quiver.jfr -Xmx2g")
               --tools-dir DIR       peer start scripts (default tools)
             """;
 
@@ -117,6 +121,7 @@ record Options(
         requireNonNull(resultsDir, "resultsDir is null");
         requireNonNull(cacheDir, "cacheDir is null");
         requireNonNull(serverJar, "serverJar is null");
+        quiverJvmArgs = List.copyOf(quiverJvmArgs);
         requireNonNull(toolsDir, "toolsDir is null");
         if (systems.isEmpty() || !SYSTEMS.containsAll(systems) || Set.copyOf(systems).size() != systems.size()) {
             throw new IllegalArgumentException("systems must be distinct names from " + SYSTEMS + ": " + systems);
@@ -214,6 +219,7 @@ record Options(
                 Path.of(reader.text("cache-dir", "bench/target/cache")),
                 workDir.isEmpty() ? null : Path.of(workDir),
                 Path.of(reader.text("server-jar", "server/target/quiver-server.jar")),
+                words(reader.text("quiver-jvm", "")),
                 Path.of(reader.text("tools-dir", "tools")));
         reader.rejectUnused();
         return options;
@@ -224,6 +230,10 @@ record Options(
         String safeLabel = label.replaceAll("[^A-Za-z0-9._-]", "_");
         return scenario.wireName() + (quantization == IndexSpec.Quantization.NONE ? "" : "-" + quantization.wireName())
                 + (safeLabel.isEmpty() ? "" : "-" + safeLabel);
+    }
+
+    private static List<String> words(String text) {
+        return text.isBlank() ? List.of() : List.of(text.strip().split("\\s+"));
     }
 
     private static IndexSpec.Quantization quantization(String text) {

@@ -32,7 +32,7 @@ sealed interface ServerLauncher {
      * tenant has it: {@code apiKey} becomes the owner key of {@code default_tenant}, so every request the benchmark
      * sends pays for its key check.
      */
-    record Quiver(Path serverJar, String apiKey) implements ServerLauncher {
+    record Quiver(Path serverJar, String apiKey, List<String> jvmArgs) implements ServerLauncher {
         @Override
         public long start(int port, Path dataDir, Path logFile) throws Engine.Unavailable {
             if (!Files.isRegularFile(serverJar)) {
@@ -41,6 +41,7 @@ sealed interface ServerLauncher {
             String java = ProcessHandle.current().info().command().orElse("java");
             var command = new java.util.ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector",
                     "--enable-native-access=ALL-UNNAMED"));
+            command.addAll(jvmArgs);
             command.addAll(launch(java, logFile));
             command.addAll(List.of("--server.port=" + port, "--quiver.data-dir=" + dataDir,
                     "--quiver.tenant.bootstrap.api-key=" + apiKey));
