@@ -1260,7 +1260,7 @@ public final class ShardIndex implements Closeable {
     private Document toDocument(Entry entry) {
         Document document = new Document();
         document.add(new StringField(FieldNames.ID, FieldNames.term(entry.id()), Field.Store.NO));
-        document.add(new StoredField(FieldNames.ID, entry.id()));
+        document.add(new BinaryDocValuesField(FieldNames.ID_VALUE, new BytesRef(entry.id())));
         float[] vector = entry.vector();
         if (metric == Metric.COSINE) {
             // DOT_PRODUCT needs unit vectors; a zero vector stays zero rather than failing.
@@ -1272,12 +1272,12 @@ public final class ShardIndex implements Closeable {
         }
         String text = entry.document();
         if (text != null) {
-            document.add(new StoredField(FieldNames.DOCUMENT, text));
             document.add(new BinaryDocValuesField(FieldNames.DOCUMENT, new BytesRef(text)));
         }
         Map<String, MetadataValue> metadata = entry.metadata();
         if (metadata != null) {
-            document.add(new StoredField(FieldNames.METADATA, BatchCodec.encodeMetadata(metadata)));
+            document.add(new BinaryDocValuesField(FieldNames.METADATA_VALUE,
+                    new BytesRef(BatchCodec.encodeMetadata(metadata))));
             for (Map.Entry<String, MetadataValue> field : metadata.entrySet()) {
                 addMetadataFields(document, field.getKey(), field.getValue());
             }

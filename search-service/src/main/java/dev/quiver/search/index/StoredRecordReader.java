@@ -4,7 +4,9 @@ import dev.quiver.search.api.StoredRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.List;
+import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FloatVectorValues;
@@ -25,13 +27,16 @@ import org.apache.lucene.util.BytesRef;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Loads parts of records from one searcher's reader, by top-level doc id: id, document, metadata, uri and (for
- * cosine) the caller's vector from stored fields, the L2/IP vector from the vector values, and the insertion order
- * from doc values. Only the parts asked for are decoded.
+ * Loads parts of records from one searcher's reader, by top-level doc id: id, document and metadata from binary
+ * doc values, uri and (for cosine) the caller's vector from stored fields, the L2/IP vector from the vector
+ * values, and the insertion order from numeric doc values. Only the parts asked for are read, so a query that
+ * wants no uri and no embedding touches no stored field (see {@link FieldNames#ID_VALUE} for why that matters).
+ * Records written before the id had doc values keep id, document and metadata in stored fields; such a record is
+ * recognised by having no {@link FieldNames#ID_VALUE} and read from them.
  *
  * <p>Not thread-safe: one instance per call, used only while its searcher is acquired (doc ids belong to that
- * searcher). {@link #load} overwrites the fields of the previous load; the per-leaf stored-field readers and
- * vector values are kept and reused across loads.
+ * searcher). {@link #load} overwrites the fields of the previous load; the per-leaf stored-field readers, doc
+ * values and vector values are kept and reused across loads.
  */
 final class StoredRecordReader {
 
@@ -40,7 +45,14 @@ final class StoredRecordReader {
     private final @Nullable StoredFields[] storedFields;
     private final @Nullable FloatVectorValues[] vectorValues;
     private final KnnVectorValues.@Nullable DocIndexIterator[] vectorIterators;
+    /** Per leaf, the forward-only doc values of {@link #BINARY_FIELDS}, in that order. */
+    private final @Nullable BinaryDocValues[][] binaryValues;
     private final PartsVisitor visitor = new PartsVisitor();
+
+    private static final String[] BINARY_FIELDS = {FieldNames.ID_VALUE, FieldNames.DOCUMENT, FieldNames.METADATA_VALUE};
+    private static final int ID_SLOT = 0;
+    private static final int DOCUMENT_SLOT = 1;
+    private static final int METADATA_SLOT = 2;
 
     /** The id of the last loaded record. */
     String id = "";
@@ -63,6 +75,7 @@ final class StoredRecordReader {
         this.storedFields = new StoredFields[leaves.size()];
         this.vectorValues = new FloatVectorValues[leaves.size()];
         this.vectorIterators = new KnnVectorValues.DocIndexIterator[leaves.size()];
+        this.binaryValues = new BinaryDocValues[leaves.size()][BINARY_FIELDS.length];
     }
 
     /**
@@ -96,24 +109,56 @@ final class StoredRecordReader {
         int leafIndex = ReaderUtil.subIndex(doc, leaves);
         LeafReaderContext leaf = leaves.get(leafIndex);
         int leafDoc = doc - leaf.docBase;
-        StoredFields fields = storedFields[leafIndex];
-        if (fields == null) {
-            fields = leaf.reader().storedFields();
-            storedFields[leafIndex] = fields;
+        BytesRef idValue = binaryValue(leafIndex, ID_SLOT, leafDoc);
+        boolean stored = idValue == null;
+        boolean wantRawVector = withVector && rawVectorStored;
+        visitor.reset(stored, stored && withDocument, stored && withMetadata, withUri, wantRawVector);
+        if (stored || withUri || wantRawVector) {
+            StoredFields fields = storedFields[leafIndex];
+            if (fields == null) {
+                fields = leaf.reader().storedFields();
+                storedFields[leafIndex] = fields;
+            }
+            fields.document(leafDoc, visitor);
         }
-        visitor.reset(withDocument, withMetadata, withUri, withVector && rawVectorStored);
-        fields.document(leafDoc, visitor);
-        if (visitor.id == null) {
-            throw new IllegalStateException("document " + doc + " has no stored id");
+        if (stored) {
+            if (visitor.id == null) {
+                throw new IllegalStateException("document " + doc + " has no id");
+            }
+            id = visitor.id;
+            document = visitor.document;
+            metadata = visitor.metadata;
+        } else {
+            id = idValue.utf8ToString();
+            BytesRef documentValue = withDocument ? binaryValue(leafIndex, DOCUMENT_SLOT, leafDoc) : null;
+            document = documentValue == null ? null : documentValue.utf8ToString();
+            BytesRef metadataValue = withMetadata ? binaryValue(leafIndex, METADATA_SLOT, leafDoc) : null;
+            metadata = metadataValue == null ? null
+                    : Arrays.copyOfRange(metadataValue.bytes, metadataValue.offset,
+                            metadataValue.offset + metadataValue.length);
         }
-        id = visitor.id;
-        document = visitor.document;
-        metadata = visitor.metadata;
         uri = visitor.uri;
         vector = null;
         if (withVector) {
             vector = rawVectorStored ? rawVector(visitor.rawVector, doc) : indexedVector(leafIndex, leafDoc);
         }
+    }
+
+    /**
+     * The value of one binary doc values field of a leaf's document, or null when the document has none. The
+     * returned bytes are valid until the next call. Doc values only move forward, so they are reused while the
+     * requested docs ascend and reopened when a request goes back or repeats.
+     */
+    private @Nullable BytesRef binaryValue(int leafIndex, int slot, int leafDoc) throws IOException {
+        BinaryDocValues values = binaryValues[leafIndex][slot];
+        if (values == null || values.docID() >= leafDoc) {
+            values = leaves.get(leafIndex).reader().getBinaryDocValues(BINARY_FIELDS[slot]);
+            if (values == null) {
+                return null;
+            }
+            binaryValues[leafIndex][slot] = values;
+        }
+        return values.advanceExact(leafDoc) ? values.binaryValue() : null;
     }
 
     /** The insertion order of one record, from doc values. */
@@ -182,6 +227,7 @@ final class StoredRecordReader {
      */
     private static final class PartsVisitor extends StoredFieldVisitor {
 
+        private boolean wantId;
         private boolean wantDocument;
         private boolean wantMetadata;
         private boolean wantUri;
@@ -193,7 +239,9 @@ final class StoredRecordReader {
         @Nullable String uri;
         byte @Nullable [] rawVector;
 
-        void reset(boolean wantDocument, boolean wantMetadata, boolean wantUri, boolean wantRawVector) {
+        void reset(boolean wantId, boolean wantDocument, boolean wantMetadata, boolean wantUri,
+                boolean wantRawVector) {
+            this.wantId = wantId;
             this.wantDocument = wantDocument;
             this.wantMetadata = wantMetadata;
             this.wantUri = wantUri;
@@ -208,7 +256,7 @@ final class StoredRecordReader {
         @Override
         public Status needsField(FieldInfo fieldInfo) {
             boolean wanted = switch (fieldInfo.name) {
-                case FieldNames.ID -> true;
+                case FieldNames.ID -> wantId;
                 case FieldNames.DOCUMENT -> wantDocument;
                 case FieldNames.METADATA -> wantMetadata;
                 case FieldNames.URI -> wantUri;
