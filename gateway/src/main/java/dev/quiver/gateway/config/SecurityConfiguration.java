@@ -45,8 +45,10 @@ class SecurityConfiguration {
         return http
                 .securityMatcher(CONTROL + "/**")
                 .csrf(csrf -> csrf.requireCsrfProtectionMatcher(SecurityConfiguration::cookieAuthenticatedWrite))
-                // The log-in controller creates the session itself; the security context is never stored in it.
-                .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.NEVER))
+                // The log-in controller starts sessions itself and the security context is never stored in one.
+                // Spring's session management would see a "new" authentication on every request (the context is not
+                // kept) and change the session id and the CSRF token each time, so it is off.
+                .sessionManagement(AbstractHttpConfigurer::disable)
                 .securityContext(context -> context.securityContextRepository(
                         new RequestAttributeSecurityContextRepository()))
                 .requestCache(AbstractHttpConfigurer::disable)

@@ -11,10 +11,10 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Records the data-plane changes the audit log lists (databases and collections created or deleted). The change was
- * committed by the tenant or search module; the event is published in a transaction of its own because the audit
- * listener is transactional and runs only for events published inside one. A crash between the two loses the entry,
- * never the change. Thread-safe.
+ * Records the data-plane changes the audit log lists (databases and collections created or deleted); the tenant
+ * module audits only its own changes. The change was committed by the tenant or search module, which own those
+ * transactions; the event is published in a transaction of its own, as the house style asks of events, so that a
+ * transactional listener would see it too. A crash between the two loses the entry, never the change. Thread-safe.
  */
 @Component
 class Audit {
