@@ -93,6 +93,126 @@ class ControlPlaneIT extends StandaloneContext {
         assertThat(http.get("/api/control/v1/session", owner.cookieOnly()).status()).isEqualTo(401);
     }
 
+    @Test
+    void badInputOnEveryEndpointNamesTheFieldAndTheRuleAndWritesNothing() {
+        Console owner = Console.signUp(http, "owner@strict.example", "Strict Inc");
+        String keys = "/api/control/v1/keys";
+        String roles = "/api/control/v1/roles";
+        String[] session = owner.headers();
+
+        // Sign-up and log-in.
+        assertRefused(http.post("/api/control/v1/signup", json("{}")), 400, "email", "required");
+        assertRefused(http.post("/api/control/v1/signup", json("{'email':7,'password':'long enough pass',"
+                + "'organization':'X'}")), 400, "email", "type");
+        assertRefused(http.post("/api/control/v1/signup", json("{'email':'new@strict.example','password':'short',"
+                + "'organization':'New Org'}")), 400, "password", "min-length");
+        assertRefused(http.post("/api/control/v1/signup", json("{'email':'not-an-email','password':'long enough "
+                + "pass','organization':'New Org'}")), 400, "email", "format");
+        assertRefused(http.post("/api/control/v1/signup", json("{'email':'owner@strict.example','password':"
+                + "'another long password','organization':'Copycat'}")), 409, "email", "unique");
+        assertRefused(http.post("/api/control/v1/signup", json("{'email':'x@strict.example','password':"
+                + "'long enough pass','organization':'   '}")), 400, "organization", "not-blank");
+        assertRefused(http.post("/api/control/v1/login", json("{'email':'owner@strict.example'}")), 400,
+                "password", "required");
+        Http.Response malformed = http.post("/api/control/v1/login", "{\"email\":");
+        assertThat(malformed.status()).as("%s", malformed).isEqualTo(400);
+        // Nothing was written: the refused e-mail signs up now, and the taken one still logs in as before.
+        assertThat(http.post("/api/control/v1/signup", json("{'email':'new@strict.example','password':"
+                + "'long enough pass','organization':'New Org'}")).status()).isEqualTo(201);
+        assertThat(http.post("/api/control/v1/login", json("{'email':'owner@strict.example','password':"
+                + "'correct horse battery'}")).status()).isEqualTo(200);
+
+        // Keys.
+        assertRefused(http.post(keys, json("{'role':'viewer'}"), session), 400, "name", "required");
+        assertRefused(http.post(keys, json("{'name':'k','role':'ghost'}"), session), 400, "role", "unknown");
+        assertRefused(http.post(keys, json("{'name':'k','role':'viewer','expires_at':'tomorrow'}"), session), 400,
+                "expires_at", "date-time");
+        assertRefused(http.post(keys, json("{'name':'k','role':'viewer','expires_at':'2001-01-01T00:00:00Z'}"),
+                session), 400, "expires_at", "future");
+        assertRefused(http.post(keys, json("{'name':'k','role':'viewer','databases':'default_database'}"),
+                session), 400, "databases", "type");
+        assertRefused(http.post(keys, json("{'name':'k','role':'viewer','databases':['nope']}"), session), 400,
+                "databases[0]", "unknown");
+        assertThat(http.get(keys, session).json()).isEmpty();
+
+        // Roles.
+        assertRefused(http.post(roles, json("{'name':'auditor','privileges':['audit.read','records.fly']}"),
+                session), 400, "privileges[1]", "privilege");
+        assertRefused(http.post(roles, json("{'name':'auditor','privileges':'audit.read'}"), session), 400,
+                "privileges", "type");
+        assertRefused(http.post(roles, json("{'privileges':['audit.read']}"), session), 400, "name", "required");
+        assertRefused(http.post(roles, json("{'name':'viewer','privileges':['audit.read']}"), session), 409, "name",
+                "unique");
+        assertRefused(http.put(roles + "/viewer", json("{'privileges':['audit.read']}"), session), 400, "name",
+                "built-in");
+        assertThat(http.get(roles, session).json().findValuesAsString("name")).doesNotContain("auditor");
+
+        // Members and invitations.
+        assertRefused(http.patch("/api/control/v1/members/" + owner.userId(), json("{}"), session), 400, "role",
+                "required");
+        assertRefused(http.post("/api/control/v1/invitations", json("{'email':'someone@strict.example',"
+                + "'role':'ghost'}"), session), 400, "role", "unknown");
+        assertRefused(http.post("/api/control/v1/invitations", json("{'email':'nobody','role':'viewer'}"),
+                session), 400, "email", "format");
+        assertThat(http.post("/api/control/v1/invitations/redeem", json("{'token':'no-such-token',"
+                + "'password':'long enough pass'}")).status()).isEqualTo(404);
+        assertThat(http.get("/api/control/v1/members", session).json()).hasSize(1);
+
+        // Databases and the audit log.
+        assertRefused(http.post("/api/control/v1/databases", json("{}"), session), 400, "name", "required");
+        assertRefused(http.post("/api/control/v1/databases", json("{'name':'a'}"), session), 400, "name", "name");
+        assertRefused(http.get("/api/control/v1/audit?limit=0", session), 400, "limit", "range");
+        assertRefused(http.get("/api/control/v1/audit?before=soon", session), 400, "before", "range");
+        assertThat(http.get("/api/control/v1/databases", session).json().findValuesAsString("name"))
+                .containsExactly("default_database");
+        assertThat(http.get("/api/control/v1/audit", session).body()).doesNotContain("key.minted", "role.created");
+    }
+
+    @Test
+    void unknownEmailAndWrongPasswordLookTheSameAndRepeatedFailuresAreThrottled() {
+        Console.signUp(http, "victim@throttle.example", "Throttle Inc");
+        String wrong = json("{'email':'victim@throttle.example','password':'not the password'}");
+        Http.Response wrongPassword = http.post("/api/control/v1/login", wrong);
+        Http.Response unknownEmail = http.post("/api/control/v1/login",
+                json("{'email':'nobody@throttle.example','password':'not the password'}"));
+        assertThat(wrongPassword.status()).isEqualTo(unknownEmail.status()).isEqualTo(401);
+        assertThat(wrongPassword.json().path("detail")).isEqualTo(unknownEmail.json().path("detail"));
+        for (int i = 1; i < 5; i++) {
+            assertThat(http.post("/api/control/v1/login", wrong).status()).isEqualTo(401);
+        }
+
+        Http.Response throttled = http.post("/api/control/v1/login", json("{'email':'victim@throttle.example',"
+                + "'password':'correct horse battery'}"));
+
+        assertThat(throttled.status()).as("%s", throttled).isEqualTo(429);
+        assertThat(throttled.header("Retry-After")).isNotNull();
+        assertThat(throttled.json().path("code").asString()).isEqualTo("TOO_MANY_REQUESTS");
+    }
+
+    @Test
+    void openApiDocumentListsEveryControlPlaneRoute() {
+        Http.Response document = http.get("/api/control/v1/openapi.json");
+
+        assertThat(document.status()).as("%s", document).isEqualTo(200);
+        List<String> paths = new ArrayList<>();
+        document.json().path("paths").propertyNames().forEach(paths::add);
+        assertThat(paths).contains("/api/control/v1/signup", "/api/control/v1/login", "/api/control/v1/logout",
+                "/api/control/v1/session", "/api/control/v1/keys", "/api/control/v1/keys/{id}",
+                "/api/control/v1/members", "/api/control/v1/members/{userId}", "/api/control/v1/invitations",
+                "/api/control/v1/invitations/redeem", "/api/control/v1/roles", "/api/control/v1/roles/{name}",
+                "/api/control/v1/privileges", "/api/control/v1/audit", "/api/control/v1/databases",
+                "/api/control/v1/databases/{name}", "/api/control/v1/operator/tenants",
+                "/api/control/v1/operator/tenants/{id}");
+        assertThat(paths).allMatch(path -> path.startsWith("/api/control/v1/"));
+        assertThat(http.get("/api/control/v1/swagger-ui/index.html").status()).isEqualTo(200);
+    }
+
+    private static void assertRefused(Http.Response response, int status, String field, String rule) {
+        assertThat(response.status()).as("%s", response).isEqualTo(status);
+        assertThat(response.json().path("errors").toString()).as("%s", response)
+                .contains("\"field\":\"" + field + "\"", "\"rule\":\"" + rule + "\"");
+    }
+
     private static List<String> names(JsonNode keys) {
         return keys.findValuesAsString("name");
     }
