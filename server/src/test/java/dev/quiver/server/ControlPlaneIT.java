@@ -4,6 +4,9 @@ import static dev.quiver.server.Http.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quiver.QuiverApplication;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -190,10 +193,11 @@ class ControlPlaneIT extends StandaloneContext {
     }
 
     @Test
-    void openApiDocumentListsEveryControlPlaneRoute() {
+    void openApiDocumentListsEveryControlPlaneRoute() throws IOException {
         Http.Response document = http.get("/api/control/v1/openapi.json");
 
         assertThat(document.status()).as("%s", document).isEqualTo(200);
+        Files.writeString(Path.of("target", "control-plane-openapi.json"), document.body());
         List<String> paths = new ArrayList<>();
         document.json().path("paths").propertyNames().forEach(paths::add);
         assertThat(paths).contains("/api/control/v1/signup", "/api/control/v1/login", "/api/control/v1/logout",

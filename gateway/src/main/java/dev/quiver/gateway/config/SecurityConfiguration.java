@@ -2,14 +2,12 @@ package dev.quiver.gateway.config;
 
 import dev.quiver.common.ErrorCode;
 import dev.quiver.gateway.security.CallerFilter;
-import dev.quiver.gateway.security.LoginThrottle;
 import dev.quiver.gateway.security.ProblemResponses;
 import dev.quiver.tenant.api.Accounts;
 import dev.quiver.tenant.api.ApiKeys;
 import jakarta.servlet.http.HttpServletRequest;
-import java.time.Clock;
 import java.util.Set;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -28,10 +26,11 @@ import org.springframework.security.web.csrf.CsrfException;
  * One security filter chain per surface, most specific first: the control plane (sessions, CSRF, keys), the Chroma
  * data plane (keys only, stateless), and everything else (actuator, console assets), which stays as it was.
  * Authorization beyond "who is calling" happens in the controllers, after the object is found visible, because a
- * hidden object must be 404 rather than 403.
+ * hidden object must be 404 rather than 403. Only in a servlet web application: tests without a server have no
+ * filter chains.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(AuthProperties.class)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 class SecurityConfiguration {
 
     static final String CONTROL = "/api/control/v1";
@@ -108,11 +107,6 @@ class SecurityConfiguration {
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
                 .build();
-    }
-
-    @Bean
-    LoginThrottle loginThrottle(AuthProperties properties, Clock clock) {
-        return new LoginThrottle(properties.login().maxFailures(), properties.login().failureWindow(), clock);
     }
 
     /**
