@@ -58,9 +58,12 @@ class TenantAdministrationIT {
         assertThat(catalog.findTenant(owner.tenant().name())).isPresent();
         assertThat(keys.authenticate(key.secret())).isPresent();
 
+        assertThat(catalog.findTenant(owner.tenant().id())).contains(owner.tenant());
+
         administration.delete(operator(), owner.tenant());
 
         assertThat(catalog.findTenant(owner.tenant().name())).isEmpty();
+        assertThat(catalog.findTenant(owner.tenant().id())).isEmpty();
         assertThat(keys.authenticate(key.secret())).isEmpty();
         assertThat(accounts.sessionPrincipal(owner.user().id(), owner.tenant())).isEmpty();
         assertThat(accounts.logIn(owner.user().email(), SignUps.PASSWORD, null)).isEmpty();
