@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * API keys: minted in the actor's tenant, stored as a hash and a display prefix, revoked with effect on the next
  * request. Methods that take an actor check its privilege ({@code keys.manage}, {@code PERMISSION_DENIED}) and its
- * tenant: another tenant's key is {@code NOT_FOUND}, as if it did not exist. Thread-safe.
+ * tenant: another tenant's key is {@code NOT_FOUND}, as if it did not exist. An actor that is itself a key limited
+ * to some databases sees (lists, revokes) only keys limited to databases within its own. Thread-safe.
  */
 public interface ApiKeys {
 
