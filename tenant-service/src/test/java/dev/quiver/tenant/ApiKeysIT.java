@@ -195,8 +195,33 @@ class ApiKeysIT {
         assertThatThrownBy(() -> keys.mint(actor, new MintKey("other", "viewer", List.of("other"), null)))
                 .isInstanceOfSatisfying(QuiverException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
-        assertThat(keys.mint(actor, new MintKey("same", "viewer", List.of(TenantCatalog.DEFAULT_DATABASE), null))
-                .key().databases()).containsExactly(TenantCatalog.DEFAULT_DATABASE);
+        MintedKey same = keys.mint(actor, new MintKey("same", "viewer", List.of(TenantCatalog.DEFAULT_DATABASE),
+                null));
+        assertThat(same.key().databases()).containsExactly(TenantCatalog.DEFAULT_DATABASE);
+    }
+
+    @Test
+    void keyLimitedToADatabaseListsAndRevokesOnlyKeysWithinItsDatabases() {
+        SignedUp owner = SignUps.signUp(accounts);
+        catalog.createDatabase(owner.tenant(), "other");
+        MintedKey everywhere = keys.mint(owner.principal(), new MintKey("everywhere", "viewer", null, null));
+        MintedKey other = keys.mint(owner.principal(), new MintKey("other", "viewer", List.of("other"), null));
+        MintedKey limitedAdmin = keys.mint(owner.principal(),
+                new MintKey("limited", "admin", List.of(TenantCatalog.DEFAULT_DATABASE), null));
+        Principal actor = keys.authenticate(limitedAdmin.secret()).orElseThrow();
+
+        assertThat(keys.list(actor)).extracting(ApiKeyView::name).containsExactly("limited");
+        assertThatThrownBy(() -> keys.revoke(actor, everywhere.key().id()))
+                .isInstanceOfSatisfying(QuiverException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+        assertThatThrownBy(() -> keys.revoke(actor, other.key().id()))
+                .isInstanceOfSatisfying(QuiverException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+        assertThat(keys.authenticate(everywhere.secret())).isPresent();
+        assertThat(keys.list(owner.principal())).hasSize(3);
+
+        keys.revoke(actor, limitedAdmin.key().id());
+        assertThat(keys.authenticate(limitedAdmin.secret())).isEmpty();
     }
 
     @Test

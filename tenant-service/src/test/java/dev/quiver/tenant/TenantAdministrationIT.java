@@ -58,9 +58,12 @@ class TenantAdministrationIT {
         assertThat(catalog.findTenant(owner.tenant().name())).isPresent();
         assertThat(keys.authenticate(key.secret())).isPresent();
 
+        assertThat(catalog.findTenant(owner.tenant().id())).contains(owner.tenant());
+
         administration.delete(operator(), owner.tenant());
 
         assertThat(catalog.findTenant(owner.tenant().name())).isEmpty();
+        assertThat(catalog.findTenant(owner.tenant().id())).isEmpty();
         assertThat(keys.authenticate(key.secret())).isEmpty();
         assertThat(accounts.sessionPrincipal(owner.user().id(), owner.tenant())).isEmpty();
         assertThat(accounts.logIn(owner.user().email(), SignUps.PASSWORD, null)).isEmpty();
@@ -84,7 +87,20 @@ class TenantAdministrationIT {
         assertThat(catalog.findTenant(owner.tenant().name())).isPresent();
     }
 
-    /** The bootstrap operator, logged in outside the default tenant it owns. */
+    @Test
+    void operatorHasASessionOutsideAnyTenantAndOthersDoNot() {
+        SignedUp owner = SignUps.signUp(accounts);
+
+        assertThat(accounts.sessionPrincipal(operator().user(), null)).hasValueSatisfying(principal -> {
+            assertThat(principal.operator()).isTrue();
+            assertThat(principal.tenant()).isNull();
+            assertThat(principal.privileges()).isEmpty();
+            assertThat(principal.actor()).startsWith("operator:");
+        });
+        assertThat(accounts.sessionPrincipal(owner.user().id(), null)).isEmpty();
+    }
+
+    /** The bootstrap operator, logged in; it owns the default tenant, so its session lands there. */
     private Principal operator() {
         Principal principal = accounts.logIn("root@quiver.test", "operator password", null).orElseThrow();
         assertThat(principal.operator()).isTrue();

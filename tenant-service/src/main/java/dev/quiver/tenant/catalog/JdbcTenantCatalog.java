@@ -56,6 +56,9 @@ public class JdbcTenantCatalog implements TenantCatalog {
     private static final String FIND_TENANT = """
             select id, name from quiver.tenants where name = :name
             """;
+    private static final String FIND_TENANT_BY_ID = """
+            select id, name from quiver.tenants where id = :id
+            """;
     private static final String LIST_TENANTS = """
             select id, name from quiver.tenants order by created_at, name
             """;
@@ -154,6 +157,12 @@ public class JdbcTenantCatalog implements TenantCatalog {
             tenantsByName.remove(name);
         }
         return found;
+    }
+
+    /** Not cached: ids are looked up by operators and rare routes, never on every data request. */
+    @Override
+    public Optional<TenantView> findTenant(TenantId id) {
+        return jdbc.sql(FIND_TENANT_BY_ID).param("id", id.value()).query(JdbcTenantCatalog::tenant).optional();
     }
 
     @Override

@@ -4,9 +4,8 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
 import java.time.Duration;
+import java.util.regex.Pattern;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -30,6 +29,9 @@ public record TenantProperties(
         @NotNull @DurationMin(minutes = 1) @DefaultValue("7d") Duration invitationTtl,
         @Valid @NotNull @DefaultValue Bootstrap bootstrap) {
 
+    /** The form of an API key's secret, as the tenant service mints them. */
+    private static final Pattern API_KEY = Pattern.compile("qk_[A-Za-z0-9_-]{32}");
+
     /**
      * The operator account and first API key created on a start that finds no operator.
      *
@@ -42,8 +44,23 @@ public record TenantProperties(
     public record Bootstrap(
             @DefaultValue("true") boolean enabled,
             @NotBlank @Email @DefaultValue("operator@quiver.local") String operatorEmail,
-            @Nullable @Size(min = 10, max = 128) String operatorPassword,
-            @Nullable @Pattern(regexp = "qk_[A-Za-z0-9_-]{32}") String apiKey) {
+            @Nullable String operatorPassword,
+            @Nullable String apiKey) {
+
+        /**
+         * Checks the secrets here rather than with constraint annotations, whose messages would print the rejected
+         * value, that is the configured secret, in the start-up failure.
+         */
+        public Bootstrap {
+            if (operatorPassword != null && (operatorPassword.length() < 10 || operatorPassword.length() > 128)) {
+                throw new IllegalArgumentException(
+                        "quiver.tenant.bootstrap.operator-password must have 10 to 128 characters");
+            }
+            if (apiKey != null && !API_KEY.matcher(apiKey).matches()) {
+                throw new IllegalArgumentException(
+                        "quiver.tenant.bootstrap.api-key must be qk_ and 32 base64url characters");
+            }
+        }
 
         @Override
         public String toString() {

@@ -34,13 +34,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * API keys in {@code quiver.api_keys}, over {@link JdbcClient}.
+ * API keys in {@code quiver.api_keys}, over {@link JdbcClient}. A key limited to some databases that holds
+ * {@code keys.manage} mints, lists and revokes only keys limited to databases it sees itself.
  *
  * <p>{@link #authenticate} is on every request's path. When this process is the control plane's only writer
  * ({@code soleWriter}, standalone mode), principals are cached by the secret's hash and the cache is cleared on any
@@ -72,7 +74,9 @@ public class JdbcApiKeys implements ApiKeys {
             select k.id, k.name, k.role, k.prefix, k.all_databases, k.created_at, k.expires_at, k.revoked_at,
                    array(select d.name from quiver.api_key_databases kd
                          join quiver.databases d on d.id = kd.database_id
-                         where kd.key_id = k.id order by d.name) as databases
+                         where kd.key_id = k.id order by d.name) as databases,
+                   array(select kd.database_id from quiver.api_key_databases kd where kd.key_id = k.id)
+                       as database_ids
             from quiver.api_keys k
             where k.tenant_id = :tenantId
             order by k.created_at desc, k.id
@@ -250,7 +254,11 @@ public class JdbcApiKeys implements ApiKeys {
     public List<ApiKeyView> list(Principal actor) {
         TenantView tenant = tenantOf(actor);
         actor.require(Privilege.KEYS_MANAGE);
-        return jdbc.sql(LIST).param("tenantId", tenant.id().value()).query(JdbcApiKeys::view).list();
+        return listed(tenant).stream().filter(key -> key.visibleTo(actor)).map(Listed::view).toList();
+    }
+
+    private List<Listed> listed(TenantView tenant) {
+        return jdbc.sql(LIST).param("tenantId", tenant.id().value()).query(JdbcApiKeys::listed).list();
     }
 
     @Override
@@ -258,6 +266,11 @@ public class JdbcApiKeys implements ApiKeys {
     public void revoke(Principal actor, ApiKeyId key) {
         TenantView tenant = tenantOf(actor);
         actor.require(Privilege.KEYS_MANAGE);
+        if (actor.databases() != null && listed(tenant).stream()
+                .noneMatch(listed -> listed.view().id().equals(key) && listed.visibleTo(actor))) {
+            // A key limited to some databases manages only keys within them; others are as unknown to it.
+            throw new QuiverException(ErrorCode.NOT_FOUND, "API key [" + key + "] does not exist");
+        }
         // The tenant is part of the condition: another tenant's key is as unknown as one that does not exist.
         int revoked = jdbc.sql(REVOKE)
                 .param("id", key.value())
@@ -306,12 +319,28 @@ public class JdbcApiKeys implements ApiKeys {
         return new Resolved(principal, instant(rs, "expires_at"));
     }
 
-    private static ApiKeyView view(ResultSet rs, int row) throws SQLException {
-        List<String> databases = rs.getBoolean("all_databases") ? null
+    /** A key as listed, with the ids of the databases it is limited to (null for every database). */
+    private record Listed(ApiKeyView view, @Nullable Set<DatabaseId> scope) {
+
+        /**
+         * Whether the actor may see the key: any key for an actor that sees every database, otherwise only keys
+         * limited to databases the actor sees too.
+         */
+        boolean visibleTo(Principal actor) {
+            return actor.databases() == null || (scope != null && actor.databases().containsAll(scope));
+        }
+    }
+
+    private static Listed listed(ResultSet rs, int row) throws SQLException {
+        boolean all = rs.getBoolean("all_databases");
+        List<String> databases = all ? null
                 : Arrays.stream((Object[]) rs.getArray("databases").getArray()).map(String.class::cast).toList();
-        return new ApiKeyView(new ApiKeyId(rs.getObject("id", UUID.class)), rs.getString("name"),
+        Set<DatabaseId> scope = all ? null : Arrays.stream((Object[]) rs.getArray("database_ids").getArray())
+                .map(id -> new DatabaseId((UUID) id)).collect(Collectors.toSet());
+        ApiKeyView view = new ApiKeyView(new ApiKeyId(rs.getObject("id", UUID.class)), rs.getString("name"),
                 rs.getString("role"), rs.getString("prefix"), databases, rs.getTimestamp("created_at").toInstant(),
                 instant(rs, "expires_at"), instant(rs, "revoked_at"));
+        return new Listed(view, scope);
     }
 
     private static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {

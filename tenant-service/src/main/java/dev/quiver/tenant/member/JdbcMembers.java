@@ -219,6 +219,9 @@ public class JdbcMembers implements Members {
 
     /** Whoever changes a member must hold everything the member holds now, and only an owner touches an owner. */
     private void requireMayChange(Principal actor, TenantView tenant, String current) {
+        if (OWNER.equals(current) && !OWNER.equals(actor.role())) {
+            throw new QuiverException(ErrorCode.PERMISSION_DENIED, "Only an owner may change or remove an owner");
+        }
         Optional<Set<Privilege>> held = roles.privileges(tenant.id(), current);
         Grants.requireGrantable(actor, current, held.orElse(Set.of()));
     }
