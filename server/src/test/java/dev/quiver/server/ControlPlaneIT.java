@@ -20,8 +20,11 @@ import tools.jackson.databind.JsonNode;
  * members, roles and the audit log, and how every endpoint refuses bad input without writing anything.
  */
 @SpringBootTest(classes = QuiverApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = StandaloneContext.AUTHENTICATED)
+        properties = {StandaloneContext.AUTHENTICATED,
+                "quiver.tenant.bootstrap.operator-password=" + ControlPlaneIT.OPERATOR_PASSWORD})
 class ControlPlaneIT extends StandaloneContext {
+
+    static final String OPERATOR_PASSWORD = "operator password for tests";
 
     @LocalServerPort
     int port;
@@ -78,7 +81,12 @@ class ControlPlaneIT extends StandaloneContext {
                 .isEqualTo(204);
         assertThat(http.get("/api/control/v1/session", member.cookieOnly()).status()).isEqualTo(401);
 
-        // 6. The audit log lists the changes, newest first.
+        // 6. Data-plane changes made with a key are audited too.
+        String collections = "/api/v2/tenants/default_tenant/databases/default_database/collections";
+        assertThat(http.post(collections, json("{'name':'audited'}"), Http.key(key.path("key").asString()))
+                .status()).isEqualTo(200);
+
+        // 7. The audit log lists the changes, newest first.
         Http.Response audit = http.get("/api/control/v1/audit", owner.cookieOnly());
         assertThat(audit.status()).as("%s", audit).isEqualTo(200);
         List<String> actions = new ArrayList<>();
@@ -89,9 +97,10 @@ class ControlPlaneIT extends StandaloneContext {
         }
         assertThat(sequences).isSortedAccordingTo((a, b) -> Long.compare(b, a));
         assertThat(actions.indexOf("member.removed")).isLessThan(actions.indexOf("key.minted"));
+        assertThat(actions.indexOf("collection.created")).isLessThan(actions.indexOf("member.removed"));
         assertThat(actions).contains("key.minted");
 
-        // 7. Log-out ends the session.
+        // 8. Log-out ends the session.
         assertThat(http.post("/api/control/v1/logout", null, owner.headers()).status()).isEqualTo(204);
         assertThat(http.get("/api/control/v1/session", owner.cookieOnly()).status()).isEqualTo(401);
     }
@@ -209,6 +218,33 @@ class ControlPlaneIT extends StandaloneContext {
                 "/api/control/v1/operator/tenants/{id}");
         assertThat(paths).allMatch(path -> path.startsWith("/api/control/v1/"));
         assertThat(http.get("/api/control/v1/swagger-ui/index.html").status()).isEqualTo(200);
+    }
+
+    @Test
+    void operatorFindsAndDeletesATenantWithItsCollectionsAndKeys() {
+        Console doomed = Console.signUp(http, "owner@doomed.example", "Doomed Org");
+        String doomedKey = doomed.mint(http, "doomed", "owner", null).path("key").asString();
+        String collections = "/api/v2/tenants/default_tenant/databases/default_database/collections";
+        assertThat(http.post(collections, json("{'name':'doomed-docs'}"), Http.key(doomedKey)).status())
+                .isEqualTo(200);
+        Http.Response loggedIn = http.post("/api/control/v1/login", json("{'email':'operator@quiver.local',"
+                + "'password':'" + OPERATOR_PASSWORD + "'}"));
+        assertThat(loggedIn.status()).as("%s", loggedIn).isEqualTo(200);
+        Console operator = Console.from(loggedIn);
+
+        Http.Response found = http.get("/api/control/v1/operator/tenants?search=doomed", operator.cookieOnly());
+        assertThat(found.status()).as("%s", found).isEqualTo(200);
+        assertThat(found.json().findValuesAsString("id")).containsExactly(doomed.tenantId());
+        Http.Response deleted = http.delete("/api/control/v1/operator/tenants/" + doomed.tenantId(),
+                operator.headers());
+
+        assertThat(deleted.status()).as("%s", deleted).isEqualTo(204);
+        assertThat(http.get(collections, Http.key(doomedKey)).status()).isEqualTo(401);
+        assertThat(http.get("/api/control/v1/session", doomed.cookieOnly()).status()).isEqualTo(401);
+        assertThat(http.get("/api/control/v1/operator/tenants?search=doomed", operator.cookieOnly()).json())
+                .isEmpty();
+        assertThat(http.delete("/api/control/v1/operator/tenants/" + doomed.tenantId(), operator.headers())
+                .status()).isEqualTo(404);
     }
 
     private static void assertRefused(Http.Response response, int status, String field, String rule) {

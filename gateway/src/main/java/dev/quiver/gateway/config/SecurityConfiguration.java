@@ -5,6 +5,7 @@ import dev.quiver.gateway.security.CallerFilter;
 import dev.quiver.gateway.security.ProblemResponses;
 import dev.quiver.tenant.api.Accounts;
 import dev.quiver.tenant.api.ApiKeys;
+import dev.quiver.tenant.api.TenantCatalog;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Set;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -40,7 +41,8 @@ class SecurityConfiguration {
 
     @Bean
     @Order(1)
-    SecurityFilterChain controlPlane(HttpSecurity http, ApiKeys keys, Accounts accounts) throws Exception {
+    SecurityFilterChain controlPlane(HttpSecurity http, ApiKeys keys, Accounts accounts, TenantCatalog tenants)
+            throws Exception {
         return http
                 .securityMatcher(CONTROL + "/**")
                 .csrf(csrf -> csrf.requireCsrfProtectionMatcher(SecurityConfiguration::cookieAuthenticatedWrite))
@@ -54,7 +56,8 @@ class SecurityConfiguration {
                 .formLogin(AbstractHttpConfigurer::disable)
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .logout(AbstractHttpConfigurer::disable)
-                .addFilterBefore(new CallerFilter(keys, accounts, false), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(CallerFilter.keysAndSessions(keys, accounts, tenants),
+                        AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(HttpMethod.POST, CONTROL + "/signup", CONTROL + "/login",
                                 CONTROL + "/logout", CONTROL + "/invitations/redeem").permitAll()
@@ -82,7 +85,7 @@ class SecurityConfiguration {
                 .formLogin(AbstractHttpConfigurer::disable)
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .logout(AbstractHttpConfigurer::disable)
-                .addFilterBefore(new CallerFilter(keys, null, !properties.enabled()),
+                .addFilterBefore(CallerFilter.keysOnly(keys, !properties.enabled()),
                         AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(requests -> requests
                         // Chroma's clients probe these before they know any credentials.

@@ -7,7 +7,7 @@ import dev.quiver.common.UserId;
 import dev.quiver.tenant.api.Accounts;
 import dev.quiver.tenant.api.ApiKeys;
 import dev.quiver.tenant.api.Principal;
-import dev.quiver.tenant.api.TenantView;
+import dev.quiver.tenant.api.TenantCatalog;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -37,7 +37,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  *       removals and role changes apply at once; a session whose principal is gone is invalidated.</li>
  * </ol>
  *
- * Costs one {@code ApiKeys.authenticate} per keyed request and nothing else. Thread-safe.
+ * Costs one {@code ApiKeys.authenticate} per keyed request and nothing else; a session costs a tenant lookup and
+ * {@code Accounts.sessionPrincipal}. Thread-safe.
  */
 public final class CallerFilter extends OncePerRequestFilter {
 
@@ -50,16 +51,26 @@ public final class CallerFilter extends OncePerRequestFilter {
 
     private final ApiKeys keys;
     private final @Nullable Accounts accounts;
+    private final @Nullable TenantCatalog tenants;
     private final boolean anonymousWithoutKey;
     private final SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
 
-    /**
-     * @param accounts            resolves session principals; null on a surface without sessions
-     * @param anonymousWithoutKey whether every caller is anonymous (authentication off, data plane)
-     */
-    public CallerFilter(ApiKeys keys, @Nullable Accounts accounts, boolean anonymousWithoutKey) {
+    /** A filter for a surface with API keys only (the Chroma data plane). */
+    public static CallerFilter keysOnly(ApiKeys keys, boolean anonymousWithoutKey) {
+        return new CallerFilter(keys, null, null, anonymousWithoutKey);
+    }
+
+    /** A filter for a surface with API keys and console sessions (the control plane). */
+    public static CallerFilter keysAndSessions(ApiKeys keys, Accounts accounts, TenantCatalog tenants) {
+        return new CallerFilter(keys, requireNonNull(accounts, "accounts is null"),
+                requireNonNull(tenants, "tenants is null"), false);
+    }
+
+    private CallerFilter(ApiKeys keys, @Nullable Accounts accounts, @Nullable TenantCatalog tenants,
+            boolean anonymousWithoutKey) {
         this.keys = requireNonNull(keys, "keys is null");
         this.accounts = accounts;
+        this.tenants = tenants;
         this.anonymousWithoutKey = anonymousWithoutKey;
     }
 
@@ -99,18 +110,23 @@ public final class CallerFilter extends OncePerRequestFilter {
         if (secret != null) {
             return secret.isEmpty() ? null : keys.authenticate(secret).orElse(null);
         }
-        return accounts == null ? null : fromSession(request, accounts).orElse(null);
+        return accounts == null || tenants == null ? null : fromSession(request, accounts, tenants).orElse(null);
     }
 
-    private static Optional<Principal> fromSession(HttpServletRequest request, Accounts accounts) {
+    private static Optional<Principal> fromSession(HttpServletRequest request, Accounts accounts,
+            TenantCatalog tenants) {
         HttpSession session = request.getSession(false);
         if (session == null || !(session.getAttribute(SessionAttributes.USER_ID) instanceof String user)) {
             return Optional.empty();
         }
-        TenantView tenant = session.getAttribute(SessionAttributes.TENANT_ID) instanceof String id
-                && session.getAttribute(SessionAttributes.TENANT_NAME) instanceof String name
-                ? new TenantView(new TenantId(UUID.fromString(id)), name) : null;
-        Optional<Principal> principal = accounts.sessionPrincipal(new UserId(UUID.fromString(user)), tenant);
+        Optional<Principal> principal;
+        if (session.getAttribute(SessionAttributes.TENANT_ID) instanceof String tenantId) {
+            // A deleted tenant ends its sessions.
+            principal = tenants.findTenant(new TenantId(UUID.fromString(tenantId)))
+                    .flatMap(tenant -> accounts.sessionPrincipal(new UserId(UUID.fromString(user)), tenant));
+        } else {
+            principal = accounts.sessionPrincipal(new UserId(UUID.fromString(user)), null);
+        }
         if (principal.isEmpty()) {
             session.invalidate();
         }

@@ -71,10 +71,7 @@ class ControlOperatorController {
     ResponseEntity<Void> delete(Principal caller, @PathVariable String id) {
         requireOperator(caller);
         TenantId tenantId = new TenantId(ControlJson.pathId(id, "Tenant"));
-        // TenantCatalog finds tenants by name only; operators delete rarely, so a scan is cheap enough.
-        TenantView tenant = tenants.listTenants().stream()
-                .filter(candidate -> candidate.id().equals(tenantId))
-                .findFirst()
+        TenantView tenant = tenants.findTenant(tenantId)
                 .orElseThrow(() -> new QuiverException(ErrorCode.TENANT_NOT_FOUND, "Tenant [" + id + "] not found"));
         for (DatabaseView database : tenants.listDatabases(tenant, Integer.MAX_VALUE, 0)) {
             collections.deleteAll(database);

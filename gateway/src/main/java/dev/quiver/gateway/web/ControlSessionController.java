@@ -138,7 +138,6 @@ class ControlSessionController {
         TenantView tenant = principal.tenant();
         if (tenant != null) {
             session.setAttribute(SessionAttributes.TENANT_ID, tenant.id().toString());
-            session.setAttribute(SessionAttributes.TENANT_NAME, tenant.name());
         }
         return csrf(request);
     }
