@@ -97,7 +97,8 @@ class CrashRecoveryIT {
         File log = Path.of("target", "crash-test-" + name + ".log").toFile();
         Process process = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector",
                 "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(),
-                "--server.port=" + port, "--quiver.data-dir=" + dataDir)
+                // A server of its own process: StandaloneContext's properties do not reach it.
+                "--server.port=" + port, "--quiver.data-dir=" + dataDir, "--quiver.auth.enabled=false")
                 .redirectErrorStream(true)
                 .redirectOutput(log)
                 .start();

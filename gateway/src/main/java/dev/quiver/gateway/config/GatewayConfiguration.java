@@ -1,19 +1,32 @@
 package dev.quiver.gateway.config;
 
+import dev.quiver.gateway.security.LoginThrottle;
 import dev.quiver.gateway.web.JsonBodyArgumentResolver;
+import dev.quiver.gateway.web.PrincipalArgumentResolver;
+import java.time.Clock;
 import java.util.List;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-/** Wires the gateway's properties and how its controllers read JSON bodies; controllers are found by scanning. */
+/**
+ * Wires the gateway's properties and how its controllers read JSON bodies and the caller; controllers are found by
+ * scanning.
+ */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(GatewayProperties.class)
+@EnableConfigurationProperties({GatewayProperties.class, AuthProperties.class})
 class GatewayConfiguration implements WebMvcConfigurer {
 
     @Override
     public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
         resolvers.add(new JsonBodyArgumentResolver());
+        resolvers.add(new PrincipalArgumentResolver());
+    }
+
+    @Bean
+    LoginThrottle loginThrottle(AuthProperties properties, Clock clock) {
+        return new LoginThrottle(properties.login().maxFailures(), properties.login().failureWindow(), clock);
     }
 }

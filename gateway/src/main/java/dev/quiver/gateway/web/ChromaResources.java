@@ -8,8 +8,10 @@ import dev.quiver.search.api.CollectionCatalog;
 import dev.quiver.search.api.CollectionId;
 import dev.quiver.search.api.CollectionView;
 import dev.quiver.tenant.api.DatabaseView;
+import dev.quiver.tenant.api.Principal;
 import dev.quiver.tenant.api.TenantCatalog;
 import dev.quiver.tenant.api.TenantView;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -18,8 +20,9 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 
 /**
- * Resolves the tenant, database and collection a Chroma path names, with the messages the real Chroma server
- * gives when one does not exist. Thread-safe.
+ * Resolves the tenant, database and collection a Chroma path names, as the caller may see them, with the messages
+ * the real Chroma server gives when one does not exist. Whatever the caller may not see is answered exactly as if it
+ * did not exist. Privileges are checked by the caller of these methods, after visibility. Thread-safe.
  */
 @Component
 class ChromaResources {
@@ -51,38 +54,78 @@ class ChromaResources {
         }
     }
 
-    TenantView tenant(String name) {
-        return tenants.findTenant(name).orElseThrow(() -> new QuiverException(ErrorCode.TENANT_NOT_FOUND,
-                "Tenant [" + name + "] not found"));
+    /**
+     * The tenant a path names, as the caller may see it. A caller bound to a tenant sees only its own, named by
+     * its name, its id or {@code default_tenant}; any other name is 404 exactly like a tenant that does not exist,
+     * decided from the principal alone (no query), so the answer cannot tell the two apart.
+     */
+    TenantView tenant(Principal caller, String name) {
+        return findTenant(caller, name).orElseThrow(() -> tenantNotFound(name));
     }
 
-    Optional<DatabaseView> findDatabase(String tenant, String database) {
-        return tenants.findTenant(tenant).flatMap(found -> tenants.findDatabase(found, database));
+    /**
+     * Like {@link #tenant}, but empty instead of 404 for an anonymous caller (authentication off), whose list
+     * endpoints answer an empty list for an unknown tenant, as Chroma does. A bound caller naming another tenant is
+     * still 404: it must not learn which names exist.
+     */
+    Optional<TenantView> findTenant(Principal caller, String name) {
+        if (caller.unrestricted()) {
+            return tenants.findTenant(name);
+        }
+        TenantView own = caller.tenant();
+        if (own != null && (name.equals(TenantCatalog.DEFAULT_TENANT) || name.equals(own.name())
+                || name.equals(own.id().toString()))) {
+            return Optional.of(own);
+        }
+        throw tenantNotFound(name);
     }
 
-    /** The database for an operation on it: an unknown tenant or database is 404. */
-    DatabaseView database(String tenant, String database) {
-        return findDatabase(tenant, database).orElseThrow(() -> new QuiverException(ErrorCode.DATABASE_NOT_FOUND,
-                "Database [" + database + "] not found. Are you sure it exists?"));
+    private static QuiverException tenantNotFound(String name) {
+        return new QuiverException(ErrorCode.TENANT_NOT_FOUND, "Tenant [" + name + "] not found");
     }
 
-    /** The database a collection is created in: Chroma answers 400 when it does not exist. */
-    DatabaseView databaseForCreate(String tenant, String database) {
-        return findDatabase(tenant, database).orElseThrow(() -> new QuiverException(ErrorCode.INVALID_ARGUMENT,
-                "Database [" + database + "] does not exist"));
+    /** The database, if it exists and the caller may see it (a key limited to other databases may not). */
+    Optional<DatabaseView> findDatabase(Principal caller, String tenant, String database) {
+        return findTenant(caller, tenant).flatMap(found -> tenants.findDatabase(found, database))
+                .filter(caller::sees);
     }
 
-    CollectionView collectionByName(String tenant, String database, String name) {
-        return findDatabase(tenant, database)
+    /** The database for an operation on it: an unknown or hidden tenant or database is 404. */
+    DatabaseView database(Principal caller, String tenant, String database) {
+        return findDatabase(caller, tenant, database).orElseThrow(() -> new QuiverException(
+                ErrorCode.DATABASE_NOT_FOUND, "Database [" + database + "] not found. Are you sure it exists?"));
+    }
+
+    /** The database a collection is created in: Chroma answers 400 when it does not exist (or is hidden). */
+    DatabaseView databaseForCreate(Principal caller, String tenant, String database) {
+        return findDatabase(caller, tenant, database).orElseThrow(() -> new QuiverException(
+                ErrorCode.INVALID_ARGUMENT, "Database [" + database + "] does not exist"));
+    }
+
+    /** The databases of a tenant the caller may see, ordered by name. */
+    List<DatabaseView> visibleDatabases(Principal caller, TenantView tenant, int limit, int offset) {
+        if (caller.databases() == null) {
+            return tenants.listDatabases(tenant, limit, offset);
+        }
+        // A limited key: filter before paging, so pages hold only what the key sees. Keys name few databases.
+        return tenants.listDatabases(tenant, Integer.MAX_VALUE, 0).stream()
+                .filter(caller::sees)
+                .skip(offset)
+                .limit(limit)
+                .toList();
+    }
+
+    CollectionView collectionByName(Principal caller, String tenant, String database, String name) {
+        return findDatabase(caller, tenant, database)
                 .flatMap(found -> collections.findByName(found, name))
                 .orElseThrow(() -> new QuiverException(ErrorCode.COLLECTION_NOT_FOUND,
                         "Collection [" + name + "] does not exist"));
     }
 
     /** A collection by id for record operations; another database's collection is not found. */
-    CollectionView collectionById(String tenant, String database, String id) {
+    CollectionView collectionById(Principal caller, String tenant, String database, String id) {
         CollectionId collectionId = collectionId(id);
-        return findDatabase(tenant, database)
+        return findDatabase(caller, tenant, database)
                 .flatMap(found -> collections.findById(found, collectionId))
                 .orElseThrow(() -> new QuiverException(ErrorCode.COLLECTION_NOT_FOUND,
                         "Collection [" + id + "] does not exist."));

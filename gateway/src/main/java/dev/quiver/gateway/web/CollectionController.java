@@ -3,6 +3,7 @@ package dev.quiver.gateway.web;
 import static dev.quiver.gateway.web.ChromaResources.json;
 
 import dev.quiver.common.ErrorCode;
+import dev.quiver.common.Privilege;
 import dev.quiver.common.QuiverException;
 import dev.quiver.search.api.CollectionChange;
 import dev.quiver.search.api.CollectionView;
@@ -10,6 +11,7 @@ import dev.quiver.search.api.CreateCollection;
 import dev.quiver.search.api.HnswConfiguration;
 import dev.quiver.search.api.MetadataValue;
 import dev.quiver.tenant.api.DatabaseView;
+import dev.quiver.tenant.api.Principal;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -30,13 +32,15 @@ import tools.jackson.databind.JsonNode;
 class CollectionController {
 
     private final ChromaResources resources;
+    private final Audit audit;
 
-    CollectionController(ChromaResources resources) {
+    CollectionController(ChromaResources resources, Audit audit) {
         this.resources = resources;
+        this.audit = audit;
     }
 
     @PostMapping("/collections")
-    ResponseEntity<byte[]> create(@PathVariable String tenant, @PathVariable String database,
+    ResponseEntity<byte[]> create(Principal caller, @PathVariable String tenant, @PathVariable String database,
             JsonNode request) {
         String name = JsonBody.string(JsonBody.required(request, "name"), "name");
         Map<String, MetadataValue> metadata = CollectionParser.metadata(request, "metadata");
@@ -45,48 +49,66 @@ class CollectionController {
         String embeddingFunction = CollectionParser.embeddingFunction(configuration);
         boolean getOrCreate = JsonBody.optionalBoolean(request, "get_or_create", false);
         ChromaResources.checkName(name, "name");
-        DatabaseView owner = resources.databaseForCreate(tenant, database);
+        DatabaseView owner = resources.databaseForCreate(caller, tenant, database);
+        caller.require(Privilege.COLLECTION_CREATE);
+        // get_or_create of an existing collection creates nothing, so it is not audited.
+        boolean existed = getOrCreate && resources.collections().findByName(owner, name).isPresent();
         CollectionView created = resources.collections().create(
                 new CreateCollection(owner, name, metadata, hnsw, embeddingFunction, getOrCreate));
+        if (!existed) {
+            audit.collectionCreated(caller, owner, created.name());
+        }
         return json(JsonResponses.collection(created));
     }
 
     @GetMapping("/collections")
-    ResponseEntity<byte[]> list(@PathVariable String tenant, @PathVariable String database,
+    ResponseEntity<byte[]> list(Principal caller, @PathVariable String tenant, @PathVariable String database,
             @RequestParam(required = false) @Nullable Integer limit,
             @RequestParam(required = false) @Nullable Integer offset) {
         int pageLimit = Paging.limit(limit);
         int pageOffset = Paging.offset(offset);
-        List<CollectionView> collections = resources.findDatabase(tenant, database)
-                .map(found -> resources.collections().list(found, pageLimit, pageOffset))
+        List<CollectionView> collections = resources.findDatabase(caller, tenant, database)
+                .map(found -> {
+                    caller.require(Privilege.RECORDS_READ);
+                    return resources.collections().list(found, pageLimit, pageOffset);
+                })
                 .orElse(List.of());
         return json(JsonResponses.collections(collections));
     }
 
     @GetMapping("/collections_count")
-    ResponseEntity<byte[]> count(@PathVariable String tenant, @PathVariable String database) {
-        int count = resources.findDatabase(tenant, database).map(resources.collections()::count).orElse(0);
+    ResponseEntity<byte[]> count(Principal caller, @PathVariable String tenant, @PathVariable String database) {
+        int count = resources.findDatabase(caller, tenant, database)
+                .map(found -> {
+                    caller.require(Privilege.RECORDS_READ);
+                    return resources.collections().count(found);
+                })
+                .orElse(0);
         return json(Integer.toString(count));
     }
 
     /** By name, although Chroma's OpenAPI document calls the parameter {@code collection_id}. */
     @GetMapping("/collections/{name}")
-    ResponseEntity<byte[]> getByName(@PathVariable String tenant, @PathVariable String database,
+    ResponseEntity<byte[]> getByName(Principal caller, @PathVariable String tenant, @PathVariable String database,
             @PathVariable String name) {
-        return json(JsonResponses.collection(resources.collectionByName(tenant, database, name)));
+        CollectionView collection = resources.collectionByName(caller, tenant, database, name);
+        caller.require(Privilege.RECORDS_READ);
+        return json(JsonResponses.collection(collection));
     }
 
     @GetMapping("/collections/by-id/{id}")
-    ResponseEntity<byte[]> getById(@PathVariable String tenant, @PathVariable String database,
+    ResponseEntity<byte[]> getById(Principal caller, @PathVariable String tenant, @PathVariable String database,
             @PathVariable String id) {
-        CollectionView collection = resources.collectionById(tenant, database, id);
+        CollectionView collection = resources.collectionById(caller, tenant, database, id);
+        caller.require(Privilege.RECORDS_READ);
         return json(JsonResponses.collection(collection));
     }
 
     @PutMapping("/collections/{id}")
-    ResponseEntity<byte[]> modify(@PathVariable String tenant, @PathVariable String database,
+    ResponseEntity<byte[]> modify(Principal caller, @PathVariable String tenant, @PathVariable String database,
             @PathVariable String id, JsonNode request) {
-        CollectionView collection = resources.collectionById(tenant, database, id);
+        CollectionView collection = resources.collectionById(caller, tenant, database, id);
+        caller.require(Privilege.COLLECTION_UPDATE);
         String newName = JsonBody.optionalString(request, "new_name");
         if (newName != null) {
             ChromaResources.checkName(newName, "new_name");
@@ -111,9 +133,12 @@ class CollectionController {
     }
 
     @DeleteMapping("/collections/{name}")
-    ResponseEntity<byte[]> delete(@PathVariable String tenant, @PathVariable String database,
+    ResponseEntity<byte[]> delete(Principal caller, @PathVariable String tenant, @PathVariable String database,
             @PathVariable String name) {
-        resources.collections().delete(resources.collectionByName(tenant, database, name));
+        CollectionView collection = resources.collectionByName(caller, tenant, database, name);
+        caller.require(Privilege.COLLECTION_DELETE);
+        resources.collections().delete(collection);
+        audit.collectionDeleted(caller, collection.database(), collection.name());
         return json("{}");
     }
 }

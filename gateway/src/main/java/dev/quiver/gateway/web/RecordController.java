@@ -3,6 +3,7 @@ package dev.quiver.gateway.web;
 import static dev.quiver.gateway.web.ChromaResources.json;
 
 import dev.quiver.common.ErrorCode;
+import dev.quiver.common.Privilege;
 import dev.quiver.common.QuiverException;
 import dev.quiver.search.api.CollectionView;
 import dev.quiver.search.api.Hit;
@@ -10,6 +11,7 @@ import dev.quiver.search.api.RecordFilter;
 import dev.quiver.search.api.RecordStore;
 import dev.quiver.search.api.StoredRecord;
 import dev.quiver.search.api.WriteBatch;
+import dev.quiver.tenant.api.Principal;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
@@ -34,34 +36,35 @@ class RecordController {
     }
 
     @PostMapping("/add")
-    ResponseEntity<byte[]> add(@PathVariable String tenant, @PathVariable String database, @PathVariable String id,
-            JsonNode request) {
-        write(tenant, database, id, request, WriteBatch.Operation.ADD);
+    ResponseEntity<byte[]> add(Principal caller, @PathVariable String tenant, @PathVariable String database,
+            @PathVariable String id, JsonNode request) {
+        write(caller, tenant, database, id, request, WriteBatch.Operation.ADD);
         return json(201, JsonBody.utf8("{}"));
     }
 
     @PostMapping("/upsert")
-    ResponseEntity<byte[]> upsert(@PathVariable String tenant, @PathVariable String database,
+    ResponseEntity<byte[]> upsert(Principal caller, @PathVariable String tenant, @PathVariable String database,
             @PathVariable String id, JsonNode request) {
-        write(tenant, database, id, request, WriteBatch.Operation.UPSERT);
+        write(caller, tenant, database, id, request, WriteBatch.Operation.UPSERT);
         return json("{}");
     }
 
     @PostMapping("/update")
-    ResponseEntity<byte[]> update(@PathVariable String tenant, @PathVariable String database,
+    ResponseEntity<byte[]> update(Principal caller, @PathVariable String tenant, @PathVariable String database,
             @PathVariable String id, JsonNode request) {
-        write(tenant, database, id, request, WriteBatch.Operation.UPDATE);
+        write(caller, tenant, database, id, request, WriteBatch.Operation.UPDATE);
         return json("{}");
     }
 
-    private void write(String tenant, String database, String id, JsonNode request,
+    private void write(Principal caller, String tenant, String database, String id, JsonNode request,
             WriteBatch.Operation operation) {
-        CollectionView collection = resources.collectionById(tenant, database, id);
+        CollectionView collection = resources.collectionById(caller, tenant, database, id);
+        caller.require(Privilege.RECORDS_WRITE);
         records.write(collection, RecordParser.write(request, operation, collection.dimension()));
     }
 
     @PostMapping("/delete")
-    ResponseEntity<byte[]> delete(@PathVariable String tenant, @PathVariable String database,
+    ResponseEntity<byte[]> delete(Principal caller, @PathVariable String tenant, @PathVariable String database,
             @PathVariable String id, JsonNode request) {
         RecordFilter filter = RecordParser.filter(request);
         if (filter.ids() != null && filter.ids().isEmpty() && filter.where() == null
@@ -69,35 +72,38 @@ class RecordController {
             throw QuiverException.invalidField(ErrorCode.INVALID_ARGUMENT, "ids", "non-empty",
                     "Validation error: ids, where: Either ids or where must be specified");
         }
-        CollectionView collection = resources.collectionById(tenant, database, id);
+        CollectionView collection = resources.collectionById(caller, tenant, database, id);
+        caller.require(Privilege.RECORDS_WRITE);
         int deleted = records.delete(collection, filter);
         return json("{\"deleted\":" + deleted + "}");
     }
 
     @PostMapping("/get")
-    ResponseEntity<byte[]> get(@PathVariable String tenant, @PathVariable String database, @PathVariable String id,
-            JsonNode request) {
+    ResponseEntity<byte[]> get(Principal caller, @PathVariable String tenant, @PathVariable String database,
+            @PathVariable String id, JsonNode request) {
         RecordFilter filter = RecordParser.filter(request);
         List<String> include = RecordParser.include(request, RecordParser.GET_DEFAULT_INCLUDE);
         JsonNode limitNode = JsonBody.optional(request, "limit");
         JsonNode offsetNode = JsonBody.optional(request, "offset");
         int limit = limitNode == null ? Integer.MAX_VALUE : JsonBody.unsigned(limitNode, "limit");
         int offset = offsetNode == null ? 0 : JsonBody.unsigned(offsetNode, "offset");
-        CollectionView collection = resources.collectionById(tenant, database, id);
+        CollectionView collection = resources.collectionById(caller, tenant, database, id);
+        caller.require(Privilege.RECORDS_READ);
         List<StoredRecord> found = limit == 0 ? List.of()
                 : records.get(collection, filter, offset, limit, RecordParser.includeSet(include));
         return json(JsonResponses.get(found, include));
     }
 
     @PostMapping("/query")
-    ResponseEntity<byte[]> query(@PathVariable String tenant, @PathVariable String database,
+    ResponseEntity<byte[]> query(Principal caller, @PathVariable String tenant, @PathVariable String database,
             @PathVariable String id, JsonNode request) {
         JsonBody.required(request, "query_embeddings");
         RecordFilter filter = RecordParser.filter(request);
         List<String> include = RecordParser.include(request, RecordParser.QUERY_DEFAULT_INCLUDE);
         JsonNode nResultsNode = JsonBody.optional(request, "n_results");
         int nResults = nResultsNode == null ? 10 : JsonBody.unsigned(nResultsNode, "n_results");
-        CollectionView collection = resources.collectionById(tenant, database, id);
+        CollectionView collection = resources.collectionById(caller, tenant, database, id);
+        caller.require(Privilege.RECORDS_READ);
         float[][] queries = RecordParser.queryEmbeddings(request, collection.dimension());
         List<List<Hit>> results;
         if (queries.length == 0) {
@@ -114,22 +120,23 @@ class RecordController {
     }
 
     @GetMapping("/count")
-    ResponseEntity<byte[]> count(@PathVariable String tenant, @PathVariable String database,
+    ResponseEntity<byte[]> count(Principal caller, @PathVariable String tenant, @PathVariable String database,
             @PathVariable String id) {
-        CollectionView collection = resources.collectionById(tenant, database, id);
+        CollectionView collection = resources.collectionById(caller, tenant, database, id);
+        caller.require(Privilege.RECORDS_READ);
         return json(Integer.toString(records.count(collection)));
     }
 
     @PostMapping({"/search", "/fork"})
-    ResponseEntity<byte[]> unsupported(@PathVariable String tenant, @PathVariable String database,
-            @PathVariable String id) {
-        resources.collectionById(tenant, database, id);
+    ResponseEntity<byte[]> unsupported(Principal caller, @PathVariable String tenant,
+            @PathVariable String database, @PathVariable String id) {
+        resources.collectionById(caller, tenant, database, id);
         throw new QuiverException(ErrorCode.NOT_IMPLEMENTED, "This operation is not implemented yet");
     }
 
     @GetMapping({"/fork_count", "/indexing_status"})
-    ResponseEntity<byte[]> unsupportedRead(@PathVariable String tenant, @PathVariable String database,
-            @PathVariable String id) {
-        return unsupported(tenant, database, id);
+    ResponseEntity<byte[]> unsupportedRead(Principal caller, @PathVariable String tenant,
+            @PathVariable String database, @PathVariable String id) {
+        return unsupported(caller, tenant, database, id);
     }
 }

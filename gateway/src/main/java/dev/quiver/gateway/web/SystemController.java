@@ -5,9 +5,13 @@ import static dev.quiver.gateway.web.ChromaResources.json;
 import dev.quiver.common.ErrorCode;
 import dev.quiver.common.QuiverException;
 import dev.quiver.gateway.config.GatewayProperties;
+import dev.quiver.tenant.api.DatabaseView;
+import dev.quiver.tenant.api.Principal;
 import dev.quiver.tenant.api.TenantCatalog;
+import dev.quiver.tenant.api.TenantView;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -20,10 +24,12 @@ class SystemController {
 
     private final Clock clock;
     private final GatewayProperties properties;
+    private final ChromaResources resources;
 
-    SystemController(Clock clock, GatewayProperties properties) {
+    SystemController(Clock clock, GatewayProperties properties, ChromaResources resources) {
         this.clock = clock;
         this.properties = properties;
+        this.resources = resources;
     }
 
     @GetMapping("/api/v2/heartbeat")
@@ -48,11 +54,29 @@ class SystemController {
         return json("{\"max_batch_size\":" + properties.maxBatchSize() + ",\"supports_base64_encoding\":true}");
     }
 
-    /** Standalone has no authentication: every caller is the default tenant's anonymous user, as in Chroma. */
+    /**
+     * Who the key stands for, so that a client given only a key finds its tenant and databases. With
+     * authentication off every caller is the default tenant's anonymous user, as in a local Chroma server.
+     */
     @GetMapping("/api/v2/auth/identity")
-    ResponseEntity<byte[]> identity() {
-        return json("{\"user_id\":\"\",\"tenant\":\"" + TenantCatalog.DEFAULT_TENANT + "\",\"databases\":[\""
-                + TenantCatalog.DEFAULT_DATABASE + "\"]}");
+    ResponseEntity<byte[]> identity(Principal caller) {
+        TenantView tenant = caller.tenant();
+        if (caller.unrestricted() || tenant == null) {
+            return json("{\"user_id\":\"\",\"tenant\":\"" + TenantCatalog.DEFAULT_TENANT
+                    + "\",\"databases\":[\"" + TenantCatalog.DEFAULT_DATABASE + "\"]}");
+        }
+        List<DatabaseView> databases = resources.visibleDatabases(caller, tenant, Integer.MAX_VALUE, 0);
+        return json(JsonResponses.write(json -> {
+            json.writeStartObject();
+            json.writeStringProperty("user_id", caller.user() == null ? "" : caller.user().toString());
+            json.writeStringProperty("tenant", tenant.name());
+            json.writeArrayPropertyStart("databases");
+            for (DatabaseView database : databases) {
+                json.writeString(database.name());
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        }));
     }
 
     @PostMapping("/api/v2/reset")

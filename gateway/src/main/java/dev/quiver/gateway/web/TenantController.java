@@ -3,8 +3,10 @@ package dev.quiver.gateway.web;
 import static dev.quiver.gateway.web.ChromaResources.json;
 
 import dev.quiver.common.ErrorCode;
+import dev.quiver.common.Privilege;
 import dev.quiver.common.QuiverException;
 import dev.quiver.tenant.api.DatabaseView;
+import dev.quiver.tenant.api.Principal;
 import dev.quiver.tenant.api.TenantView;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -25,13 +27,23 @@ import tools.jackson.databind.JsonNode;
 class TenantController {
 
     private final ChromaResources resources;
+    private final Audit audit;
 
-    TenantController(ChromaResources resources) {
+    TenantController(ChromaResources resources, Audit audit) {
         this.resources = resources;
+        this.audit = audit;
     }
 
+    /**
+     * Creates a tenant when authentication is off. A caller with a key is refused before any lookup: tenants come
+     * from sign-up, and answering "already exists" would reveal other tenants' names.
+     */
     @PostMapping
-    ResponseEntity<byte[]> createTenant(JsonNode request) {
+    ResponseEntity<byte[]> createTenant(Principal caller, JsonNode request) {
+        if (!caller.unrestricted()) {
+            throw new QuiverException(ErrorCode.PERMISSION_DENIED,
+                    "Tenants are created by signing up, not with an API key");
+        }
         String name = JsonBody.string(JsonBody.required(request, "name"), "name");
         ChromaResources.checkName(name, "name");
         resources.tenants().createTenant(name);
@@ -39,8 +51,9 @@ class TenantController {
     }
 
     @GetMapping("/{tenant}")
-    ResponseEntity<byte[]> getTenant(@PathVariable String tenant) {
-        TenantView found = resources.tenant(tenant);
+    ResponseEntity<byte[]> getTenant(Principal caller, @PathVariable String tenant) {
+        TenantView found = resources.tenant(caller, tenant);
+        caller.require(Privilege.RECORDS_READ);
         return json(JsonResponses.write(json -> {
             json.writeStartObject();
             json.writeStringProperty("name", found.name());
@@ -51,19 +64,23 @@ class TenantController {
 
     /** Chroma Cloud's resource name; accepted for compatibility, with no effect on a single deployment. */
     @PatchMapping("/{tenant}")
-    ResponseEntity<byte[]> updateTenant(@PathVariable String tenant,
-            JsonNode request) {
+    ResponseEntity<byte[]> updateTenant(Principal caller, @PathVariable String tenant, JsonNode request) {
         JsonBody.string(JsonBody.required(request, "resource_name"), "resource_name");
-        resources.tenant(tenant);
+        resources.tenant(caller, tenant);
         return json("{}");
     }
 
     @GetMapping("/{tenant}/databases")
-    ResponseEntity<byte[]> listDatabases(@PathVariable String tenant,
+    ResponseEntity<byte[]> listDatabases(Principal caller, @PathVariable String tenant,
             @RequestParam(required = false) @Nullable Integer limit,
             @RequestParam(required = false) @Nullable Integer offset) {
-        List<DatabaseView> databases = resources.tenants().findTenant(tenant)
-                .map(found -> resources.tenants().listDatabases(found, Paging.limit(limit), Paging.offset(offset)))
+        int pageLimit = Paging.limit(limit);
+        int pageOffset = Paging.offset(offset);
+        List<DatabaseView> databases = resources.findTenant(caller, tenant)
+                .map(found -> {
+                    caller.require(Privilege.RECORDS_READ);
+                    return resources.visibleDatabases(caller, found, pageLimit, pageOffset);
+                })
                 .orElse(List.of());
         return json(JsonResponses.write(json -> {
             json.writeStartArray();
@@ -74,17 +91,27 @@ class TenantController {
         }));
     }
 
-    /** Creates a database; like Chroma, a tenant that does not exist yet is created with it. */
+    /**
+     * Creates a database. Like Chroma, with authentication off a tenant that does not exist yet is created with it;
+     * a caller with a key creates databases only in its own tenant, and a key limited to some databases creates
+     * none (it could not see what it made).
+     */
     @PostMapping("/{tenant}/databases")
-    ResponseEntity<byte[]> createDatabase(@PathVariable String tenant,
-            JsonNode request) {
+    ResponseEntity<byte[]> createDatabase(Principal caller, @PathVariable String tenant, JsonNode request) {
         String name = JsonBody.string(JsonBody.required(request, "name"), "name");
+        TenantView owner = caller.unrestricted()
+                ? resources.tenants().findTenant(tenant).orElseGet(() -> {
+                    ChromaResources.checkName(tenant, "tenant");
+                    return createTenantRacing(tenant);
+                })
+                : resources.tenant(caller, tenant);
+        caller.require(Privilege.DATABASE_MANAGE);
+        if (caller.databases() != null) {
+            throw new QuiverException(ErrorCode.PERMISSION_DENIED,
+                    "A key limited to some databases cannot create databases");
+        }
         ChromaResources.checkName(name, "name");
-        TenantView owner = resources.tenants().findTenant(tenant).orElseGet(() -> {
-            ChromaResources.checkName(tenant, "tenant");
-            return createTenantRacing(tenant);
-        });
-        resources.tenants().createDatabase(owner, name);
+        audit.databaseCreated(caller, resources.tenants().createDatabase(owner, name));
         return json("{}");
     }
 
@@ -93,24 +120,29 @@ class TenantController {
             return resources.tenants().createTenant(tenant);
         } catch (QuiverException e) {
             if (e.code() == ErrorCode.ALREADY_EXISTS) {
-                return resources.tenant(tenant);
+                return resources.tenants().findTenant(tenant).orElseThrow(() -> e);
             }
             throw e;
         }
     }
 
     @GetMapping("/{tenant}/databases/{database}")
-    ResponseEntity<byte[]> getDatabase(@PathVariable String tenant, @PathVariable String database) {
-        DatabaseView found = resources.database(tenant, database);
+    ResponseEntity<byte[]> getDatabase(Principal caller, @PathVariable String tenant,
+            @PathVariable String database) {
+        DatabaseView found = resources.database(caller, tenant, database);
+        caller.require(Privilege.RECORDS_READ);
         return json(JsonResponses.write(json -> writeDatabase(json, found)));
     }
 
     @DeleteMapping("/{tenant}/databases/{database}")
-    ResponseEntity<byte[]> deleteDatabase(@PathVariable String tenant, @PathVariable String database) {
-        DatabaseView found = resources.findDatabase(tenant, database).orElseThrow(() -> new QuiverException(
-                ErrorCode.DATABASE_NOT_FOUND, "Database [" + database + "] not found"));
+    ResponseEntity<byte[]> deleteDatabase(Principal caller, @PathVariable String tenant,
+            @PathVariable String database) {
+        DatabaseView found = resources.findDatabase(caller, tenant, database).orElseThrow(() ->
+                new QuiverException(ErrorCode.DATABASE_NOT_FOUND, "Database [" + database + "] not found"));
+        caller.require(Privilege.DATABASE_MANAGE);
         resources.collections().deleteAll(found);
         resources.tenants().deleteDatabase(found);
+        audit.databaseDeleted(caller, found);
         return json("{}");
     }
 

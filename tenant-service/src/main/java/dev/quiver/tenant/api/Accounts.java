@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * People: sign-up, log-in, invitations, and the principal a session stands for. Passwords are kept only as a slow
  * hash. Refusals of bad input are {@code INVALID_ARGUMENT} naming the field and the rule ({@code email},
- * {@code password} with rule {@code min-length}, ...); a taken e-mail or organisation is {@code ALREADY_EXISTS}.
+ * {@code password} with rule {@code min-length}, ...); a taken e-mail is {@code ALREADY_EXISTS}. A taken
+ * organisation name is not refused: the tenant's name gets a random suffix, so sign-up never tells which exist.
  * Thread-safe.
  */
 public interface Accounts {

@@ -1,5 +1,6 @@
 package dev.quiver.tenant.api;
 
+import dev.quiver.common.TenantId;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,6 +21,15 @@ public interface TenantCatalog {
     TenantView createTenant(String name);
 
     Optional<TenantView> findTenant(String name);
+
+    /**
+     * The tenant with this id, for callers that hold only the id (an operator's request, a Chroma path naming the
+     * tenant by id). The default scans {@link #listTenants()}, enough for a hand-written fake; the real catalogue
+     * answers with one indexed lookup.
+     */
+    default Optional<TenantView> findTenant(TenantId id) {
+        return listTenants().stream().filter(tenant -> tenant.id().equals(id)).findFirst();
+    }
 
     DatabaseView createDatabase(TenantView tenant, String name);
 

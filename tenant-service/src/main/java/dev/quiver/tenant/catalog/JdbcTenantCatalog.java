@@ -3,6 +3,7 @@ package dev.quiver.tenant.catalog;
 import dev.quiver.common.ErrorCode;
 import dev.quiver.common.QuiverException;
 import dev.quiver.common.TenantId;
+import dev.quiver.tenant.access.AccessChanges;
 import dev.quiver.tenant.api.DatabaseId;
 import dev.quiver.tenant.api.DatabaseView;
 import dev.quiver.tenant.api.TenantCatalog;
@@ -33,16 +34,20 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * before its real work. Only found rows are cached; a miss always asks PostgreSQL, so a tenant or database created
  * by any process is seen at once.
  * <ul>
- *   <li>A tenant's name and id never change and tenants are never deleted, so a found tenant stays cached.
+ *   <li>A tenant's name and id never change, but an operator may delete the tenant: any local change of access
+ *       data ({@link AccessChanges}, which a tenant deletion signals) clears the cached tenants, and an entry
+ *       expires after {@link #DATABASE_TTL} too, for deletions made by another process.
  *   <li>A database is deleted here, and evicted once that deletion commits. Another process sharing the
  *       PostgreSQL may delete (and re-create) it too, so an entry also expires after {@link #DATABASE_TTL}: that
  *       bounds how long this process can see a database deleted elsewhere.
  * </ul>
+ * Creating or deleting a database signals {@link AccessChanges}, so cached API-key principals limited to a deleted
+ * database lose it.
  * Thread-safe.
  */
 public class JdbcTenantCatalog implements TenantCatalog {
 
-    /** How long a cached database is trusted without asking PostgreSQL again; see the class comment. */
+    /** How long a cached tenant or database is trusted without asking PostgreSQL again; see the class comment. */
     static final Duration DATABASE_TTL = Duration.ofSeconds(5);
 
     private static final String INSERT_TENANT = """
@@ -50,6 +55,9 @@ public class JdbcTenantCatalog implements TenantCatalog {
             """;
     private static final String FIND_TENANT = """
             select id, name from quiver.tenants where name = :name
+            """;
+    private static final String FIND_TENANT_BY_ID = """
+            select id, name from quiver.tenants where id = :id
             """;
     private static final String LIST_TENANTS = """
             select id, name from quiver.tenants order by created_at, name
@@ -72,7 +80,8 @@ public class JdbcTenantCatalog implements TenantCatalog {
     private final JdbcClient jdbc;
     private final TenantSchemas schemas;
     private final Clock clock;
-    private final ConcurrentHashMap<String, TenantView> tenantsByName = new ConcurrentHashMap<>();
+    private final AccessChanges changes;
+    private final ConcurrentHashMap<String, CachedTenant> tenantsByName = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<DatabaseKey, CachedDatabase> databasesByName = new ConcurrentHashMap<>();
     /**
      * Bumped by every eviction. A lookup caches its row only if no eviction happened since it started, so a row
@@ -85,13 +94,19 @@ public class JdbcTenantCatalog implements TenantCatalog {
     private record DatabaseKey(TenantId tenant, String name) {
     }
 
+    private record CachedTenant(TenantView tenant, long loadedNanos) {
+    }
+
     private record CachedDatabase(DatabaseView database, long loadedNanos) {
     }
 
-    public JdbcTenantCatalog(JdbcClient jdbc, TenantSchemas schemas, Clock clock) {
+    public JdbcTenantCatalog(JdbcClient jdbc, TenantSchemas schemas, Clock clock, AccessChanges changes) {
         this.jdbc = jdbc;
         this.schemas = schemas;
         this.clock = clock;
+        this.changes = changes;
+        // A lookup racing a deletion may cache the tenant again; the TTL bounds that as it does for other processes.
+        changes.subscribe(tenantsByName::clear);
     }
 
     /**
@@ -129,14 +144,25 @@ public class JdbcTenantCatalog implements TenantCatalog {
 
     @Override
     public Optional<TenantView> findTenant(String name) {
-        TenantView cached = tenantsByName.get(name);
-        if (cached != null) {
-            return Optional.of(cached);
+        CachedTenant cached = tenantsByName.get(name);
+        long now = System.nanoTime();
+        if (cached != null && now - cached.loadedNanos() < DATABASE_TTL.toNanos()) {
+            return Optional.of(cached.tenant());
         }
         Optional<TenantView> found =
                 jdbc.sql(FIND_TENANT).param("name", name).query(JdbcTenantCatalog::tenant).optional();
-        found.ifPresent(tenant -> tenantsByName.putIfAbsent(name, tenant));
+        if (found.isPresent()) {
+            tenantsByName.put(name, new CachedTenant(found.get(), now));
+        } else {
+            tenantsByName.remove(name);
+        }
         return found;
+    }
+
+    /** Not cached: ids are looked up by operators and rare routes, never on every data request. */
+    @Override
+    public Optional<TenantView> findTenant(TenantId id) {
+        return jdbc.sql(FIND_TENANT_BY_ID).param("id", id.value()).query(JdbcTenantCatalog::tenant).optional();
     }
 
     @Override
@@ -147,7 +173,9 @@ public class JdbcTenantCatalog implements TenantCatalog {
     @Override
     @Transactional
     public DatabaseView createDatabase(TenantView tenant, String name) {
-        return insertDatabase(new DatabaseId(UUID.randomUUID()), tenant, name);
+        DatabaseView database = insertDatabase(new DatabaseId(UUID.randomUUID()), tenant, name);
+        changes.changed();
+        return database;
     }
 
     private DatabaseView insertDatabase(DatabaseId id, TenantView tenant, String name) {
@@ -207,6 +235,8 @@ public class JdbcTenantCatalog implements TenantCatalog {
         DatabaseKey key = new DatabaseKey(database.tenant().id(), database.name());
         evict(key);
         jdbc.sql(DELETE_DATABASE).param("id", database.id().value()).update();
+        // Keys limited to this database lose it (the cascade deletes their rows); cached principals must too.
+        changes.changed();
         // Until the deletion commits, a lookup still finds the row and may cache it; evict again afterwards.
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {

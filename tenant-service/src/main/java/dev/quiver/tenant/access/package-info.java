@@ -1,0 +1,8 @@
+/**
+ * Roles and privileges shared by the tenant service's features: the built-in roles, the tenant's custom roles, the
+ * rules that stop an actor from granting more than it holds, and the signal that access data changed.
+ */
+@NullMarked
+package dev.quiver.tenant.access;
+
+import org.jspecify.annotations.NullMarked;
