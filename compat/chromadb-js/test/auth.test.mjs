@@ -57,9 +57,14 @@ describe('API keys (Quiver with authentication on)', { skip: !enabled && 'set QU
             const { key } = await mintKey(session, 'editor');
             const chroma = keyedClient(key);
 
+            const identity = await chroma.getUserIdentity();
+            assert.equal(identity.tenant, tenant.name, 'identity names the key\'s tenant');
+            assert.deepEqual(identity.databases, ['default_database']);
+            // The client addresses default_tenant unless told otherwise; for a key that is its own tenant.
             const collection = await chroma.createCollection({ name: `notes-${suffix()}`, embeddingFunction: null });
-            assert.equal(chroma.tenant, tenant.name, 'identity names the key\'s tenant');
-            assert.equal(chroma.database, 'default_database');
+            const path = `/api/v2/tenants/default_tenant/databases/default_database/collections/${collection.name}`;
+            const raw = await fetch(CHROMA_URL + path, { headers: { 'x-chroma-token': key } });
+            assert.equal((await raw.json()).tenant, tenant.name, 'the collection lives in the key\'s tenant');
             await collection.add({
                 ids: ['a', 'b', 'c'], embeddings: [[1, 0], [0, 1], [0.9, 0.1]], metadatas: [{ n: 1 }, { n: 2 }, { n: 3 }],
             });
