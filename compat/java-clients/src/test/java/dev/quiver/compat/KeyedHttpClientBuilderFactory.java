@@ -9,6 +9,9 @@ import dev.langchain4j.http.client.jdk.JdkHttpClientBuilder;
 import dev.langchain4j.http.client.sse.ServerSentEventListener;
 import dev.langchain4j.http.client.sse.ServerSentEventParser;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * How an application gives langchain4j-chroma an API key. Its {@code ChromaEmbeddingStore} (1.13.0-beta23, the
@@ -81,11 +84,13 @@ public final class KeyedHttpClientBuilderFactory implements HttpClientBuilderFac
             if (key.isEmpty()) {
                 return request;
             }
+            // The request's header map is unmodifiable, and the builder adds to the map it is given.
+            Map<String, List<String>> headers = new LinkedHashMap<>(request.headers());
+            headers.put("x-chroma-token", List.of(key));
             return HttpRequest.builder()
                 .method(request.method())
                 .url(request.url())
-                .headers(request.headers())
-                .addHeader("x-chroma-token", key)
+                .headers(headers)
                 .formDataFields(request.formDataFields())
                 .formDataFiles(request.formDataFiles())
                 .body(request.body())

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.ai.chroma.vectorstore.ChromaApi;
 import org.springframework.ai.chroma.vectorstore.ChromaVectorStore;
-import org.springframework.ai.chroma.vectorstore.common.ChromaApiConstants;
 import org.springframework.ai.document.Document;
 import org.springframework.ai.embedding.EmbeddingModel;
 import org.springframework.ai.vectorstore.SearchRequest;
@@ -34,9 +33,13 @@ import org.springframework.ai.vectorstore.SearchRequest;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SpringAiChromaVectorStoreIT {
 
-    private static final String TENANT = ChromaApiConstants.DEFAULT_TENANT_NAME;
+    /**
+     * The key's tenant and database. Spring AI's defaults ({@code SpringAiTenant}, {@code SpringAiDatabase}) are
+     * created when missing, which a key may not do: a key sees only its own tenant, so the store is told its name.
+     */
+    private static final String TENANT = "default_tenant";
 
-    private static final String DATABASE = ChromaApiConstants.DEFAULT_DATABASE_NAME;
+    private static final String DATABASE = "default_database";
 
     private ChromaApi chromaApi;
 
@@ -56,6 +59,8 @@ class SpringAiChromaVectorStoreIT {
     void storeSampleDocuments() {
         collectionName = "spring-ai-" + UUID.randomUUID();
         store = ChromaVectorStore.builder(chromaApi, embeddingModel)
+            .tenantName(TENANT)
+            .databaseName(DATABASE)
             .collectionName(collectionName)
             .initializeSchema(true)
             .initializeImmediately(true)
