@@ -39,23 +39,31 @@ class SecurityConfiguration {
     /** Unsafe methods: the ones a forged cross-site request could use to change something. */
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
 
+    /**
+     * What both API chains share: the caller is resolved by {@code CallerFilter} on every request and kept only for
+     * that request, and none of Spring's browser log-in machinery (form, basic, log-out page, saved requests) runs.
+     */
+    private static HttpSecurity callersOwnCredentials(HttpSecurity http) throws Exception {
+        return http
+                .securityContext(context -> context.securityContextRepository(
+                        new RequestAttributeSecurityContextRepository()))
+                .requestCache(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable);
+    }
+
     @Bean
     @Order(1)
     SecurityFilterChain controlPlane(HttpSecurity http, ApiKeys keys, Accounts accounts, TenantCatalog tenants)
             throws Exception {
-        return http
+        return callersOwnCredentials(http)
                 .securityMatcher(CONTROL + "/**")
                 .csrf(csrf -> csrf.requireCsrfProtectionMatcher(SecurityConfiguration::cookieAuthenticatedWrite))
                 // The log-in controller starts sessions itself and the security context is never stored in one.
                 // Spring's session management would see a "new" authentication on every request (the context is not
                 // kept) and change the session id and the CSRF token each time, so it is off.
                 .sessionManagement(AbstractHttpConfigurer::disable)
-                .securityContext(context -> context.securityContextRepository(
-                        new RequestAttributeSecurityContextRepository()))
-                .requestCache(AbstractHttpConfigurer::disable)
-                .formLogin(AbstractHttpConfigurer::disable)
-                .httpBasic(AbstractHttpConfigurer::disable)
-                .logout(AbstractHttpConfigurer::disable)
                 .addFilterBefore(CallerFilter.keysAndSessions(keys, accounts, tenants),
                         AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(requests -> requests
@@ -74,17 +82,11 @@ class SecurityConfiguration {
     @Bean
     @Order(2)
     SecurityFilterChain dataPlane(HttpSecurity http, ApiKeys keys, AuthProperties properties) throws Exception {
-        return http
+        return callersOwnCredentials(http)
                 .securityMatcher("/api/v1/**", "/api/v2/**")
                 // Keys are sent by code, never by a browser on its own: there is nothing to forge.
                 .csrf(AbstractHttpConfigurer::disable)
                 .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .securityContext(context -> context.securityContextRepository(
-                        new RequestAttributeSecurityContextRepository()))
-                .requestCache(AbstractHttpConfigurer::disable)
-                .formLogin(AbstractHttpConfigurer::disable)
-                .httpBasic(AbstractHttpConfigurer::disable)
-                .logout(AbstractHttpConfigurer::disable)
                 .addFilterBefore(CallerFilter.keysOnly(keys, !properties.enabled()),
                         AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(requests -> requests
