@@ -35,6 +35,16 @@ class AuthenticationDisabledIT extends StandaloneContext {
     }
 
     @Test
+    void pathWithAnEmptySegmentIsRefusedWithChromasErrorBody() {
+        Http.Response refused = new Http(port).post(
+                "/api/v2/tenants/default_tenant/databases/default_database/collections//add", json("{'ids':[]}"));
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().path("error").asString()).isEqualTo("InvalidArgumentError");
+        assertThat(refused.json().path("message").asString()).startsWith("The request path is not allowed");
+    }
+
+    @Test
     void whenAuthenticationIsOffThenTheControlPlaneStillNeedsACaller() {
         assertThat(new Http(port).get("/api/control/v1/keys").status()).isEqualTo(401);
     }

@@ -22,6 +22,7 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.csrf.CsrfException;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
  * One security filter chain per surface, most specific first: the control plane (sessions, CSRF, keys), the Chroma
@@ -51,6 +52,17 @@ class SecurityConfiguration {
                 .formLogin(AbstractHttpConfigurer::disable)
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .logout(AbstractHttpConfigurer::disable);
+    }
+
+    /**
+     * Spring Security's firewall refuses paths it deems unsafe (an empty segment as in {@code collections//add},
+     * an encoded slash, {@code ..}) before any chain runs. Without this the refusal is Boot's error page; with it,
+     * the same body as every other refusal, so a Chroma client reads it as a 400.
+     */
+    @Bean
+    RequestRejectedHandler requestRejectedHandler() {
+        return (request, response, exception) -> ProblemResponses.write(request, response,
+                ErrorCode.INVALID_ARGUMENT, "The request path is not allowed: " + exception.getMessage());
     }
 
     @Bean
