@@ -30,11 +30,11 @@ import tools.jackson.databind.JsonNode;
 class ControlDatabaseController {
 
     private final ChromaResources resources;
-    private final Audit audit;
+    private final DatabaseChanges changes;
 
-    ControlDatabaseController(ChromaResources resources, Audit audit) {
+    ControlDatabaseController(ChromaResources resources, DatabaseChanges changes) {
         this.resources = resources;
-        this.audit = audit;
+        this.changes = changes;
     }
 
     @GetMapping
@@ -49,15 +49,7 @@ class ControlDatabaseController {
     @PostMapping
     ResponseEntity<Map<String, @Nullable Object>> create(Principal caller, JsonNode body) {
         String name = ControlJson.requiredString(body, "name");
-        TenantView tenant = ControlJson.tenant(caller);
-        caller.require(Privilege.DATABASE_MANAGE);
-        if (caller.databases() != null) {
-            throw new QuiverException(ErrorCode.PERMISSION_DENIED,
-                    "A key limited to some databases cannot create databases");
-        }
-        ChromaResources.checkName(name, "name");
-        DatabaseView created = resources.tenants().createDatabase(tenant, name);
-        audit.databaseCreated(caller, created);
+        DatabaseView created = changes.create(caller, ControlJson.tenant(caller), name);
         return ResponseEntity.status(HttpStatus.CREATED).body(database(created));
     }
 
@@ -67,10 +59,7 @@ class ControlDatabaseController {
         DatabaseView found = resources.tenants().findDatabase(tenant, name).filter(caller::sees)
                 .orElseThrow(() -> new QuiverException(ErrorCode.DATABASE_NOT_FOUND,
                         "Database [" + name + "] not found"));
-        caller.require(Privilege.DATABASE_MANAGE);
-        resources.collections().deleteAll(found);
-        resources.tenants().deleteDatabase(found);
-        audit.databaseDeleted(caller, found);
+        changes.delete(caller, found);
         return ResponseEntity.noContent().build();
     }
 

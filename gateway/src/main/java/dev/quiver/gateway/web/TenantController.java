@@ -27,11 +27,11 @@ import tools.jackson.databind.JsonNode;
 class TenantController {
 
     private final ChromaResources resources;
-    private final Audit audit;
+    private final DatabaseChanges changes;
 
-    TenantController(ChromaResources resources, Audit audit) {
+    TenantController(ChromaResources resources, DatabaseChanges changes) {
         this.resources = resources;
-        this.audit = audit;
+        this.changes = changes;
     }
 
     /**
@@ -102,16 +102,12 @@ class TenantController {
         TenantView owner = caller.unrestricted()
                 ? resources.tenants().findTenant(tenant).orElseGet(() -> {
                     ChromaResources.checkName(tenant, "tenant");
+                    // Refused names write nothing: not even the tenant that would have held the database.
+                    ChromaResources.checkName(name, "name");
                     return createTenantRacing(tenant);
                 })
                 : resources.tenant(caller, tenant);
-        caller.require(Privilege.DATABASE_MANAGE);
-        if (caller.databases() != null) {
-            throw new QuiverException(ErrorCode.PERMISSION_DENIED,
-                    "A key limited to some databases cannot create databases");
-        }
-        ChromaResources.checkName(name, "name");
-        audit.databaseCreated(caller, resources.tenants().createDatabase(owner, name));
+        changes.create(caller, owner, name);
         return json("{}");
     }
 
@@ -139,10 +135,7 @@ class TenantController {
             @PathVariable String database) {
         DatabaseView found = resources.findDatabase(caller, tenant, database).orElseThrow(() ->
                 new QuiverException(ErrorCode.DATABASE_NOT_FOUND, "Database [" + database + "] not found"));
-        caller.require(Privilege.DATABASE_MANAGE);
-        resources.collections().deleteAll(found);
-        resources.tenants().deleteDatabase(found);
-        audit.databaseDeleted(caller, found);
+        changes.delete(caller, found);
         return json("{}");
     }
 

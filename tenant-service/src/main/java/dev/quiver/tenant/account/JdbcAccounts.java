@@ -11,6 +11,7 @@ import dev.quiver.tenant.access.AccessChanges;
 import dev.quiver.tenant.access.BuiltInRole;
 import dev.quiver.tenant.access.Grants;
 import dev.quiver.tenant.access.JdbcRoles;
+import dev.quiver.tenant.access.Secrets;
 import dev.quiver.tenant.api.Accounts;
 import dev.quiver.tenant.api.DatabaseView;
 import dev.quiver.tenant.api.Invitation;
@@ -20,16 +21,11 @@ import dev.quiver.tenant.api.SignedUp;
 import dev.quiver.tenant.api.TenantCatalog;
 import dev.quiver.tenant.api.TenantView;
 import dev.quiver.tenant.api.UserView;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -92,7 +88,6 @@ public class JdbcAccounts implements Accounts {
             select id from quiver.users where operator order by created_at, id limit 1
             """;
 
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final JdbcClient jdbc;
     private final TenantCatalog catalog;
@@ -263,9 +258,7 @@ public class JdbcAccounts implements Accounts {
                     "[" + normalized + "] is a member already");
         }
 
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String token = Secrets.random(32);
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
         Instant expiresAt = now.plus(invitationTtl);
@@ -274,7 +267,7 @@ public class JdbcAccounts implements Accounts {
                 .param("tenantId", tenant.id().value())
                 .param("email", normalized)
                 .param("role", role)
-                .param("tokenHash", sha256(token))
+                .param("tokenHash", Secrets.sha256(token))
                 .param("invitedBy", actor.user() == null ? null : actor.user().value())
                 .param("createdAt", Timestamp.from(now))
                 .param("expiresAt", Timestamp.from(expiresAt))
@@ -291,7 +284,7 @@ public class JdbcAccounts implements Accounts {
         Instant now = clock.instant();
         // The row lock makes a token redeemable once even when two redeem it at the same time.
         Pending invitation = jdbc.sql(FIND_INVITATION)
-                .param("tokenHash", sha256(token))
+                .param("tokenHash", Secrets.sha256(token))
                 .param("now", Timestamp.from(now))
                 .query((rs, row) -> new Pending(rs.getObject("id", UUID.class), rs.getString("email"),
                         rs.getString("role"), new TenantView(new TenantId(rs.getObject("tenant_id", UUID.class)),
@@ -348,13 +341,5 @@ public class JdbcAccounts implements Accounts {
             throw new QuiverException(ErrorCode.PERMISSION_DENIED, "Invitations belong to a tenant; act in one");
         }
         return actor.tenant();
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every Java platform has SHA-256", e);
-        }
     }
 }

@@ -3,6 +3,7 @@ package dev.quiver.tenant.bootstrap;
 import dev.quiver.common.AuditEvent;
 import dev.quiver.common.UserId;
 import dev.quiver.tenant.access.BuiltInRole;
+import dev.quiver.tenant.access.Secrets;
 import dev.quiver.tenant.account.JdbcAccounts;
 import dev.quiver.tenant.api.ApiKeyView;
 import dev.quiver.tenant.audit.JdbcAuditLog;
@@ -10,9 +11,7 @@ import dev.quiver.tenant.api.TenantCatalog;
 import dev.quiver.tenant.api.TenantView;
 import dev.quiver.tenant.key.JdbcApiKeys;
 import dev.quiver.tenant.key.KeySecrets;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -35,7 +34,6 @@ public final class OperatorBootstrap {
     private static final Logger log = LoggerFactory.getLogger(OperatorBootstrap.class);
     static final String KEY_NAME = "bootstrap";
     private static final long LOCK = 0x717569766572L; // "quiver"
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final JdbcAccounts accounts;
     private final JdbcApiKeys keys;
@@ -83,7 +81,7 @@ public final class OperatorBootstrap {
             } else {
                 String password = operatorPassword;
                 if (password == null) {
-                    password = generatedPassword = random(18);
+                    password = generatedPassword = Secrets.random(18);
                 }
                 operator = accounts.createUser(operatorEmail, password, true).id();
                 accounts.addMember(tenant, operator, BuiltInRole.OWNER.roleName());
@@ -124,11 +122,5 @@ public final class OperatorBootstrap {
                 log.info("Added the configured bootstrap API key to tenant {}", TenantCatalog.DEFAULT_TENANT);
             }
         });
-    }
-
-    private static String random(int bytes) {
-        byte[] random = new byte[bytes];
-        RANDOM.nextBytes(random);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     }
 }

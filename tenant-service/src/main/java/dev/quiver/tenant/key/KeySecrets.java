@@ -1,10 +1,6 @@
 package dev.quiver.tenant.key;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.util.Base64;
+import dev.quiver.tenant.access.Secrets;
 import java.util.regex.Pattern;
 
 /**
@@ -23,16 +19,12 @@ public final class KeySecrets {
     /** How many leading characters listings show: the scheme and 8 random characters. */
     static final int PREFIX_LENGTH = 11;
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private KeySecrets() {
     }
 
     /** A new random secret. */
     public static String generate() {
-        byte[] bytes = new byte[24];
-        RANDOM.nextBytes(bytes);
-        return SCHEME + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return SCHEME + Secrets.random(24);
     }
 
     public static boolean wellFormed(String secret) {
@@ -46,10 +38,6 @@ public final class KeySecrets {
 
     /** The SHA-256 of the secret's UTF-8 bytes, as stored. */
     public static byte[] hash(String secret) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every Java platform has SHA-256", e);
-        }
+        return Secrets.sha256(secret);
     }
 }
