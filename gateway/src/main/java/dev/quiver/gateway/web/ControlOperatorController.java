@@ -59,7 +59,7 @@ class ControlOperatorController {
                     + offset);
         }
         return administration.search(caller, search, limit, offset).stream()
-                .map(tenant -> object("id", tenant.id().toString(), "name", tenant.name()))
+                .map(status -> object("id", status.tenant().id().toString(), "name", status.tenant().name()))
                 .toList();
     }
 

@@ -138,6 +138,11 @@ public final class LocalRecordStore implements RecordStore {
         return visibleShard(collection).index().count();
     }
 
+    @Override
+    public long diskBytes(CollectionView collection) {
+        throw new UnsupportedOperationException("contract stub, replaced in this branch");
+    }
+
     /**
      * Runs a search, on the request's own thread when nothing else is searching, else on the search pool.
      *

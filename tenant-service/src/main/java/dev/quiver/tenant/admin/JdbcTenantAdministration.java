@@ -7,7 +7,9 @@ import dev.quiver.tenant.access.AccessChanges;
 import dev.quiver.tenant.api.Principal;
 import dev.quiver.tenant.api.TenantAdministration;
 import dev.quiver.tenant.api.TenantCatalog;
+import dev.quiver.tenant.api.TenantStatus;
 import dev.quiver.tenant.api.TenantView;
+import java.util.Optional;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -41,7 +43,22 @@ public class JdbcTenantAdministration implements TenantAdministration {
     }
 
     @Override
-    public List<TenantView> search(Principal operator, String search, int limit, int offset) {
+    public Optional<TenantStatus> find(Principal operator, String nameOrId) {
+        throw new UnsupportedOperationException("contract stub, replaced in this branch");
+    }
+
+    @Override
+    public void suspend(Principal operator, TenantView tenant, String reason) {
+        throw new UnsupportedOperationException("contract stub, replaced in this branch");
+    }
+
+    @Override
+    public void resume(Principal operator, TenantView tenant) {
+        throw new UnsupportedOperationException("contract stub, replaced in this branch");
+    }
+
+    @Override
+    public List<TenantStatus> search(Principal operator, String search, int limit, int offset) {
         requireOperator(operator);
         if (limit < 1 || offset < 0) {
             throw QuiverException.invalidField(ErrorCode.INVALID_ARGUMENT, limit < 1 ? "limit" : "offset", "range",
@@ -51,8 +68,8 @@ public class JdbcTenantAdministration implements TenantAdministration {
                 .param("search", search)
                 .param("limit", limit)
                 .param("offset", offset)
-                .query((rs, row) -> new TenantView(new TenantId(rs.getObject("id", UUID.class)),
-                        rs.getString("name")))
+                .query((rs, row) -> new TenantStatus(new TenantView(new TenantId(rs.getObject("id", UUID.class)),
+                        rs.getString("name")), java.time.Instant.EPOCH, null, null))
                 .list();
     }
 
