@@ -48,6 +48,9 @@ public class JdbcAccounts implements Accounts {
     private static final String FIND_USER = """
             select id, email, password_hash, operator from quiver.users where email = :email
             """;
+    private static final String FIND_USER_BY_ID = """
+            select id, email from quiver.users where id = :id
+            """;
     private static final String INSERT_USER = """
             insert into quiver.users (id, email, password_hash, operator, created_at)
             values (:id, :email, :passwordHash, :operator, :createdAt)
@@ -317,6 +320,13 @@ public class JdbcAccounts implements Accounts {
                 "user:" + user));
         return sessionPrincipal(user, invitation.tenant()).orElseThrow(
                 () -> new IllegalStateException("member just added is missing: " + user));
+    }
+
+    @Override
+    public Optional<UserView> findUser(UserId user) {
+        return jdbc.sql(FIND_USER_BY_ID).param("id", user.value())
+                .query((rs, row) -> new UserView(new UserId(rs.getObject("id", UUID.class)), rs.getString("email")))
+                .optional();
     }
 
     /** The first platform operator's account, if there is one. */

@@ -29,6 +29,9 @@ public interface Accounts {
      */
     Optional<Principal> sessionPrincipal(UserId user, @Nullable TenantView tenant);
 
+    /** A user's id and e-mail, for display; empty when the account is gone. */
+    Optional<UserView> findUser(UserId user);
+
     /** Invites an e-mail address into the actor's tenant with a role; needs {@code members.manage}. */
     Invitation invite(Principal actor, String email, String role);
 
