@@ -14,6 +14,7 @@ import dev.quiver.tenant.api.Principal;
 import dev.quiver.tenant.api.SignedUp;
 import dev.quiver.tenant.api.TenantAdministration;
 import dev.quiver.tenant.api.TenantCatalog;
+import dev.quiver.tenant.api.TenantStatus;
 import dev.quiver.tenant.api.TenantView;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -46,8 +47,10 @@ class TenantAdministrationIT {
         Principal operator = operator();
         String part = owner.tenant().name().substring(5, 20);
 
-        assertThat(administration.search(operator, part, 10, 0)).containsExactly(owner.tenant());
-        assertThat(administration.search(operator, "", 1000, 0)).contains(owner.tenant())
+        assertThat(administration.search(operator, part, 10, 0)).extracting(TenantStatus::tenant)
+                .containsExactly(owner.tenant());
+        assertThat(administration.search(operator, "", 1000, 0)).extracting(TenantStatus::tenant)
+                .contains(owner.tenant())
                 .extracting(TenantView::name).contains(TenantCatalog.DEFAULT_TENANT);
     }
 

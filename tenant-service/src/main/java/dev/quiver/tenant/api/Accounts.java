@@ -29,6 +29,12 @@ public interface Accounts {
      */
     Optional<Principal> sessionPrincipal(UserId user, @Nullable TenantView tenant);
 
+    /**
+     * The caller's own tenant as it stands now, so that its members learn whether and why an operator suspended
+     * it; empty for a caller in no tenant or once the tenant is deleted. Needs no privilege.
+     */
+    Optional<TenantStatus> tenantStatus(Principal caller);
+
     /** Invites an e-mail address into the actor's tenant with a role; needs {@code members.manage}. */
     Invitation invite(Principal actor, String email, String role);
 
