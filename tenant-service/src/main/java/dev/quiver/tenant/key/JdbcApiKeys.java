@@ -46,8 +46,9 @@ import org.springframework.transaction.annotation.Transactional;
  *
  * <p>{@link #authenticate} is on every request's path. When this process is the control plane's only writer
  * ({@code soleWriter}, standalone mode), principals are cached by the secret's hash and the cache is cleared on any
- * local change of access data ({@link AccessChanges}), suspending or resuming a tenant included. Otherwise every call is one indexed lookup, so a key revoked
- * by another process stops working on the next request. Thread-safe.
+ * local change of access data ({@link AccessChanges}), suspending or resuming a tenant included. Otherwise every
+ * call is one indexed lookup, so a key revoked (or a tenant suspended) by another process stops working on the next
+ * request. Thread-safe.
  */
 public class JdbcApiKeys implements ApiKeys {
 
