@@ -55,3 +55,17 @@
         selection.addRange(range);
     }
 })();
+
+// Operator pages: the tenant-delete button stays disabled until the tenant's name is typed (the server checks too).
+document.addEventListener('DOMContentLoaded', function () {
+    'use strict';
+    document.querySelectorAll('input[data-must-match]').forEach(function (input) {
+        var button = input.form && input.form.querySelector('button[type=submit]');
+        if (!button) {
+            return;
+        }
+        var update = function () { button.disabled = input.value.trim() !== input.getAttribute('data-must-match'); };
+        input.addEventListener('input', update);
+        update();
+    });
+});
