@@ -64,8 +64,8 @@ class RolePages {
 
     @PostMapping
     String create(ConsoleUser me, @RequestParam(defaultValue = "") String name,
-            @RequestParam(required = false) @Nullable List<String> privileges, Model model, HttpServletResponse response,
-            RedirectAttributes redirect) {
+            @RequestParam(required = false) @Nullable List<String> privileges, Model model,
+            HttpServletResponse response, RedirectAttributes redirect) {
         try {
             members.createRole(me.principal(), name.trim(), privileges(privileges));
             redirect.addFlashAttribute("notice", "Role " + name.trim() + " created.");
@@ -79,8 +79,9 @@ class RolePages {
     }
 
     @PostMapping("/{name}")
-    String update(ConsoleUser me, @PathVariable String name, @RequestParam(required = false) @Nullable List<String> privileges,
-            Model model, HttpServletResponse response, RedirectAttributes redirect) {
+    String update(ConsoleUser me, @PathVariable String name,
+            @RequestParam(required = false) @Nullable List<String> privileges, Model model,
+            HttpServletResponse response, RedirectAttributes redirect) {
         try {
             members.updateRole(me.principal(), name, privileges(privileges));
             redirect.addFlashAttribute("notice", "Role " + name + " saved; its members and keys have the new "
