@@ -184,6 +184,7 @@ class ConsoleAdministrationIT extends StandaloneContext {
                 assertThat(owner.find(By.cssSelector(".status")).getText()).isEqualTo("403");
                 assertThat(owner.find(By.tagName("main")).getText()).contains(
                         "This form has expired or did not come from Quiver; reload the page and try again");
+                owner.screenshot("administration-csrf-refused");
 
                 // 2. The invite form with a wrong token.
                 owner.go("/console/members").type(By.id("invite-email"), "forged@csrf.example");
