@@ -4,6 +4,7 @@ import static dev.quiver.gateway.web.ControlJson.object;
 
 import dev.quiver.gateway.api.ConsoleSessions;
 import dev.quiver.gateway.api.ConsoleSessions.ConsoleUser;
+import dev.quiver.tenant.api.Accounts;
 import dev.quiver.tenant.api.Principal;
 import dev.quiver.tenant.api.SignUp;
 import jakarta.servlet.http.HttpServletRequest;
@@ -29,9 +30,11 @@ import tools.jackson.databind.JsonNode;
 class ControlSessionController {
 
     private final ConsoleSessions sessions;
+    private final Accounts accounts;
 
-    ControlSessionController(ConsoleSessions sessions) {
+    ControlSessionController(ConsoleSessions sessions, Accounts accounts) {
         this.sessions = sessions;
+        this.accounts = accounts;
     }
 
     @PostMapping("/signup")
@@ -61,9 +64,14 @@ class ControlSessionController {
         return ResponseEntity.noContent().build();
     }
 
-    /** The caller as the server sees it now: the session's user or the key's creator, its tenant and role. */
+    /**
+     * The caller as the server sees it now: the session's user or the key's creator, its tenant and role, and
+     * whether an operator suspended the tenant, with the reason, so its members learn why data is refused.
+     */
     @GetMapping("/session")
     Map<String, @Nullable Object> session(Principal caller, HttpServletRequest request) {
+        String suspendedReason = caller.suspended()
+                ? accounts.tenantStatus(caller).map(status -> status.suspendedReason()).orElse(null) : null;
         return object(
                 "kind", caller.kind().name().toLowerCase(Locale.ROOT),
                 "user", object("id", caller.user() == null ? null : caller.user().toString()),
@@ -71,6 +79,8 @@ class ControlSessionController {
                 "role", caller.role(),
                 "privileges", ControlJson.privilegeKeys(caller.privileges()),
                 "operator", caller.operator(),
+                "suspended", caller.suspended(),
+                "suspended_reason", suspendedReason,
                 "csrf", caller.kind() == Principal.Kind.SESSION ? csrf(request) : null);
     }
 

@@ -140,7 +140,11 @@ public final class LocalRecordStore implements RecordStore {
 
     @Override
     public long diskBytes(CollectionView collection) {
-        throw new UnsupportedOperationException("contract stub, replaced in this branch");
+        if (collection.logPosition() == 0) {
+            // Nothing was ever written; an opened empty shard holds only Lucene's first commit point.
+            return 0;
+        }
+        return shards.diskBytes(collection.id());
     }
 
     /**
