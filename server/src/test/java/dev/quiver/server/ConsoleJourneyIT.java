@@ -322,7 +322,8 @@ class ConsoleJourneyIT extends StandaloneContext {
     private static Object tooWide(Browser browser) {
         return ((JavascriptExecutor) browser.driver()).executeScript("""
                 return Array.from(document.querySelectorAll('body *'))
-                    .filter((element) => !element.closest('.table-wrap, .copyable pre'))
+                    .filter((element) => getComputedStyle(element).position === 'absolute'
+                        || !element.parentElement.closest('.table-wrap, .copyable pre'))
                     .filter((element) => element.getBoundingClientRect().right > window.innerWidth + 0.5)
                     .slice(0, 8)
                     .map((element) => element.tagName + '.' + element.className + '#' + element.id + ' '
