@@ -8,6 +8,7 @@ import dev.quiver.tenant.api.ApiKeyView;
 import dev.quiver.tenant.api.ApiKeys;
 import dev.quiver.tenant.api.Invitation;
 import dev.quiver.tenant.api.Principal;
+import dev.quiver.tenant.api.SignUp;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -30,7 +31,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * A new customer's first hour in the console, in a real headless Chromium, one step per method in order: sign up,
  * create a database and a collection, mint a key, fill the collection with the official {@code chromadb} npm client
  * and that key, see and query the records, watch a viewer be refused, revoke the key and see the client locked out,
- * and fit a phone's screen. The steps share the owner's browser and what earlier steps made. Every step saves a
+ * find that another tenant's member sees none of it, and fit a phone's screen. The steps share the owner's browser and what earlier steps made. Every step saves a
  * screenshot of its last page under {@code target/console-screenshots/}.
  */
 @SpringBootTest(classes = QuiverApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -169,6 +170,7 @@ class ConsoleJourneyIT extends StandaloneContext {
         setValue(browser, By.id("key-expires"), "");
         browser.click(By.xpath("//button[text()='Mint key']"));
         secret = browser.find(By.id("minted-secret")).getText();
+        browser.screenshot("journey-key-minted");
         assertThat(secret).matches("qk_[A-Za-z0-9_-]{32}");
         assertThat(browser.find(By.id("minted-javascript")).getText())
                 .contains("\"x-chroma-token\": \"" + secret + "\"", "database: \"" + DATABASE + "\"");
@@ -288,6 +290,38 @@ class ConsoleJourneyIT extends StandaloneContext {
 
     @Test
     @Order(8)
+    void anotherTenantsCollectionAndKeyAreNotFound() {
+        accounts.signUp(new SignUp("eve@stranger.example", "a stranger's passphrase", "Stranger Things"));
+        String collectionPage = "/console/databases/" + DATABASE + "/collections/" + COLLECTION;
+        Principal ownerPrincipal = accounts.logIn(OWNER_EMAIL, OWNER_PASSWORD, null).orElseThrow();
+        String ownersKey = keys.list(ownerPrincipal).getFirst().id().toString();
+        try (Browser stranger = Browser.open(port)) {
+            try {
+                logIn(stranger, "eve@stranger.example", "a stranger's passphrase");
+                stranger.go(collectionPage);
+                assertThat(stranger.find(By.tagName("h1")).getText()).isEqualTo("Not found");
+                assertThat(stranger.find(By.cssSelector("main")).getText()).doesNotContain("rec-00");
+                stranger.go("/console/databases/default_database/collections/" + COLLECTION);
+                assertThat(stranger.find(By.tagName("h1")).getText()).isEqualTo("Not found");
+                Object answer = ((JavascriptExecutor) stranger.driver()).executeAsyncScript("""
+                        const done = arguments[arguments.length - 1];
+                        const csrf = document.querySelector('input[name=_csrf]').value;
+                        fetch('/console/keys/' + arguments[0] + '/revoke',
+                                { method: 'POST', body: new URLSearchParams({ _csrf: csrf }) })
+                            .then((response) => done(response.status))
+                            .catch((error) => done('failed ' + error));
+                        """, ownersKey);
+                assertThat(answer).isEqualTo(404L);
+            } finally {
+                stranger.screenshot("journey-stranger-not-found");
+            }
+        }
+        last = owner().go(collectionPage);
+        assertThat(owner().find(By.tagName("h1")).getText()).isEqualTo(COLLECTION);
+    }
+
+    @Test
+    @Order(9)
     void theConsoleFitsAPhoneScreen() {
         try (Browser phone = Browser.open(port, 390, 844)) {
             try {
