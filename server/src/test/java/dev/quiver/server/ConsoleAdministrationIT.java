@@ -295,6 +295,11 @@ class ConsoleAdministrationIT extends StandaloneContext {
                 assertThat(operator.find(By.id("tenant-status")).getText()).isEqualTo("suspended");
                 assertThat(operator.find(By.id("suspended-reason")).getText()).isEqualTo("Unpaid invoice 2026-11");
                 assertThat(http.get(collections, Http.key(targetKey)).status()).isEqualTo(403);
+                for (String page : List.of("/console/members", "/console/roles", "/console/audit")) {
+                    Http.Response shown = http.get(page, target.cookieOnly());
+                    assertThat(shown.status()).as("%s", page).isEqualTo(200);
+                    assertThat(shown.body()).as("%s", page).contains("This tenant is suspended");
+                }
                 operator.screenshot("administration-operator-suspended");
 
                 // 3. Resuming restores service on the next request.

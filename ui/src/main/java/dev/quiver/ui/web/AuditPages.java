@@ -47,7 +47,7 @@ class AuditPages {
 
     @GetMapping
     String page(ConsoleUser me, @RequestParam(required = false) @Nullable Long before, Model model) {
-        Principal principal = me.principal();
+        Principal principal = TenantPages.inTenant(me);
         // One more than a page tells whether an older page exists without a count query.
         List<AuditEntry> entries = audit.list(principal, before, PAGE + 1);
         Map<String, String> emails = emails(principal);

@@ -121,7 +121,7 @@ class MemberPages {
     }
 
     private String render(ConsoleUser me, Model model) {
-        Principal principal = me.principal();
+        Principal principal = TenantPages.inTenant(me);
         boolean manage = principal.can(Privilege.MEMBERS_MANAGE);
         model.addAttribute("manage", manage);
         if (manage) {

@@ -111,7 +111,7 @@ class RolePages {
     }
 
     private String render(ConsoleUser me, Editor editor, Model model) {
-        Principal principal = me.principal();
+        Principal principal = TenantPages.inTenant(me);
         model.addAttribute("manage", principal.can(Privilege.ROLES_MANAGE));
         model.addAttribute("editor", editor);
         model.addAttribute("catalogue", PrivilegeDescriptions.all());
