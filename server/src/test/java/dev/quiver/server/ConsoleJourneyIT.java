@@ -301,6 +301,7 @@ class ConsoleJourneyIT extends StandaloneContext {
                 stranger.go(collectionPage);
                 assertThat(stranger.find(By.tagName("h1")).getText()).isEqualTo("Not found");
                 assertThat(stranger.find(By.cssSelector("main")).getText()).doesNotContain("rec-00");
+                assertThat(stranger.driver().findElements(By.cssSelector("header.topbar"))).hasSize(1);
                 stranger.go("/console/databases/default_database/collections/" + COLLECTION);
                 assertThat(stranger.find(By.tagName("h1")).getText()).isEqualTo("Not found");
                 Object answer = ((JavascriptExecutor) stranger.driver()).executeAsyncScript("""
@@ -344,6 +345,7 @@ class ConsoleJourneyIT extends StandaloneContext {
             Object fits = ((JavascriptExecutor) phone.driver()).executeScript(
                     "return document.documentElement.scrollWidth <= window.innerWidth;");
             assertThat(fits).as("no horizontal overflow on %s; too wide: %s", path, tooWide(phone)).isEqualTo(true);
+            phone.screenshot("journey-phone-" + path.split("[/?]")[2]);
         }
         phone.click(By.cssSelector(".menu-toggle"));
         assertThat(phone.find(By.id("site-nav")).isDisplayed()).isTrue();

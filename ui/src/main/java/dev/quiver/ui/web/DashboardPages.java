@@ -135,6 +135,7 @@ class DashboardPages {
         if (tenant == null) {
             // An operator who is nobody's member: there is no data of its own to show.
             model.addAttribute("databases", List.of());
+            model.addAttribute("anyCollection", false);
             model.addAttribute("noTenant", true);
             return "console/dashboard";
         }
