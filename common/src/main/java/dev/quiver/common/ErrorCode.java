@@ -26,6 +26,13 @@ public enum ErrorCode {
     UNAUTHENTICATED(401, Category.USER, "AuthenticationError"),
     /** The caller is known and may see the object, but its role lacks the privilege. */
     PERMISSION_DENIED(403, Category.USER, "AuthorizationError"),
+    /**
+     * The caller's tenant is suspended by an operator: its data is kept, but it may neither read nor change it
+     * until the tenant is resumed.
+     */
+    TENANT_SUSPENDED(403, Category.USER, "AuthorizationError"),
+    /** Too many requests or attempts in a short time; the response says when to retry ({@link RetryLaterException}). */
+    TOO_MANY_REQUESTS(429, Category.QUOTA, "ChromaError"),
     /** The v1 API: gone, as on a real Chroma server. */
     GONE(410, Category.USER, "Unimplemented"),
     NOT_IMPLEMENTED(501, Category.USER, "ChromaError"),

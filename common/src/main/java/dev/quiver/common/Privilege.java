@@ -47,6 +47,16 @@ public enum Privilege {
         return name().toLowerCase(Locale.ROOT).replace('_', '.');
     }
 
+    /** Whether the privilege reads or changes records, collections or databases: what a suspension stops. */
+    public boolean touchesData() {
+        return switch (this) {
+            case RECORDS_READ, RECORDS_WRITE, COLLECTION_CREATE, COLLECTION_UPDATE, COLLECTION_DELETE,
+                    DATABASE_MANAGE -> true;
+            case KEYS_MANAGE, MEMBERS_MANAGE, ROLES_MANAGE, AUDIT_READ, BILLING_READ, BILLING_MANAGE,
+                    TENANT_MANAGE -> false;
+        };
+    }
+
     /** The privilege with this {@link #key()}, if there is one. */
     public static Optional<Privilege> fromKey(String key) {
         return Optional.ofNullable(BY_KEY.get(key));

@@ -38,7 +38,14 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(QuiverException.class)
     ResponseEntity<Object> quiver(QuiverException exception, HttpServletRequest request) {
-        return respond(exception.code(), exception.getMessage(), exception.errors(), request);
+        ResponseEntity<Object> response = respond(exception.code(), exception.getMessage(), exception.errors(),
+                request);
+        if (exception instanceof RetryLaterException retry) {
+            return ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders())
+                    .header(HttpHeaders.RETRY_AFTER, Long.toString(retry.retryAfterSeconds()))
+                    .body(response.getBody());
+        }
+        return response;
     }
 
     /**

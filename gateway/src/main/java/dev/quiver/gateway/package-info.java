@@ -1,5 +1,6 @@
 /**
- * The public HTTP surface: Chroma's API v2, request validation and error mapping.
+ * The public HTTP surface: Chroma's API v2, the control plane, authentication, request validation and error
+ * mapping; its {@code api} serves the console.
  */
 @NullMarked
 @ApplicationModule(allowedDependencies = {"common", "tenant::api", "search::api"})

@@ -35,6 +35,27 @@ final class NodeSuite {
         assertThat(exit).as("%s failed; its output is in %s:%n%s", command, log, Files.readString(log)).isZero();
     }
 
+    /**
+     * Runs {@code command} like {@link #assertPasses} and returns its exit code with its output, for scripts whose
+     * failure is the expected outcome (a revoked key).
+     */
+    static Outcome run(List<String> command, int port, Map<String, String> environment, String logName)
+            throws IOException, InterruptedException {
+        Path log = Path.of("target", logName).toAbsolutePath();
+        Files.createDirectories(log.getParent());
+        Files.deleteIfExists(log);
+        if (!Files.isDirectory(SUITE.resolve("node_modules"))) {
+            int installed = run(List.of("npm", "ci", "--no-audit", "--no-fund"), port, Map.of(), log, 600);
+            assertThat(installed).as("npm ci in %s, see %s", SUITE, log).isZero();
+        }
+        int exit = run(command, port, environment, log, 300);
+        return new Outcome(exit, Files.readString(log));
+    }
+
+    /** How a command ended: its exit code and everything it printed. */
+    record Outcome(int exitCode, String output) {
+    }
+
     private static int run(List<String> command, int port, Map<String, String> environment, Path log,
             int timeoutSeconds) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command)

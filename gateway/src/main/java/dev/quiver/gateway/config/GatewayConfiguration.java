@@ -1,8 +1,12 @@
 package dev.quiver.gateway.config;
 
+import dev.quiver.gateway.api.ConsoleSessions;
 import dev.quiver.gateway.security.LoginThrottle;
+import dev.quiver.gateway.security.SessionLogins;
 import dev.quiver.gateway.web.JsonBodyArgumentResolver;
 import dev.quiver.gateway.web.PrincipalArgumentResolver;
+import dev.quiver.tenant.api.Accounts;
+import dev.quiver.tenant.api.TenantCatalog;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -28,5 +32,10 @@ class GatewayConfiguration implements WebMvcConfigurer {
     @Bean
     LoginThrottle loginThrottle(AuthProperties properties, Clock clock) {
         return new LoginThrottle(properties.login().maxFailures(), properties.login().failureWindow(), clock);
+    }
+
+    @Bean
+    ConsoleSessions consoleSessions(Accounts accounts, TenantCatalog tenants, LoginThrottle throttle) {
+        return new SessionLogins(accounts, tenants, throttle);
     }
 }

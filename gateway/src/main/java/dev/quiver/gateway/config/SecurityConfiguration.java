@@ -1,11 +1,10 @@
 package dev.quiver.gateway.config;
 
 import dev.quiver.common.ErrorCode;
+import dev.quiver.gateway.api.ConsoleSessions;
 import dev.quiver.gateway.security.CallerFilter;
 import dev.quiver.gateway.security.ProblemResponses;
-import dev.quiver.tenant.api.Accounts;
 import dev.quiver.tenant.api.ApiKeys;
-import dev.quiver.tenant.api.TenantCatalog;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Set;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -67,8 +66,7 @@ class SecurityConfiguration {
 
     @Bean
     @Order(1)
-    SecurityFilterChain controlPlane(HttpSecurity http, ApiKeys keys, Accounts accounts, TenantCatalog tenants)
-            throws Exception {
+    SecurityFilterChain controlPlane(HttpSecurity http, ApiKeys keys, ConsoleSessions sessions) throws Exception {
         return callersOwnCredentials(http)
                 .securityMatcher(CONTROL + "/**")
                 .csrf(csrf -> csrf.requireCsrfProtectionMatcher(SecurityConfiguration::cookieAuthenticatedWrite))
@@ -76,7 +74,7 @@ class SecurityConfiguration {
                 // Spring's session management would see a "new" authentication on every request (the context is not
                 // kept) and change the session id and the CSRF token each time, so it is off.
                 .sessionManagement(AbstractHttpConfigurer::disable)
-                .addFilterBefore(CallerFilter.keysAndSessions(keys, accounts, tenants),
+                .addFilterBefore(CallerFilter.keysAndSessions(keys, sessions),
                         AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(HttpMethod.POST, CONTROL + "/signup", CONTROL + "/login",

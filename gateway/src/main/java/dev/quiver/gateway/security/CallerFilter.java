@@ -2,20 +2,14 @@ package dev.quiver.gateway.security;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.quiver.common.TenantId;
-import dev.quiver.common.UserId;
-import dev.quiver.tenant.api.Accounts;
+import dev.quiver.gateway.api.ConsoleSessions;
 import dev.quiver.tenant.api.ApiKeys;
 import dev.quiver.tenant.api.Principal;
-import dev.quiver.tenant.api.TenantCatalog;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
-import java.util.Optional;
-import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.core.context.SecurityContext;
@@ -38,7 +32,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * </ol>
  *
  * Costs one {@code ApiKeys.authenticate} per keyed request and nothing else; a session costs a tenant lookup and
- * {@code Accounts.sessionPrincipal}. Thread-safe.
+ * {@code Accounts.sessionPrincipal} ({@link ConsoleSessions#current}). Thread-safe.
  */
 public final class CallerFilter extends OncePerRequestFilter {
 
@@ -53,27 +47,23 @@ public final class CallerFilter extends OncePerRequestFilter {
     private static final Principal ANONYMOUS = Principal.anonymous();
 
     private final ApiKeys keys;
-    private final @Nullable Accounts accounts;
-    private final @Nullable TenantCatalog tenants;
+    private final @Nullable ConsoleSessions sessions;
     private final boolean anonymousWithoutKey;
     private final SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
 
     /** A filter for a surface with API keys only (the Chroma data plane). */
     public static CallerFilter keysOnly(ApiKeys keys, boolean anonymousWithoutKey) {
-        return new CallerFilter(keys, null, null, anonymousWithoutKey);
+        return new CallerFilter(keys, null, anonymousWithoutKey);
     }
 
     /** A filter for a surface with API keys and console sessions (the control plane). */
-    public static CallerFilter keysAndSessions(ApiKeys keys, Accounts accounts, TenantCatalog tenants) {
-        return new CallerFilter(keys, requireNonNull(accounts, "accounts is null"),
-                requireNonNull(tenants, "tenants is null"), false);
+    public static CallerFilter keysAndSessions(ApiKeys keys, ConsoleSessions sessions) {
+        return new CallerFilter(keys, requireNonNull(sessions, "sessions is null"), false);
     }
 
-    private CallerFilter(ApiKeys keys, @Nullable Accounts accounts, @Nullable TenantCatalog tenants,
-            boolean anonymousWithoutKey) {
+    private CallerFilter(ApiKeys keys, @Nullable ConsoleSessions sessions, boolean anonymousWithoutKey) {
         this.keys = requireNonNull(keys, "keys is null");
-        this.accounts = accounts;
-        this.tenants = tenants;
+        this.sessions = sessions;
         this.anonymousWithoutKey = anonymousWithoutKey;
     }
 
@@ -113,26 +103,7 @@ public final class CallerFilter extends OncePerRequestFilter {
         if (secret != null) {
             return secret.isEmpty() ? null : keys.authenticate(secret).orElse(null);
         }
-        return accounts == null || tenants == null ? null : fromSession(request, accounts, tenants).orElse(null);
-    }
-
-    private static Optional<Principal> fromSession(HttpServletRequest request, Accounts accounts,
-            TenantCatalog tenants) {
-        HttpSession session = request.getSession(false);
-        if (session == null || !(session.getAttribute(SessionAttributes.USER_ID) instanceof String user)) {
-            return Optional.empty();
-        }
-        Optional<Principal> principal;
-        if (session.getAttribute(SessionAttributes.TENANT_ID) instanceof String tenantId) {
-            // A deleted tenant ends its sessions.
-            principal = tenants.findTenant(new TenantId(UUID.fromString(tenantId)))
-                    .flatMap(tenant -> accounts.sessionPrincipal(new UserId(UUID.fromString(user)), tenant));
-        } else {
-            principal = accounts.sessionPrincipal(new UserId(UUID.fromString(user)), null);
-        }
-        if (principal.isEmpty()) {
-            session.invalidate();
-        }
-        return principal;
+        return sessions == null ? null
+                : sessions.current(request).map(ConsoleSessions.ConsoleUser::principal).orElse(null);
     }
 }

@@ -86,14 +86,27 @@ class ChromaResources {
 
     /** The database, if it exists and the caller may see it (a key limited to other databases may not). */
     Optional<DatabaseView> findDatabase(Principal caller, String tenant, String database) {
-        return findTenant(caller, tenant).flatMap(found -> tenants.findDatabase(found, database))
-                .filter(caller::sees);
+        return findTenant(caller, tenant).flatMap(found -> findDatabase(caller, found, database));
+    }
+
+    /** The database of a tenant already resolved for the caller, if it exists and the caller may see it. */
+    Optional<DatabaseView> findDatabase(Principal caller, TenantView tenant, String database) {
+        return tenants.findDatabase(tenant, database).filter(caller::sees);
     }
 
     /** The database for an operation on it: an unknown or hidden tenant or database is 404. */
     DatabaseView database(Principal caller, String tenant, String database) {
-        return findDatabase(caller, tenant, database).orElseThrow(() -> new QuiverException(
-                ErrorCode.DATABASE_NOT_FOUND, "Database [" + database + "] not found. Are you sure it exists?"));
+        return findDatabase(caller, tenant, database).orElseThrow(() -> databaseNotFound(database));
+    }
+
+    /** Like {@link #database(Principal, String, String)}, in a tenant already resolved for the caller. */
+    DatabaseView database(Principal caller, TenantView tenant, String database) {
+        return findDatabase(caller, tenant, database).orElseThrow(() -> databaseNotFound(database));
+    }
+
+    private static QuiverException databaseNotFound(String database) {
+        return new QuiverException(ErrorCode.DATABASE_NOT_FOUND,
+                "Database [" + database + "] not found. Are you sure it exists?");
     }
 
     /** The database a collection is created in: Chroma answers 400 when it does not exist (or is hidden). */
@@ -115,11 +128,20 @@ class ChromaResources {
                 .toList();
     }
 
+    /** A collection by name; a hidden or unknown tenant or database makes it as unknown as the collection. */
     CollectionView collectionByName(Principal caller, String tenant, String database, String name) {
         return findDatabase(caller, tenant, database)
                 .flatMap(found -> collections.findByName(found, name))
-                .orElseThrow(() -> new QuiverException(ErrorCode.COLLECTION_NOT_FOUND,
-                        "Collection [" + name + "] does not exist"));
+                .orElseThrow(() -> collectionNotFound(name));
+    }
+
+    /** A collection by name in a database already resolved for the caller. */
+    CollectionView collectionByName(DatabaseView database, String name) {
+        return collections.findByName(database, name).orElseThrow(() -> collectionNotFound(name));
+    }
+
+    private static QuiverException collectionNotFound(String name) {
+        return new QuiverException(ErrorCode.COLLECTION_NOT_FOUND, "Collection [" + name + "] does not exist");
     }
 
     /** A collection by id for record operations; another database's collection is not found. */

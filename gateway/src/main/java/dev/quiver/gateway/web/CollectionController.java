@@ -32,11 +32,11 @@ import tools.jackson.databind.JsonNode;
 class CollectionController {
 
     private final ChromaResources resources;
-    private final Audit audit;
+    private final CollectionChanges changes;
 
-    CollectionController(ChromaResources resources, Audit audit) {
+    CollectionController(ChromaResources resources, CollectionChanges changes) {
         this.resources = resources;
-        this.audit = audit;
+        this.changes = changes;
     }
 
     @PostMapping("/collections")
@@ -50,14 +50,8 @@ class CollectionController {
         boolean getOrCreate = JsonBody.optionalBoolean(request, "get_or_create", false);
         ChromaResources.checkName(name, "name");
         DatabaseView owner = resources.databaseForCreate(caller, tenant, database);
-        caller.require(Privilege.COLLECTION_CREATE);
-        // get_or_create of an existing collection creates nothing, so it is not audited.
-        boolean existed = getOrCreate && resources.collections().findByName(owner, name).isPresent();
-        CollectionView created = resources.collections().create(
+        CollectionView created = changes.create(caller,
                 new CreateCollection(owner, name, metadata, hnsw, embeddingFunction, getOrCreate));
-        if (!existed) {
-            audit.collectionCreated(caller, owner, created.name());
-        }
         return json(JsonResponses.collection(created));
     }
 
@@ -135,10 +129,7 @@ class CollectionController {
     @DeleteMapping("/collections/{name}")
     ResponseEntity<byte[]> delete(Principal caller, @PathVariable String tenant, @PathVariable String database,
             @PathVariable String name) {
-        CollectionView collection = resources.collectionByName(caller, tenant, database, name);
-        caller.require(Privilege.COLLECTION_DELETE);
-        resources.collections().delete(collection);
-        audit.collectionDeleted(caller, collection.database(), collection.name());
+        changes.delete(caller, resources.collectionByName(caller, tenant, database, name));
         return json("{}");
     }
 }

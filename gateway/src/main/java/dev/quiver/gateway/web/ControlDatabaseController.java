@@ -2,12 +2,9 @@ package dev.quiver.gateway.web;
 
 import static dev.quiver.gateway.web.ControlJson.object;
 
-import dev.quiver.common.ErrorCode;
-import dev.quiver.common.Privilege;
-import dev.quiver.common.QuiverException;
+import dev.quiver.gateway.api.Workspace;
 import dev.quiver.tenant.api.DatabaseView;
 import dev.quiver.tenant.api.Principal;
-import dev.quiver.tenant.api.TenantView;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -22,26 +19,22 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The caller's databases, for the console: the same rules as the Chroma routes (a hidden database is 404, then
- * {@code database.manage} for changes), and deleting one deletes its collections first.
+ * The caller's databases, for the console: the {@link Workspace}'s rules, which are the Chroma routes' (a hidden
+ * database is 404, then {@code database.manage} for changes), and deleting one deletes its collections first.
  */
 @RestController
 @RequestMapping("/api/control/v1/databases")
 class ControlDatabaseController {
 
-    private final ChromaResources resources;
-    private final DatabaseChanges changes;
+    private final Workspace workspace;
 
-    ControlDatabaseController(ChromaResources resources, DatabaseChanges changes) {
-        this.resources = resources;
-        this.changes = changes;
+    ControlDatabaseController(Workspace workspace) {
+        this.workspace = workspace;
     }
 
     @GetMapping
     List<Map<String, @Nullable Object>> list(Principal caller) {
-        TenantView tenant = ControlJson.tenant(caller);
-        caller.require(Privilege.RECORDS_READ);
-        return resources.visibleDatabases(caller, tenant, Integer.MAX_VALUE, 0).stream()
+        return workspace.databases(caller).stream()
                 .map(ControlDatabaseController::database)
                 .toList();
     }
@@ -49,17 +42,13 @@ class ControlDatabaseController {
     @PostMapping
     ResponseEntity<Map<String, @Nullable Object>> create(Principal caller, JsonNode body) {
         String name = ControlJson.requiredString(body, "name");
-        DatabaseView created = changes.create(caller, ControlJson.tenant(caller), name);
+        DatabaseView created = workspace.createDatabase(caller, name);
         return ResponseEntity.status(HttpStatus.CREATED).body(database(created));
     }
 
     @DeleteMapping("/{name}")
     ResponseEntity<Void> delete(Principal caller, @PathVariable String name) {
-        TenantView tenant = ControlJson.tenant(caller);
-        DatabaseView found = resources.tenants().findDatabase(tenant, name).filter(caller::sees)
-                .orElseThrow(() -> new QuiverException(ErrorCode.DATABASE_NOT_FOUND,
-                        "Database [" + name + "] not found"));
-        changes.delete(caller, found);
+        workspace.deleteDatabase(caller, name);
         return ResponseEntity.noContent().build();
     }
 

@@ -5,13 +5,11 @@ import static dev.quiver.gateway.web.ControlJson.object;
 
 import dev.quiver.common.ErrorCode;
 import dev.quiver.common.QuiverException;
-import dev.quiver.common.TenantId;
-import dev.quiver.search.api.CollectionCatalog;
-import dev.quiver.tenant.api.DatabaseView;
+import dev.quiver.gateway.api.TenantUsage;
+import dev.quiver.gateway.api.Workspace;
 import dev.quiver.tenant.api.Principal;
 import dev.quiver.tenant.api.TenantAdministration;
-import dev.quiver.tenant.api.TenantCatalog;
-import dev.quiver.tenant.api.TenantView;
+import dev.quiver.tenant.api.TenantStatus;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -19,13 +17,17 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
 
 /**
- * What platform operators do to tenants. The operator check comes first, before any lookup, so that a tenant
- * caller learns nothing about other tenants here.
+ * What platform operators do to tenants: find them, see what they hold, suspend and resume them, delete them. The
+ * operator check comes first, before any lookup, so that a tenant caller learns nothing about other tenants here;
+ * then the tenant ({@code TENANT_NOT_FOUND}); then the input. Suspending and resuming answer 200 with the tenant's
+ * status as it is afterwards, so the console shows it without asking again.
  */
 @RestController
 @RequestMapping("/api/control/v1/operator/tenants")
@@ -34,14 +36,11 @@ class ControlOperatorController {
     private static final int MAX_LIMIT = 1000;
 
     private final TenantAdministration administration;
-    private final TenantCatalog tenants;
-    private final CollectionCatalog collections;
+    private final Workspace workspace;
 
-    ControlOperatorController(TenantAdministration administration, TenantCatalog tenants,
-            CollectionCatalog collections) {
+    ControlOperatorController(TenantAdministration administration, Workspace workspace) {
         this.administration = administration;
-        this.tenants = tenants;
-        this.collections = collections;
+        this.workspace = workspace;
     }
 
     @GetMapping
@@ -49,7 +48,7 @@ class ControlOperatorController {
             @RequestParam(defaultValue = "") String search,
             @RequestParam(defaultValue = "100") int limit,
             @RequestParam(defaultValue = "0") int offset) {
-        requireOperator(caller);
+        ChromaWorkspace.requireOperator(caller);
         if (limit < 1 || limit > MAX_LIMIT) {
             throw invalidField(ErrorCode.INVALID_ARGUMENT, "limit", "range",
                     "limit must be from 1 to " + MAX_LIMIT + ": " + limit);
@@ -59,8 +58,38 @@ class ControlOperatorController {
                     + offset);
         }
         return administration.search(caller, search, limit, offset).stream()
-                .map(tenant -> object("id", tenant.id().toString(), "name", tenant.name()))
+                .map(ControlOperatorController::status)
                 .toList();
+    }
+
+    /** The tenant's status and what it holds now: databases, collections, records and index bytes on disk. */
+    @GetMapping("/{id}")
+    Map<String, @Nullable Object> get(Principal caller, @PathVariable String id) {
+        TenantStatus status = find(caller, id);
+        TenantUsage usage = workspace.usage(caller, status.tenant());
+        Map<String, @Nullable Object> answer = status(status);
+        answer.put("usage", object("databases", usage.databases(), "collections", usage.collections(),
+                "records", usage.records(), "disk_bytes", usage.diskBytes()));
+        return answer;
+    }
+
+    /**
+     * Suspends the tenant with a reason its members are shown ({@code {"reason": "..."}}, 1 to 500 characters).
+     * From the next request on its keys and sessions may not read or change data; nothing is deleted.
+     */
+    @PostMapping("/{id}/suspend")
+    Map<String, @Nullable Object> suspend(Principal caller, @PathVariable String id, JsonNode body) {
+        TenantStatus status = find(caller, id);
+        administration.suspend(caller, status.tenant(), ControlJson.requiredString(body, "reason"));
+        return status(find(caller, id));
+    }
+
+    /** Lifts a suspension from the next request on; resuming an active tenant changes nothing. */
+    @PostMapping("/{id}/resume")
+    Map<String, @Nullable Object> resume(Principal caller, @PathVariable String id) {
+        TenantStatus status = find(caller, id);
+        administration.resume(caller, status.tenant());
+        return status(find(caller, id));
     }
 
     /**
@@ -69,20 +98,23 @@ class ControlOperatorController {
      */
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(Principal caller, @PathVariable String id) {
-        requireOperator(caller);
-        TenantId tenantId = new TenantId(ControlJson.pathId(id, "Tenant"));
-        TenantView tenant = tenants.findTenant(tenantId)
-                .orElseThrow(() -> new QuiverException(ErrorCode.TENANT_NOT_FOUND, "Tenant [" + id + "] not found"));
-        for (DatabaseView database : tenants.listDatabases(tenant, Integer.MAX_VALUE, 0)) {
-            collections.deleteAll(database);
-        }
-        administration.delete(caller, tenant);
+        workspace.deleteTenant(caller, find(caller, id).tenant());
         return ResponseEntity.noContent().build();
     }
 
-    private static void requireOperator(Principal caller) {
-        if (!caller.operator() || caller.unrestricted()) {
-            throw new QuiverException(ErrorCode.PERMISSION_DENIED, "Only platform operators manage tenants");
-        }
+    /** The tenant with this id, after the operator check; anything else is 404. */
+    private TenantStatus find(Principal caller, String id) {
+        ChromaWorkspace.requireOperator(caller);
+        ControlJson.pathId(id, "Tenant");
+        return administration.find(caller, id)
+                .filter(found -> found.tenant().id().toString().equalsIgnoreCase(id))
+                .orElseThrow(() -> new QuiverException(ErrorCode.TENANT_NOT_FOUND, "Tenant [" + id + "] not found"));
+    }
+
+    private static Map<String, @Nullable Object> status(TenantStatus status) {
+        return object("id", status.tenant().id().toString(), "name", status.tenant().name(),
+                "created_at", ControlJson.instant(status.createdAt()), "suspended", status.suspended(),
+                "suspended_at", ControlJson.instant(status.suspendedAt()),
+                "suspended_reason", status.suspendedReason());
     }
 }

@@ -48,6 +48,25 @@ final class JsonBody {
         return node;
     }
 
+    /**
+     * Parses a JSON value typed into a form field (the console's filter, metadata or vector), which names
+     * {@code field} when it is not JSON: 400 {@code INVALID_ARGUMENT} with rule {@code json}.
+     */
+    static JsonNode parseField(String text, String field) {
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(text);
+        } catch (JacksonException e) {
+            throw invalidField(ErrorCode.INVALID_ARGUMENT, field, "json",
+                    "Validation error: " + field + ": not valid JSON: " + reason(e));
+        }
+        if (node == null || node.isMissingNode()) {
+            throw invalidField(ErrorCode.INVALID_ARGUMENT, field, "json",
+                    "Validation error: " + field + ": not valid JSON: EOF while parsing a value");
+        }
+        return node;
+    }
+
     /** Jackson's reason in the words of serde, which Chroma's clients and users see. */
     private static String reason(JacksonException exception) {
         String original = exception.getOriginalMessage();

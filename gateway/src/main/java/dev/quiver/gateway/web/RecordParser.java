@@ -215,6 +215,22 @@ final class RecordParser {
         return "Invalid padding or length: " + text.length() + " characters.";
     }
 
+    /**
+     * One query vector sent as a JSON array of numbers, as the console sends it: the same rules as
+     * {@code query_embeddings}, with errors naming {@code field}.
+     *
+     * @param dimension the collection's dimension, or null before its first vectors
+     */
+    static float[] embedding(JsonNode node, String field, @Nullable Integer dimension) {
+        if (!node.isArray()) {
+            throw shape(field, "invalid type: " + JsonBody.describe(node) + ", expected a sequence");
+        }
+        float[] vector = floats(node, field);
+        checkVector(vector, field, field);
+        checkDimension(vector.length, dimension, field);
+        return vector;
+    }
+
     private static void checkDimensions(List<float @Nullable []> embeddings, @Nullable Integer dimension) {
         int first = -1;
         for (int i = 0; i < embeddings.size(); i++) {
@@ -223,21 +239,7 @@ final class RecordParser {
                 continue;
             }
             String field = "embeddings[" + i + "]";
-            if (vector.length == 0) {
-                throw invalidField(ErrorCode.INVALID_ARGUMENT, field, "dimension",
-                        "Validation error: embeddings: Each embedding must have at least 1 dimension");
-            }
-            for (float component : vector) {
-                if (!Float.isFinite(component)) {
-                    throw invalidField(ErrorCode.INVALID_ARGUMENT, field, "finite",
-                            "Validation error: embeddings: Embeddings must not contain NaN or Infinity values");
-                }
-            }
-            if (vector.length > RecordStore.MAX_DIMENSION) {
-                throw invalidField(ErrorCode.INVALID_ARGUMENT, field, "dimension", "Validation error: embeddings: "
-                        + "an embedding has " + vector.length + " dimensions, more than the maximum of "
-                        + RecordStore.MAX_DIMENSION);
-            }
+            checkVector(vector, field, "embeddings");
             if (first == -1) {
                 first = vector.length;
             } else if (vector.length != first) {
@@ -245,9 +247,40 @@ final class RecordParser {
                         "Inconsistent dimensions in provided embeddings");
             }
         }
-        if (first != -1 && dimension != null && first != dimension) {
-            throw invalidField(ErrorCode.DIMENSION_MISMATCH, "embeddings", "dimension",
-                    "Collection expecting embedding with dimension of " + dimension + ", got " + first);
+        if (first != -1) {
+            checkDimension(first, dimension, "embeddings");
+        }
+    }
+
+    /**
+     * One vector's own rules: at least one dimension, finite values, at most {@link RecordStore#MAX_DIMENSION}.
+     *
+     * @param field the vector's JSON path, which the error names
+     * @param name  the request member, which Chroma's message names
+     */
+    private static void checkVector(float[] vector, String field, String name) {
+        if (vector.length == 0) {
+            throw invalidField(ErrorCode.INVALID_ARGUMENT, field, "dimension",
+                    "Validation error: " + name + ": Each embedding must have at least 1 dimension");
+        }
+        for (float component : vector) {
+            if (!Float.isFinite(component)) {
+                throw invalidField(ErrorCode.INVALID_ARGUMENT, field, "finite",
+                        "Validation error: " + name + ": Embeddings must not contain NaN or Infinity values");
+            }
+        }
+        if (vector.length > RecordStore.MAX_DIMENSION) {
+            throw invalidField(ErrorCode.INVALID_ARGUMENT, field, "dimension", "Validation error: " + name + ": "
+                    + "an embedding has " + vector.length + " dimensions, more than the maximum of "
+                    + RecordStore.MAX_DIMENSION);
+        }
+    }
+
+    /** {@code DIMENSION_MISMATCH} naming {@code field} when the collection has a dimension and it differs. */
+    private static void checkDimension(int length, @Nullable Integer dimension, String field) {
+        if (dimension != null && length != dimension) {
+            throw invalidField(ErrorCode.DIMENSION_MISMATCH, field, "dimension",
+                    "Collection expecting embedding with dimension of " + dimension + ", got " + length);
         }
     }
 

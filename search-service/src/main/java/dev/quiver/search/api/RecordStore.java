@@ -31,4 +31,10 @@ public interface RecordStore {
             Set<Include> include);
 
     int count(CollectionView collection);
+
+    /**
+     * The bytes of the collection's index files on this node's disk, summed over its shards, without opening a
+     * closed shard; 0 before the first write.
+     */
+    long diskBytes(CollectionView collection);
 }

@@ -138,6 +138,15 @@ public final class LocalRecordStore implements RecordStore {
         return visibleShard(collection).index().count();
     }
 
+    @Override
+    public long diskBytes(CollectionView collection) {
+        if (collection.logPosition() == 0) {
+            // Nothing was ever written; an opened empty shard holds only Lucene's first commit point.
+            return 0;
+        }
+        return shards.diskBytes(collection.id());
+    }
+
     /**
      * Runs a search, on the request's own thread when nothing else is searching, else on the search pool.
      *

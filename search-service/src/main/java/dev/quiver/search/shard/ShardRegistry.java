@@ -9,6 +9,7 @@ import dev.quiver.search.wal.JdbcWal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -146,6 +147,18 @@ public final class ShardRegistry implements AutoCloseable {
         return disk;
     }
 
+    /**
+     * Bytes on disk of one collection's shards: an open shard sizes its own directory; a closed one is not opened
+     * (that would start an applier and replay its log) but its directory is walked. 0 when it has no files yet.
+     */
+    public long diskBytes(CollectionId id) {
+        Shard shard = open.get(id);
+        if (shard != null && !shard.broken()) {
+            return shard.index().diskBytes();
+        }
+        return directoryBytes(root.resolve(id.toString()));
+    }
+
     /** Commits and closes every shard. */
     @Override
     public void close() {
@@ -163,6 +176,38 @@ public final class ShardRegistry implements AutoCloseable {
         } finally {
             lifecycle.unlock();
         }
+    }
+
+    /**
+     * The sizes of the regular files under {@code path}. Files that a merge or commit deletes during the walk no
+     * longer take space and count as 0; so does a directory deleted with its collection meanwhile.
+     */
+    private static long directoryBytes(Path path) {
+        if (!Files.isDirectory(path)) {
+            return 0;
+        }
+        long total = 0;
+        try (Stream<Path> files = Files.walk(path)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                try {
+                    if (Files.isRegularFile(file)) {
+                        total += Files.size(file);
+                    }
+                } catch (NoSuchFileException e) {
+                    // Deleted between listing and sizing: it no longer takes space.
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof NoSuchFileException) {
+                return total;
+            }
+            throw new UncheckedIOException("Cannot size shard files under " + path, e.getCause());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot size shard files under " + path, e);
+        }
+        return total;
     }
 
     private static void deleteRecursively(Path path) {

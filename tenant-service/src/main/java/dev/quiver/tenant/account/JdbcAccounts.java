@@ -12,6 +12,7 @@ import dev.quiver.tenant.access.BuiltInRole;
 import dev.quiver.tenant.access.Grants;
 import dev.quiver.tenant.access.JdbcRoles;
 import dev.quiver.tenant.access.Secrets;
+import dev.quiver.tenant.admin.JdbcTenantAdministration;
 import dev.quiver.tenant.api.Accounts;
 import dev.quiver.tenant.api.DatabaseView;
 import dev.quiver.tenant.api.Invitation;
@@ -19,6 +20,7 @@ import dev.quiver.tenant.api.Principal;
 import dev.quiver.tenant.api.SignUp;
 import dev.quiver.tenant.api.SignedUp;
 import dev.quiver.tenant.api.TenantCatalog;
+import dev.quiver.tenant.api.TenantStatus;
 import dev.quiver.tenant.api.TenantView;
 import dev.quiver.tenant.api.UserView;
 import java.sql.Timestamp;
@@ -48,6 +50,9 @@ public class JdbcAccounts implements Accounts {
     private static final String FIND_USER = """
             select id, email, password_hash, operator from quiver.users where email = :email
             """;
+    private static final String FIND_USER_BY_ID = """
+            select id, email from quiver.users where id = :id
+            """;
     private static final String INSERT_USER = """
             insert into quiver.users (id, email, password_hash, operator, created_at)
             values (:id, :email, :passwordHash, :operator, :createdAt)
@@ -62,9 +67,14 @@ public class JdbcAccounts implements Accounts {
             where m.user_id = :userId order by m.created_at, t.name limit 1
             """;
     private static final String SESSION = """
-            select u.operator, m.role from quiver.users u
+            select u.operator, m.role,
+                   (select t.suspended_at is not null from quiver.tenants t where t.id = :tenantId) as suspended
+            from quiver.users u
             left join quiver.memberships m on m.user_id = u.id and m.tenant_id = :tenantId
             where u.id = :userId
+            """;
+    private static final String TENANT_STATUS = """
+            select id, name, created_at, suspended_at, suspended_reason from quiver.tenants where id = :id
             """;
     private static final String IS_MEMBER_BY_EMAIL = """
             select exists (select 1 from quiver.memberships m join quiver.users u on u.id = m.user_id
@@ -210,12 +220,13 @@ public class JdbcAccounts implements Accounts {
 
     @Override
     public Optional<Principal> sessionPrincipal(UserId user, @Nullable TenantView tenant) {
-        record Session(boolean operator, @Nullable String role) {
+        record Session(boolean operator, @Nullable String role, boolean suspended) {
         }
         Optional<Session> session = jdbc.sql(SESSION)
                 .param("userId", user.value())
                 .param("tenantId", tenant == null ? null : tenant.id().value())
-                .query((rs, row) -> new Session(rs.getBoolean("operator"), rs.getString("role")))
+                .query((rs, row) -> new Session(rs.getBoolean("operator"), rs.getString("role"),
+                        rs.getBoolean("suspended")))
                 .optional();
         if (session.isEmpty()) {
             return Optional.empty();
@@ -232,7 +243,17 @@ public class JdbcAccounts implements Accounts {
         }
         Set<Privilege> privileges = roles.privileges(tenant.id(), role).orElse(Set.of());
         return Optional.of(new Principal(Principal.Kind.SESSION, tenant, user, null, role, privileges, null,
-                session.get().operator()));
+                session.get().operator(), session.get().suspended()));
+    }
+
+    @Override
+    public Optional<TenantStatus> tenantStatus(Principal caller) {
+        TenantView tenant = caller.tenant();
+        if (tenant == null) {
+            return Optional.empty();
+        }
+        return jdbc.sql(TENANT_STATUS).param("id", tenant.id().value()).query(JdbcTenantAdministration::status)
+                .optional();
     }
 
     @Override
@@ -317,6 +338,13 @@ public class JdbcAccounts implements Accounts {
                 "user:" + user));
         return sessionPrincipal(user, invitation.tenant()).orElseThrow(
                 () -> new IllegalStateException("member just added is missing: " + user));
+    }
+
+    @Override
+    public Optional<UserView> findUser(UserId user) {
+        return jdbc.sql(FIND_USER_BY_ID).param("id", user.value())
+                .query((rs, row) -> new UserView(new UserId(rs.getObject("id", UUID.class)), rs.getString("email")))
+                .optional();
     }
 
     /** The first platform operator's account, if there is one. */

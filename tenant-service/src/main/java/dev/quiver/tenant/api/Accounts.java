@@ -29,6 +29,15 @@ public interface Accounts {
      */
     Optional<Principal> sessionPrincipal(UserId user, @Nullable TenantView tenant);
 
+    /** A user's id and e-mail, for display; empty when the account is gone. */
+    Optional<UserView> findUser(UserId user);
+
+    /**
+     * The caller's own tenant as it stands now, so that its members learn whether and why an operator suspended
+     * it; empty for a caller in no tenant or once the tenant is deleted. Needs no privilege.
+     */
+    Optional<TenantStatus> tenantStatus(Principal caller);
+
     /** Invites an e-mail address into the actor's tenant with a role; needs {@code members.manage}. */
     Invitation invite(Principal actor, String email, String role);
 

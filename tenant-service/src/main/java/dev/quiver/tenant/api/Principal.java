@@ -32,7 +32,8 @@ public record Principal(
         String role,
         Set<Privilege> privileges,
         @Nullable Set<DatabaseId> databases,
-        boolean operator) {
+        boolean operator,
+        boolean suspended) {
 
     /** How a caller authenticated. */
     public enum Kind {
@@ -57,6 +58,12 @@ public record Principal(
         }
     }
 
+    /** A principal of a tenant that is not suspended. */
+    public Principal(Kind kind, @Nullable TenantView tenant, @Nullable UserId user, @Nullable ApiKeyId key,
+            String role, Set<Privilege> privileges, @Nullable Set<DatabaseId> databases, boolean operator) {
+        this(kind, tenant, user, key, role, privileges, databases, operator, false);
+    }
+
     /** The caller of a server with authentication turned off: every privilege in every tenant. */
     public static Principal anonymous() {
         return new Principal(Kind.ANONYMOUS, null, null, null, "anonymous", EnumSet.allOf(Privilege.class), null,
@@ -72,11 +79,21 @@ public record Principal(
         return privileges.contains(privilege);
     }
 
-    /** Throws {@code PERMISSION_DENIED} unless the role has the privilege. */
+    /**
+     * Throws {@code PERMISSION_DENIED} unless the role has the privilege, and {@code TENANT_SUSPENDED} when the
+     * tenant is suspended and the privilege reads or changes data ({@link Privilege#touchesData()}): a suspended
+     * tenant's members can still log in, see their keys, members and audit log, and learn why.
+     */
     public void require(Privilege privilege) {
         if (!can(privilege)) {
             throw new QuiverException(ErrorCode.PERMISSION_DENIED,
                     "Role [" + role + "] lacks the privilege [" + privilege.key() + "]");
+        }
+        if (suspended && privilege.touchesData()) {
+            throw new QuiverException(ErrorCode.TENANT_SUSPENDED, "Tenant ["
+                    + (tenant == null ? "" : tenant.name())
+                    + "] is suspended: its data is kept, but it cannot be read or changed until an operator "
+                    + "resumes the tenant");
         }
     }
 

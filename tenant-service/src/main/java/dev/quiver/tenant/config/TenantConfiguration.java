@@ -79,8 +79,9 @@ class TenantConfiguration {
     }
 
     @Bean
-    JdbcTenantAdministration tenantAdministration(JdbcClient jdbc, AccessChanges changes) {
-        return new JdbcTenantAdministration(jdbc, changes);
+    JdbcTenantAdministration tenantAdministration(JdbcClient jdbc, AccessChanges changes,
+            ApplicationEventPublisher events, Clock clock) {
+        return new JdbcTenantAdministration(jdbc, changes, events, clock);
     }
 
     /** Runs once the catalogue (a parameter, so initialised first) has provisioned the default tenant. */

@@ -46,8 +46,9 @@ import org.springframework.transaction.annotation.Transactional;
  *
  * <p>{@link #authenticate} is on every request's path. When this process is the control plane's only writer
  * ({@code soleWriter}, standalone mode), principals are cached by the secret's hash and the cache is cleared on any
- * local change of access data ({@link AccessChanges}). Otherwise every call is one indexed lookup, so a key revoked
- * by another process stops working on the next request. Thread-safe.
+ * local change of access data ({@link AccessChanges}), suspending or resuming a tenant included. Otherwise every
+ * call is one indexed lookup, so a key revoked (or a tenant suspended) by another process stops working on the next
+ * request. Thread-safe.
  */
 public class JdbcApiKeys implements ApiKeys {
 
@@ -55,7 +56,7 @@ public class JdbcApiKeys implements ApiKeys {
 
     private static final String AUTHENTICATE = """
             select k.id, k.tenant_id, t.name as tenant_name, k.created_by, k.role, k.expires_at, k.all_databases,
-                   r.privileges as custom_privileges,
+                   t.suspended_at is not null as suspended, r.privileges as custom_privileges,
                    array(select d.database_id from quiver.api_key_databases d where d.key_id = k.id) as databases
             from quiver.api_keys k
             join quiver.tenants t on t.id = k.tenant_id
@@ -315,7 +316,7 @@ public class JdbcApiKeys implements ApiKeys {
                 rs.getString("tenant_name"));
         Principal principal = new Principal(Principal.Kind.API_KEY, tenant,
                 createdBy == null ? null : new UserId(createdBy), new ApiKeyId(rs.getObject("id", UUID.class)), role,
-                privileges, databases, false);
+                privileges, databases, false, rs.getBoolean("suspended"));
         return new Resolved(principal, instant(rs, "expires_at"));
     }
 

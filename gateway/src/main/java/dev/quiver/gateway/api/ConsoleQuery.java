@@ -1,0 +1,15 @@
+package dev.quiver.gateway.api;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A query typed into the console: exactly one of an embedding or a text. Text needs a collection with an embedding
+ * function; without one it is refused with 400 naming {@code text}.
+ *
+ * @param embedding a JSON array of numbers of the collection's dimension (field {@code embedding})
+ * @param text the text to embed on the server (field {@code text})
+ * @param where a Chroma {@code where} filter as JSON, or null or blank for none (field {@code where})
+ * @param nResults how many neighbours, 1 to 100 (field {@code n_results})
+ */
+public record ConsoleQuery(@Nullable String embedding, @Nullable String text, @Nullable String where, int nResults) {
+}

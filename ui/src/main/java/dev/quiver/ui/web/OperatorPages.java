@@ -1,0 +1,183 @@
+package dev.quiver.ui.web;
+
+import dev.quiver.common.ErrorCode;
+import dev.quiver.common.QuiverException;
+import dev.quiver.gateway.api.ConsoleSessions.ConsoleUser;
+import dev.quiver.gateway.api.TenantUsage;
+import dev.quiver.gateway.api.Workspace;
+import dev.quiver.tenant.api.Principal;
+import dev.quiver.tenant.api.TenantAdministration;
+import dev.quiver.tenant.api.TenantStatus;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.springframework.web.util.UriUtils;
+
+/**
+ * Platform operators' pages: find tenants, see one's status and what it holds, suspend it with a reason, resume it,
+ * delete it (typing its name to confirm). For anyone who is not an operator every one of these pages is the same
+ * 404 as a page that does not exist, checked before anything is looked up, so the pages do not reveal themselves.
+ */
+@Controller
+@RequestMapping("/console/operator/tenants")
+class OperatorPages {
+
+    private static final int LIMIT = 200;
+
+    private final TenantAdministration administration;
+    private final Workspace workspace;
+
+    OperatorPages(TenantAdministration administration, Workspace workspace) {
+        this.administration = administration;
+        this.workspace = workspace;
+    }
+
+    /** A tenant in the list or at the head of its page. */
+    record TenantRow(String id, String name, String createdAt, boolean suspended, @Nullable String suspendedAt,
+            @Nullable String suspendedReason) {
+
+        static TenantRow of(TenantStatus status) {
+            return new TenantRow(status.tenant().id().toString(), status.tenant().name(),
+                    Times.shown(status.createdAt()),
+                    status.suspended(), status.suspendedAt() == null ? null : Times.shown(status.suspendedAt()),
+                    status.suspendedReason());
+        }
+    }
+
+    @GetMapping
+    String search(ConsoleUser me, @RequestParam(defaultValue = "") String q, Model model) {
+        Principal operator = operator(me);
+        List<TenantRow> tenants = administration.search(operator, q.trim(), LIMIT, 0).stream()
+                .map(TenantRow::of).toList();
+        model.addAttribute("q", q);
+        model.addAttribute("tenants", tenants);
+        model.addAttribute("limited", tenants.size() == LIMIT);
+        return "console/operator-tenants";
+    }
+
+    @GetMapping("/{id}")
+    String tenant(ConsoleUser me, @PathVariable String id, Model model) {
+        return render(operator(me), id, model);
+    }
+
+    @PostMapping("/{id}/suspend")
+    String suspend(ConsoleUser me, @PathVariable String id, @RequestParam(defaultValue = "") String reason,
+            Model model, HttpServletResponse response, RedirectAttributes redirect) {
+        Principal operator = operator(me);
+        TenantStatus status = find(operator, id);
+        try {
+            administration.suspend(operator, status.tenant(), reason.trim());
+        } catch (QuiverException refused) {
+            response.setStatus(refused.code().status());
+            Forms.refusal(model, refused);
+            model.addAttribute("reason", reason);
+            return render(operator, id, model);
+        }
+        redirect.addFlashAttribute("notice", "Suspended " + status.tenant().name()
+                + ": its keys and sessions may no longer read or change data.");
+        return "redirect:" + path(id);
+    }
+
+    @PostMapping("/{id}/resume")
+    String resume(ConsoleUser me, @PathVariable String id, RedirectAttributes redirect) {
+        Principal operator = operator(me);
+        TenantStatus status = find(operator, id);
+        administration.resume(operator, status.tenant());
+        redirect.addFlashAttribute("notice", "Resumed " + status.tenant().name() + ".");
+        return "redirect:" + path(id);
+    }
+
+    @PostMapping("/{id}/delete")
+    String delete(ConsoleUser me, @PathVariable String id, @RequestParam(defaultValue = "") String confirm,
+            Model model, HttpServletResponse response, RedirectAttributes redirect) {
+        Principal operator = operator(me);
+        TenantStatus status = find(operator, id);
+        if (!status.tenant().name().equals(confirm.trim())) {
+            response.setStatus(400);
+            model.addAttribute("fieldErrors", Map.of("confirm",
+                    "Type the tenant's name, " + status.tenant().name() + ", to delete it"));
+            model.addAttribute("confirm", confirm);
+            return render(operator, id, model);
+        }
+        try {
+            workspace.deleteTenant(operator, status.tenant());
+        } catch (QuiverException refused) {
+            if (refused.code().status() == 404) {
+                throw refused;
+            }
+            response.setStatus(refused.code().status());
+            model.addAttribute("formError", refused.getMessage());
+            return render(operator, id, model);
+        }
+        redirect.addFlashAttribute("notice", "Deleted tenant " + status.tenant().name()
+                + " with its databases, collections, members and keys.");
+        return "redirect:/console/operator/tenants";
+    }
+
+    private String render(Principal operator, String id, Model model) {
+        TenantStatus status = find(operator, id);
+        TenantUsage usage = workspace.usage(operator, status.tenant());
+        model.addAttribute("tenant", TenantRow.of(status));
+        model.addAttribute("usage", usage);
+        model.addAttribute("disk", bytes(usage.diskBytes()));
+        return "console/operator-tenant";
+    }
+
+    /** The caller as an operator; for anyone else, the page does not exist. */
+    private static Principal operator(ConsoleUser me) {
+        if (!me.principal().operator()) {
+            throw notFound();
+        }
+        return me.principal();
+    }
+
+    /** The tenant with exactly this id; a malformed id is the same 404 as an unknown one. */
+    private TenantStatus find(Principal operator, String id) {
+        try {
+            UUID uuid = UUID.fromString(id);
+            if (uuid.toString().equalsIgnoreCase(id)) {
+                return administration.find(operator, uuid.toString())
+                        .filter(status -> status.tenant().id().value().equals(uuid))
+                        .orElseThrow(() -> new QuiverException(ErrorCode.TENANT_NOT_FOUND,
+                                "Tenant [" + id + "] not found"));
+            }
+        } catch (IllegalArgumentException e) {
+            // not an id: not found below
+        }
+        throw new QuiverException(ErrorCode.TENANT_NOT_FOUND, "Tenant [" + id + "] not found");
+    }
+
+    private static QuiverException notFound() {
+        return new QuiverException(ErrorCode.NOT_FOUND, "There is no such page in the console");
+    }
+
+    private static String path(String id) {
+        return "/console/operator/tenants/" + UriUtils.encodePathSegment(id, "UTF-8");
+    }
+
+    /** Bytes for people: 0 B, 12.3 KiB, 4.0 MiB. */
+    static String bytes(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double value = bytes;
+        int unit = -1;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+    }
+}
