@@ -213,6 +213,8 @@ class ConsoleJourneyIT extends StandaloneContext {
                 .type(By.id("where"), "{\"group\": \"odd\"}")
                 .type(By.id("n_results"), "3")
                 .click(By.xpath("//button[text()='Run query']"));
+        // A query is a bookmarkable GET: its form carries no CSRF token into the address.
+        assertThat(browser.path()).contains("embedding=").doesNotContain("_csrf");
         List<WebElement> rows = browser.driver().findElements(By.cssSelector("#results tbody tr"));
         assertThat(rows).hasSize(3);
         assertThat(rows.getFirst().findElement(By.tagName("th")).getText()).isEqualTo("rec-09");
