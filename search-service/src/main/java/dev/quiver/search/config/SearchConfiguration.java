@@ -3,6 +3,7 @@ package dev.quiver.search.config;
 import dev.quiver.search.api.CollectionCatalog;
 import dev.quiver.search.api.RecordStore;
 import dev.quiver.search.collection.JdbcCollections;
+import dev.quiver.search.engine.AppendMeters;
 import dev.quiver.search.engine.CollectionCache;
 import dev.quiver.search.engine.LocalCollectionCatalog;
 import dev.quiver.search.engine.LocalRecordStore;
@@ -11,9 +12,13 @@ import dev.quiver.search.shard.ShardRegistry;
 import dev.quiver.search.shard.ShardSettings;
 import dev.quiver.search.wal.JdbcWal;
 import dev.quiver.tenant.api.TenantCatalog;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -72,12 +77,12 @@ class SearchConfiguration {
 
     @Bean(destroyMethod = "close")
     ShardRegistry shardRegistry(SearchProperties properties, JdbcWal wal, ExecutorService applierPool,
-            ExecutorService indexPool) {
+            ExecutorService indexPool, MeterRegistry meters) {
         ShardSettings settings = new ShardSettings(properties.readTimeout(), properties.walPageSize(),
                 properties.refreshRecords(), properties.commitInterval(), properties.compactAfterIdle(),
                 properties.compactToSegments());
         return new ShardRegistry(properties.shardsDirectory(), wal, applierPool, indexPool,
-                properties.effectiveIndexThreads(), settings);
+                properties.effectiveIndexThreads(), settings, applyTimer(meters));
     }
 
     @Bean
@@ -99,8 +104,9 @@ class SearchConfiguration {
 
     @Bean
     RecordStore recordStore(JdbcCollections collections, JdbcWal wal, ShardRegistry shards,
-            TransactionTemplate transactions, ExecutorService searchPool, CollectionCache cache) {
-        return new LocalRecordStore(collections, wal, shards, transactions, searchPool, cache);
+            TransactionTemplate transactions, ExecutorService searchPool, CollectionCache cache,
+            MeterRegistry meters) {
+        return new LocalRecordStore(collections, wal, shards, transactions, searchPool, cache, appendMeters(meters));
     }
 
     @Bean
@@ -125,7 +131,41 @@ class SearchConfiguration {
                     .description("Bytes on disk of open shards")
                     .baseUnit("bytes")
                     .register(registry);
+            Gauge.builder("quiver.search.apply.lag", shards, ShardRegistry::applyLag)
+                    .description("Largest number of log entries, over open shards, appended but not yet applied")
+                    .register(registry);
         };
+    }
+
+    /**
+     * The write path's meters, built once: the append transaction's time by outcome, and the entries committed.
+     * The timer publishes a histogram so dashboards can take quantiles across nodes; its range bounds the buckets.
+     */
+    private static AppendMeters appendMeters(MeterRegistry registry) {
+        return new AppendMeters(appendTimer(registry, "success"), appendTimer(registry, "failure"),
+                Counter.builder("quiver.search.wal.entries")
+                        .description("Log entries committed (one per batch)")
+                        .register(registry));
+    }
+
+    private static Timer appendTimer(MeterRegistry registry, String outcome) {
+        return Timer.builder("quiver.search.wal.append")
+                .description("Time of each log append transaction, from its start to its commit or rollback")
+                .tag("outcome", outcome)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+    }
+
+    /** Times each log entry applied to a shard's index, decoding included; a histogram, as for appends. */
+    private static Timer applyTimer(MeterRegistry registry) {
+        return Timer.builder("quiver.search.apply")
+                .description("Time to decode and apply one log entry to a shard's index")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
     }
 
     private static ThreadFactory named(String prefix, boolean daemon) {

@@ -22,6 +22,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
@@ -49,15 +50,18 @@ public final class LocalRecordStore implements RecordStore {
     /** Whether a search runs on a request thread right now; see {@link #search}. */
     private final AtomicBoolean directSearch = new AtomicBoolean();
     private final CollectionCache cache;
+    private final AppendMeters meters;
 
     public LocalRecordStore(JdbcCollections collections, JdbcWal wal, ShardRegistry shards,
-            TransactionTemplate transactions, ExecutorService searchPool, CollectionCache cache) {
+            TransactionTemplate transactions, ExecutorService searchPool, CollectionCache cache,
+            AppendMeters meters) {
         this.collections = collections;
         this.wal = wal;
         this.shards = shards;
         this.transactions = transactions;
         this.searchPool = searchPool;
         this.cache = cache;
+        this.meters = meters;
     }
 
     /**
@@ -68,7 +72,7 @@ public final class LocalRecordStore implements RecordStore {
      * 3. Insert the batch into the tenant's log. The commit acknowledges the write.
      * 4. Tell the collection cache, before the client hears of it, so that a read it sends next includes the
      *    batch; evict the collection if this batch may have fixed its dimension.
-     * 5. Wake the shard's applier.
+     * 5. Tell the shard what the log now holds (its apply lag) and wake its applier.
      */
     @Override
     public void write(CollectionView collection, WriteBatch batch) {
@@ -77,22 +81,33 @@ public final class LocalRecordStore implements RecordStore {
         }
         byte[] payload = BatchCodec.encode(batch);
         Integer dimension = dimension(batch);
-        JdbcCollections.Advance committed = transactions.execute(status -> {
-            JdbcCollections.Advance advance = collections.advance(collection.id(), dimension)
-                    .orElseThrow(() -> notFound(collection));
-            if (dimension != null && advance.dimension() != null && !dimension.equals(advance.dimension())) {
-                throw new QuiverException(ErrorCode.DIMENSION_MISMATCH, "Collection expecting embedding with "
-                        + "dimension of " + advance.dimension() + ", got " + dimension);
-            }
-            wal.append(collection.database().tenant().id(), collection.id(), advance.sequence(),
-                    batch.records().size(), payload);
-            return advance;
-        });
+        long started = System.nanoTime();
+        JdbcCollections.Advance committed;
+        try {
+            committed = transactions.execute(status -> {
+                JdbcCollections.Advance advance = collections.advance(collection.id(), dimension)
+                        .orElseThrow(() -> notFound(collection));
+                if (dimension != null && advance.dimension() != null && !dimension.equals(advance.dimension())) {
+                    throw new QuiverException(ErrorCode.DIMENSION_MISMATCH, "Collection expecting embedding with "
+                            + "dimension of " + advance.dimension() + ", got " + dimension);
+                }
+                wal.append(collection.database().tenant().id(), collection.id(), advance.sequence(),
+                        batch.records().size(), payload);
+                return advance;
+            });
+        } catch (RuntimeException | Error e) {
+            meters.failed().record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            throw e;
+        }
+        meters.succeeded().record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        meters.entries().increment();
         cache.acknowledge(collection.id(), committed.sequence());
         if (collection.dimension() == null && committed.dimension() != null) {
             cache.invalidate(collection.id());
         }
-        shards.shard(collection).schedule();
+        Shard shard = shards.shard(collection);
+        shard.appended(committed.sequence());
+        shard.schedule();
     }
 
     @Override

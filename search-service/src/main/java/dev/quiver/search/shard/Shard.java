@@ -11,6 +11,7 @@ import dev.quiver.search.index.BatchCodec;
 import dev.quiver.search.index.ShardIndex;
 import dev.quiver.search.wal.JdbcWal;
 import dev.quiver.search.wal.WalEntry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -43,6 +44,10 @@ public final class Shard {
     private final JdbcWal wal;
     private final Executor applierPool;
     private final ShardSettings settings;
+    /** Times each applied log entry, decoding included; shared by every shard of the node. */
+    private final Timer applyTimer;
+    /** What the log is known to hold, for {@link #lag()}; advanced by writers and readers, any thread. */
+    private final AppendedSequence appended;
     private final AtomicInteger requests = new AtomicInteger();
     private final ReentrantLock visibility = new ReentrantLock();
     private final Condition advanced = visibility.newCondition();
@@ -71,14 +76,16 @@ public final class Shard {
     private volatile boolean compactionUnpublished;
 
     Shard(TenantId tenant, CollectionId collection, ShardIndex index, JdbcWal wal, Executor applierPool,
-            ShardSettings settings) {
+            ShardSettings settings, Timer applyTimer, long appendedSequence) {
         this.tenant = requireNonNull(tenant, "tenant is null");
         this.collection = requireNonNull(collection, "collection is null");
         this.index = requireNonNull(index, "index is null");
         this.wal = requireNonNull(wal, "wal is null");
         this.applierPool = requireNonNull(applierPool, "applierPool is null");
         this.settings = requireNonNull(settings, "settings is null");
+        this.applyTimer = requireNonNull(applyTimer, "applyTimer is null");
         this.appliedSequence = index.committedSequence();
+        this.appended = new AppendedSequence(Math.max(appendedSequence, appliedSequence));
     }
 
     public ShardIndex index() {
@@ -87,6 +94,22 @@ public final class Shard {
 
     public CollectionId collection() {
         return collection;
+    }
+
+    /**
+     * Records that the collection's log holds entries up to {@code sequence} (a committed write's sequence, or the
+     * log position of a view); only for {@link #lag()}. Any thread; a stale value is ignored.
+     */
+    public void appended(long sequence) {
+        appended.advanceTo(sequence);
+    }
+
+    /**
+     * Log entries known to be appended that the applier has not applied yet; 0 when caught up. Entries appended
+     * by a writer that has not reported them yet are not counted. Any thread.
+     */
+    long lag() {
+        return appended.lagBehind(appliedSequence);
     }
 
     /** Asks the applier to catch up with the log; returns at once. */
@@ -173,6 +196,7 @@ public final class Shard {
         while (!closed) {
             List<WalEntry> entries = readLog();
             for (WalEntry entry : entries) {
+                long started = System.nanoTime();
                 WriteBatch batch = BatchCodec.decode(entry.payload());
                 try {
                     index.apply(entry.sequence(), batch);
@@ -185,6 +209,7 @@ public final class Shard {
                     index.apply(entry.sequence(), new WriteBatch(batch.operation(), List.of()));
                 }
                 appliedSequence = entry.sequence();
+                applyTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                 unrefreshedRecords += entry.recordCount();
                 lastWriteNanos = System.nanoTime();
                 compactionStarted = false;

@@ -6,6 +6,7 @@ import dev.quiver.search.api.CollectionId;
 import dev.quiver.search.api.CollectionView;
 import dev.quiver.search.index.ShardIndex;
 import dev.quiver.search.wal.JdbcWal;
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -39,12 +40,14 @@ public final class ShardRegistry implements AutoCloseable {
     /** Index threads (lanes) per shard: the index pool's size, capped at {@link ShardIndex#MAX_INDEX_THREADS}. */
     private final int indexThreads;
     private final ShardSettings settings;
+    /** Handed to every shard: times each applied log entry. */
+    private final Timer applyTimer;
     private final Map<CollectionId, Shard> open = new ConcurrentHashMap<>();
     /** Guards opening and dropping, so one directory never gets two writers. */
     private final ReentrantLock lifecycle = new ReentrantLock();
 
     public ShardRegistry(Path root, JdbcWal wal, Executor applierPool, ExecutorService indexPool, int indexThreads,
-            ShardSettings settings) {
+            ShardSettings settings, Timer applyTimer) {
         this.root = requireNonNull(root, "root is null");
         this.wal = requireNonNull(wal, "wal is null");
         this.applierPool = requireNonNull(applierPool, "applierPool is null");
@@ -54,14 +57,19 @@ public final class ShardRegistry implements AutoCloseable {
         }
         this.indexThreads = Math.min(indexThreads, ShardIndex.MAX_INDEX_THREADS);
         this.settings = requireNonNull(settings, "settings is null");
+        this.applyTimer = requireNonNull(applyTimer, "applyTimer is null");
         ShardIndex.initializeVectorization();
     }
 
-    /** The collection's shard, opened (and scheduled to replay its log) on first use. */
+    /**
+     * The collection's shard, opened (and scheduled to replay its log) on first use. The view's log position is
+     * what the log is known to hold, for {@link #applyLag()}.
+     */
     public Shard shard(CollectionView collection) {
         CollectionId id = collection.id();
         Shard shard = open.get(id);
         if (shard != null && !shard.broken()) {
+            shard.appended(collection.logPosition());
             return shard;
         }
         lifecycle.lock();
@@ -81,10 +89,13 @@ public final class ShardRegistry implements AutoCloseable {
             if (shard == null) {
                 Path directory = root.resolve(id.toString()).resolve("0");
                 ShardIndex index = ShardIndex.open(directory, collection.hnsw(), indexPool, indexThreads);
-                shard = new Shard(collection.database().tenant().id(), id, index, wal, applierPool, settings);
+                shard = new Shard(collection.database().tenant().id(), id, index, wal, applierPool, settings,
+                        applyTimer, collection.logPosition());
                 open.put(id, shard);
                 log.debug("Opened shard of collection {} at sequence {}", id, index.committedSequence());
                 shard.schedule();
+            } else {
+                shard.appended(collection.logPosition());
             }
             return shard;
         } finally {
@@ -127,6 +138,20 @@ public final class ShardRegistry implements AutoCloseable {
     /** Shards open on this node, for metrics. */
     public int openShards() {
         return open.size();
+    }
+
+    /**
+     * The apply lag of the node, for metrics: the largest number of log entries, over open shards, that are known
+     * to be appended to the collection's log (committed writes on this node, and the log positions of views that
+     * reached the shard) but not yet applied to the shard's index. 0 when every open shard is caught up; a closed
+     * shard does not count. Walks the open shards, so call it at metrics-scrape rate.
+     */
+    public long applyLag() {
+        long lag = 0;
+        for (Shard shard : open.values()) {
+            lag = Math.max(lag, shard.lag());
+        }
+        return lag;
     }
 
     /** Heap bytes held by the index writers of open shards. */
