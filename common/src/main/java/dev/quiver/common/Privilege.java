@@ -47,6 +47,25 @@ public enum Privilege {
         return name().toLowerCase(Locale.ROOT).replace('_', '.');
     }
 
+    /** What the privilege allows, in a sentence for people: the role editor and the control plane show it. */
+    public String description() {
+        return switch (this) {
+            case RECORDS_READ -> "Get, query, count and peek at records; list and read collections and databases";
+            case RECORDS_WRITE -> "Add, upsert, update and delete records";
+            case COLLECTION_CREATE -> "Create collections";
+            case COLLECTION_UPDATE -> "Rename a collection or change its metadata or configuration";
+            case COLLECTION_DELETE -> "Delete collections";
+            case DATABASE_MANAGE -> "Create and delete databases";
+            case KEYS_MANAGE -> "Mint, list and revoke API keys";
+            case MEMBERS_MANAGE -> "Invite members, change their roles and remove them";
+            case ROLES_MANAGE -> "Create, edit and delete custom roles";
+            case AUDIT_READ -> "Read the tenant's audit log";
+            case BILLING_READ -> "Read the plan, usage and invoices";
+            case BILLING_MANAGE -> "Change the plan and payment settings";
+            case TENANT_MANAGE -> "Delete the tenant itself";
+        };
+    }
+
     /** Whether the privilege reads or changes records, collections or databases: what a suspension stops. */
     public boolean touchesData() {
         return switch (this) {
