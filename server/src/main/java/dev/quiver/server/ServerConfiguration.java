@@ -25,8 +25,8 @@ class ServerConfiguration {
             var environment = event.getApplicationContext().getEnvironment();
             String host = environment.getProperty("server.address", "127.0.0.1");
             String port = environment.getProperty("local.server.port", environment.getProperty("server.port"));
-            log.info("Quiver is ready at http://{}:{} (data in {})", host, port,
-                    properties.dataDir().toAbsolutePath().normalize());
+            log.info("Quiver is ready at http://{}:{}, its console at http://{}:{}/console (data in {})", host, port,
+                    host, port, properties.dataDir().toAbsolutePath().normalize());
         };
     }
 }
