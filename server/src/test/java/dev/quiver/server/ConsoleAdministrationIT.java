@@ -323,6 +323,39 @@ class ConsoleAdministrationIT extends StandaloneContext {
         }
     }
 
+    /**
+     * The log-in page follows the control plane's throttle (five failures for one e-mail from one address): the
+     * sixth attempt is refused before the password is checked, even the right one, with a message that says when
+     * to try again.
+     */
+    @Test
+    void logInPageIsThrottledAfterRepeatedFailures() {
+        try (Browser guesser = Browser.open(port)) {
+            try {
+                signUp(guesser, "throttled@quiver.example", "Throttled Org");
+                guesser.click(By.cssSelector(".logout button"));
+                for (int attempt = 1; attempt <= 5; attempt++) {
+                    logIn(guesser, "throttled@quiver.example", "wrong password " + attempt);
+                    assertThat(guesser.find(By.cssSelector("[role=alert]")).getText())
+                            .isEqualTo("Wrong e-mail or password");
+                }
+                logIn(guesser, "throttled@quiver.example", PASSWORD);
+                assertThat(guesser.find(By.cssSelector("[role=alert]")).getText())
+                        .startsWith("Too many failed log-ins; try again in");
+                assertThat(guesser.path()).startsWith("/console/login");
+            } finally {
+                guesser.screenshot("administration-login-throttled");
+            }
+        }
+    }
+
+    private static void logIn(Browser browser, String email, String password) {
+        browser.go("/console/login")
+                .type(By.id("email"), email)
+                .type(By.id("password"), password)
+                .click(By.cssSelector("main button[type=submit]"));
+    }
+
     private static void signUp(Browser browser, String email, String organization) {
         browser.go("/console/signup")
                 .type(By.id("organization"), organization)
