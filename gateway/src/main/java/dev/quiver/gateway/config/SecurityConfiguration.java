@@ -110,6 +110,10 @@ class SecurityConfiguration {
                 // Keys are sent by code, never by a browser on its own: there is nothing to forge.
                 .csrf(AbstractHttpConfigurer::disable)
                 .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                // No servlet-API wrapper (getUserPrincipal, isUserInRole, login): controllers take the Principal the
+                // CallerFilter resolved, and the wrapper adds a layer to every getMethod and getAttribute, which the
+                // handler lookup calls once per mapping it tries.
+                .servletApi(AbstractHttpConfigurer::disable)
                 .addFilterBefore(CallerFilter.keysOnly(keys, !properties.enabled()),
                         AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(requests -> requests
