@@ -11,6 +11,8 @@ import dev.quiver.tenant.api.DatabaseView;
 import dev.quiver.tenant.api.Principal;
 import dev.quiver.tenant.api.TenantCatalog;
 import dev.quiver.tenant.api.TenantView;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -176,5 +178,13 @@ class ChromaResources {
 
     static ResponseEntity<byte[]> json(String body) {
         return json(200, JsonBody.utf8(body));
+    }
+
+    /** Writes a 200 JSON body to the servlet response, with the headers {@link #json(byte[])} gives. */
+    static void writeJson(HttpServletResponse response, byte[] body) throws IOException {
+        response.setStatus(200);
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 }
