@@ -61,6 +61,9 @@ class QuotaIT extends StandaloneContext {
         assertChromaRefusal(chroma, "Quota exceeded: 'Number of databases' exceeded quota limit for action "
                 + "'Create Database': current usage of 3 exceeds limit of 2");
 
+        assertThat(http.get("/actuator/prometheus").body())
+                .containsPattern("quiver_billing_quota_refusals_total\\{quota=\"databases\"} 2\\.0");
+
         Http.Response listed = http.get("/api/control/v1/databases", owner.cookieOnly());
         assertThat(listed.json().findValuesAsString("name")).containsExactlyInAnyOrder("default_database", "second");
 
