@@ -26,7 +26,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
- * Turns every error into an RFC 9457 problem detail with the members {@code code} and {@code errors}. On Chroma
+ * Turns every error into an RFC 9457 problem detail with the members {@code code} and {@code errors}, and for a
+ * quota refusal ({@link QuotaExceededException}) {@code quota}, {@code limit} and {@code current}. On Chroma
  * routes ({@code /api/v1}, {@code /api/v2}) the body also carries Chroma's {@code error} and {@code message} members
  * and is sent as {@code application/json}, so Chroma clients read it as they read the real server's errors.
  * Spring MVC's own exceptions (wrong method, unreadable parameters, ...) keep the status Spring gives them.
@@ -40,6 +41,12 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> quiver(QuiverException exception, HttpServletRequest request) {
         ResponseEntity<Object> response = respond(exception.code(), exception.getMessage(), exception.errors(),
                 request);
+        if (exception instanceof QuotaExceededException quota
+                && response.getBody() instanceof ProblemDetail problem) {
+            problem.setProperty("quota", quota.quota());
+            problem.setProperty("limit", quota.limit());
+            problem.setProperty("current", quota.current());
+        }
         if (exception instanceof RetryLaterException retry) {
             return ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders())
                     .header(HttpHeaders.RETRY_AFTER, Long.toString(retry.retryAfterSeconds()))

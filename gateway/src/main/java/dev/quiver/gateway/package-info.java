@@ -3,7 +3,7 @@
  * mapping; its {@code api} serves the console.
  */
 @NullMarked
-@ApplicationModule(allowedDependencies = {"common", "tenant::api", "search::api"})
+@ApplicationModule(allowedDependencies = {"common", "tenant::api", "search::api", "billing::api"})
 package dev.quiver.gateway;
 
 import org.jspecify.annotations.NullMarked;

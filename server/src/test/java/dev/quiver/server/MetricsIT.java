@@ -76,13 +76,26 @@ class MetricsIT extends StandaloneContext {
         }
         // The files were read: a broken path or parser must not pass vacuously.
         assertThat(dashboard).contains("http_server_requests_seconds_bucket", "quiver_search_apply_lag",
-                "quiver_search_wal_append_seconds_bucket", "jvm_memory_used_bytes");
-        assertThat(alerts).contains("up", "http_server_requests_seconds_count", "quiver_server_readiness");
+                "quiver_search_wal_append_seconds_bucket", "jvm_memory_used_bytes",
+                "quiver_billing_quota_refusals_total");
+        assertThat(alerts).contains("up", "http_server_requests_seconds_count", "quiver_server_readiness",
+                "quiver_billing_quota_refusals_total");
 
         Set<String> used = new TreeSet<>(dashboard);
         used.addAll(alerts);
         used.removeAll(MADE_BY_PROMETHEUS);
         assertThat(exported).containsAll(used);
+    }
+
+    @Test
+    void quotaRefusalsAreExportedForEveryQuotaBeforeAnyRefusal() {
+        String scrape = scrape();
+
+        for (String quota : List.of("databases", "collections_per_database", "records_per_collection",
+                "max_dimension", "records_per_batch", "document_bytes", "metadata_keys", "metadata_bytes",
+                "read_requests_per_second", "write_requests_per_second", "storage_bytes")) {
+            assertThat(scrape).contains("quiver_billing_quota_refusals_total{quota=\"" + quota + "\"}");
+        }
     }
 
     @Test

@@ -4,7 +4,7 @@
  * under the same rules as the HTTP APIs.
  */
 @NullMarked
-@ApplicationModule(allowedDependencies = {"common", "tenant::api", "search::api", "gateway::api"})
+@ApplicationModule(allowedDependencies = {"common", "tenant::api", "search::api", "billing::api", "gateway::api"})
 package dev.quiver.ui;
 
 import org.jspecify.annotations.NullMarked;

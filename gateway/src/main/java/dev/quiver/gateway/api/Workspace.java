@@ -47,6 +47,12 @@ public interface Workspace {
     /** The nearest records to a query, nearest first, with Chroma's distances. Needs {@code records.read}. */
     List<Neighbour> query(Principal caller, String database, String collection, ConsoleQuery query);
 
+    /**
+     * The tenant's plan, limits and counted usage: for its members with {@code billing.read} (a suspended tenant's
+     * too) and for operators; anyone else gets {@code PERMISSION_DENIED}.
+     */
+    PlanStatus plan(Principal caller, TenantView tenant);
+
     /** What a tenant holds now, for operators ({@code PERMISSION_DENIED} for anyone else). */
     TenantUsage usage(Principal operator, TenantView tenant);
 

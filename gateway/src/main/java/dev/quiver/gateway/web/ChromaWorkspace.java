@@ -3,6 +3,8 @@ package dev.quiver.gateway.web;
 import static dev.quiver.common.QuiverException.invalidField;
 import static java.util.Objects.requireNonNull;
 
+import dev.quiver.billing.api.Plans;
+import dev.quiver.billing.api.Quota;
 import dev.quiver.common.ErrorCode;
 import dev.quiver.common.Privilege;
 import dev.quiver.common.QuiverException;
@@ -10,6 +12,7 @@ import dev.quiver.gateway.api.CollectionSummary;
 import dev.quiver.gateway.api.ConsoleQuery;
 import dev.quiver.gateway.api.Neighbour;
 import dev.quiver.gateway.api.NewCollection;
+import dev.quiver.gateway.api.PlanStatus;
 import dev.quiver.gateway.api.TenantUsage;
 import dev.quiver.gateway.api.Workspace;
 import dev.quiver.search.api.CollectionView;
@@ -57,9 +60,11 @@ class ChromaWorkspace implements Workspace {
     private final CollectionChanges collectionChanges;
     private final RecordStore records;
     private final TenantAdministration administration;
+    private final Plans plans;
 
     ChromaWorkspace(ChromaResources resources, DatabaseChanges databaseChanges, CollectionChanges collectionChanges,
-            RecordStore records, TenantAdministration administration) {
+            RecordStore records, TenantAdministration administration, Plans plans) {
+        this.plans = requireNonNull(plans, "plans is null");
         this.resources = requireNonNull(resources, "resources is null");
         this.databaseChanges = requireNonNull(databaseChanges, "databaseChanges is null");
         this.collectionChanges = requireNonNull(collectionChanges, "collectionChanges is null");
@@ -185,6 +190,23 @@ class ChromaWorkspace implements Workspace {
             neighbours.add(new Neighbour(hit.record(), metric.distance(hit.score())));
         }
         return neighbours;
+    }
+
+    @Override
+    public PlanStatus plan(Principal caller, TenantView tenant) {
+        if (!(caller.operator() && !caller.unrestricted())) {
+            if (!tenant.equals(caller.tenant())) {
+                throw new QuiverException(ErrorCode.PERMISSION_DENIED, "A tenant sees only its own plan");
+            }
+            caller.require(Privilege.BILLING_READ);
+        }
+        List<DatabaseView> databases = resources.tenants().listDatabases(tenant, Integer.MAX_VALUE, 0);
+        long fullest = 0;
+        for (DatabaseView database : databases) {
+            fullest = Math.max(fullest, resources.collections().count(database));
+        }
+        return new PlanStatus(tenant, plans.limits(tenant), Map.of(Quota.DATABASES, (long) databases.size(),
+                Quota.COLLECTIONS_PER_DATABASE, fullest));
     }
 
     @Override

@@ -32,10 +32,12 @@ class RecordController {
 
     private final ChromaResources resources;
     private final RecordStore records;
+    private final Quotas quotas;
 
-    RecordController(ChromaResources resources, RecordStore records) {
+    RecordController(ChromaResources resources, RecordStore records, Quotas quotas) {
         this.resources = resources;
         this.records = records;
+        this.quotas = quotas;
     }
 
     @PostMapping("/add")
@@ -63,7 +65,10 @@ class RecordController {
             WriteBatch.Operation operation) {
         CollectionView collection = resources.collectionById(caller, tenant, database, id);
         caller.require(Privilege.RECORDS_WRITE);
-        records.write(collection, RecordParser.write(request, operation, collection.dimension()));
+        WriteBatch batch = RecordParser.write(request, operation, collection.dimension());
+        // The owning tenant's plan, also when an unauthenticated local caller writes into it.
+        quotas.checkWrite(collection.database().tenant(), batch);
+        records.write(collection, batch);
     }
 
     @PostMapping("/delete")

@@ -2,6 +2,7 @@ package dev.quiver.gateway.web;
 
 import dev.quiver.common.ErrorCode;
 import dev.quiver.common.QuiverException;
+import dev.quiver.common.QuotaLimit;
 import dev.quiver.common.TenantId;
 import dev.quiver.tenant.api.DatabaseId;
 import dev.quiver.tenant.api.DatabaseView;
@@ -12,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /** Tenants and databases in lists, for tests of the gateway without the tenant service. Not thread-safe. */
 final class FakeTenantCatalog implements TenantCatalog {
@@ -35,7 +37,10 @@ final class FakeTenantCatalog implements TenantCatalog {
     }
 
     @Override
-    public DatabaseView createDatabase(TenantView tenant, String name) {
+    public DatabaseView createDatabase(TenantView tenant, String name, @Nullable QuotaLimit limit) {
+        if (limit != null) {
+            limit.check("Create Database", listDatabases(tenant, Integer.MAX_VALUE, 0).size() + 1);
+        }
         DatabaseView database = new DatabaseView(new DatabaseId(UUID.randomUUID()), tenant, name);
         databases.add(database);
         return database;

@@ -10,6 +10,14 @@ import java.util.Optional;
  */
 public interface CollectionCatalog {
 
+    /**
+     * Creates a collection, or with {@code getOrCreate} returns the existing one of that name. With a
+     * {@link CreateCollection#collectionLimit()} the count and the insert run in one transaction with the
+     * database's row locked, so concurrent creates never exceed it.
+     *
+     * @throws dev.quiver.common.QuotaExceededException when the database already holds as many collections as the
+     *                                                  limit allows; nothing is written
+     */
     CollectionView create(CreateCollection command);
 
     Optional<CollectionView> findByName(DatabaseView database, String name);

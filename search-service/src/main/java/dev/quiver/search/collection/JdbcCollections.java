@@ -56,6 +56,14 @@ public final class JdbcCollections {
     private static final String COUNT = """
             select count(*) from quiver.collections where database_id = :databaseId
             """;
+    /*
+     * Serialises collection creation per database for the collection quota: the row lock is held until commit,
+     * so the count that follows sees every collection committed by a concurrent creator. "No key update" leaves
+     * the foreign-key checks of other inserts that reference the database unblocked.
+     */
+    private static final String LOCK_DATABASE = """
+            select id from quiver.databases where id = :databaseId for no key update
+            """;
     // The space, ef_construction and quantization are fixed at creation: the shards' segments are built with them.
     private static final String UPDATE = """
             update quiver.collections set name = :name, metadata = :metadata, ef_search = :efSearch,
@@ -115,6 +123,15 @@ public final class JdbcCollections {
         }
         return new CollectionView(id, command.database(), command.name(), command.metadata(), hnsw,
                 command.embeddingFunction(), null, 0, 0);
+    }
+
+    /**
+     * Locks the database's row until the caller's transaction ends; false when the database no longer exists.
+     * Must run inside a transaction.
+     */
+    public boolean lockDatabase(DatabaseView database) {
+        return jdbc.sql(LOCK_DATABASE).param("databaseId", database.id().value()).query(UUID.class).optional()
+                .isPresent();
     }
 
     public Optional<CollectionView> findByName(DatabaseView database, String name) {

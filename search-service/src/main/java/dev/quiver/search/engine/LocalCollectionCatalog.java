@@ -2,6 +2,7 @@ package dev.quiver.search.engine;
 
 import dev.quiver.common.ErrorCode;
 import dev.quiver.common.QuiverException;
+import dev.quiver.common.QuotaLimit;
 import dev.quiver.search.api.CollectionCatalog;
 import dev.quiver.search.api.CollectionChange;
 import dev.quiver.search.api.CollectionId;
@@ -46,7 +47,7 @@ public final class LocalCollectionCatalog implements CollectionCatalog {
             }
         }
         try {
-            return transactions.execute(status -> collections.insert(command));
+            return transactions.execute(status -> insert(command));
         } catch (QuiverException e) {
             // Two get_or_create calls raced; the loser returns the winner's collection.
             if (command.getOrCreate() && e.code() == ErrorCode.ALREADY_EXISTS) {
@@ -54,6 +55,31 @@ public final class LocalCollectionCatalog implements CollectionCatalog {
             }
             throw e;
         }
+    }
+
+    /**
+     * Inserts the collection, inside the caller's transaction. With a limit:
+     * 1. Lock the database's row, so concurrent creators in this database queue here until we commit.
+     * 2. For get-or-create, look again under the lock: an existing collection is returned and counts nothing.
+     * 3. Count the committed collections and refuse when one more would exceed the limit.
+     * 4. Insert, still holding the lock.
+     */
+    private CollectionView insert(CreateCollection command) {
+        QuotaLimit limit = command.collectionLimit();
+        if (limit != null) {
+            if (!collections.lockDatabase(command.database())) {
+                throw new QuiverException(ErrorCode.DATABASE_NOT_FOUND,
+                        "Database [" + command.database().name() + "] not found");
+            }
+            if (command.getOrCreate()) {
+                Optional<CollectionView> existing = collections.findByName(command.database(), command.name());
+                if (existing.isPresent()) {
+                    return existing.get();
+                }
+            }
+            limit.check("Create Collection", collections.count(command.database()) + 1L);
+        }
+        return collections.insert(command);
     }
 
     @Override

@@ -1,8 +1,10 @@
 package dev.quiver.tenant.api;
 
+import dev.quiver.common.QuotaLimit;
 import dev.quiver.common.TenantId;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Tenants and databases by name. Names are validated by the caller; methods that create throw a
@@ -31,7 +33,19 @@ public interface TenantCatalog {
         return listTenants().stream().filter(tenant -> tenant.id().equals(id)).findFirst();
     }
 
-    DatabaseView createDatabase(TenantView tenant, String name);
+    /** Creates a database with no quota on the tenant's number of databases: for start-up work and tests. */
+    default DatabaseView createDatabase(TenantView tenant, String name) {
+        return createDatabase(tenant, name, null);
+    }
+
+    /**
+     * Creates a database unless the tenant would then have more than {@code databases} allows. The count and the
+     * insert run in one transaction with the tenant's row locked, so concurrent creates never exceed the limit.
+     *
+     * @param databases the most databases the tenant may have, or null for no limit
+     * @throws dev.quiver.common.QuotaExceededException when the limit is reached; nothing is written
+     */
+    DatabaseView createDatabase(TenantView tenant, String name, @Nullable QuotaLimit databases);
 
     Optional<DatabaseView> findDatabase(TenantView tenant, String name);
 

@@ -2,6 +2,7 @@ package dev.quiver.tenant.catalog;
 
 import dev.quiver.common.ErrorCode;
 import dev.quiver.common.QuiverException;
+import dev.quiver.common.QuotaLimit;
 import dev.quiver.common.TenantId;
 import dev.quiver.tenant.access.AccessChanges;
 import dev.quiver.tenant.api.DatabaseId;
@@ -20,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.annotation.Transactional;
@@ -72,6 +74,17 @@ public class JdbcTenantCatalog implements TenantCatalog {
     private static final String LIST_DATABASES = """
             select id, name from quiver.databases where tenant_id = :tenantId
             order by name limit :limit offset :offset
+            """;
+    /*
+     * Serialises database creation per tenant: the row lock is held until commit, so the count below sees every
+     * database committed by a concurrent creator before this one inserts. "No key update" leaves the foreign-key
+     * checks of other inserts that reference the tenant unblocked.
+     */
+    private static final String LOCK_TENANT = """
+            select id from quiver.tenants where id = :id for no key update
+            """;
+    private static final String COUNT_DATABASES = """
+            select count(*) from quiver.databases where tenant_id = :tenantId
             """;
     private static final String DELETE_DATABASE = """
             delete from quiver.databases where id = :id
@@ -172,7 +185,18 @@ public class JdbcTenantCatalog implements TenantCatalog {
 
     @Override
     @Transactional
-    public DatabaseView createDatabase(TenantView tenant, String name) {
+    public DatabaseView createDatabase(TenantView tenant, String name, @Nullable QuotaLimit databases) {
+        if (databases != null) {
+            // 1. Lock the tenant's row, so concurrent creators of this tenant queue here until we commit.
+            // 2. Count what is committed now, and refuse when one more would exceed the limit.
+            // 3. Insert below, still holding the lock.
+            jdbc.sql(LOCK_TENANT).param("id", tenant.id().value()).query(UUID.class).optional()
+                    .orElseThrow(() -> new QuiverException(ErrorCode.TENANT_NOT_FOUND,
+                            "Tenant [" + tenant.name() + "] not found"));
+            long count = jdbc.sql(COUNT_DATABASES).param("tenantId", tenant.id().value()).query(Long.class)
+                    .single();
+            databases.check("Create Database", count + 1);
+        }
         DatabaseView database = insertDatabase(new DatabaseId(UUID.randomUUID()), tenant, name);
         changes.changed();
         return database;

@@ -1,6 +1,10 @@
 package dev.quiver.ui.web;
 
+import dev.quiver.billing.api.Plan;
+import dev.quiver.billing.api.Plans;
+import dev.quiver.billing.api.Quota;
 import dev.quiver.common.ErrorCode;
+import dev.quiver.common.FieldError;
 import dev.quiver.common.QuiverException;
 import dev.quiver.gateway.api.ConsoleSessions.ConsoleUser;
 import dev.quiver.gateway.api.TenantUsage;
@@ -37,10 +41,12 @@ class OperatorPages {
 
     private final TenantAdministration administration;
     private final Workspace workspace;
+    private final Plans plans;
 
-    OperatorPages(TenantAdministration administration, Workspace workspace) {
+    OperatorPages(TenantAdministration administration, Workspace workspace, Plans plans) {
         this.administration = administration;
         this.workspace = workspace;
+        this.plans = plans;
     }
 
     /** A tenant in the list or at the head of its page. */
@@ -89,6 +95,60 @@ class OperatorPages {
         return "redirect:" + path(id);
     }
 
+    /** Puts the tenant on another plan (field {@code plan}). */
+    @PostMapping("/{id}/plan")
+    String assign(ConsoleUser me, @PathVariable String id, @RequestParam(defaultValue = "") String plan,
+            Model model, HttpServletResponse response, RedirectAttributes redirect) {
+        Principal operator = operator(me);
+        TenantStatus status = find(operator, id);
+        try {
+            plans.assign(operator, status.tenant(), plan);
+        } catch (QuiverException refused) {
+            response.setStatus(refused.code().status());
+            Forms.refusal(model, refused);
+            return render(operator, id, model);
+        }
+        redirect.addFlashAttribute("notice", "Put " + status.tenant().name() + " on the " + plan + " plan.");
+        return "redirect:" + path(id);
+    }
+
+    /**
+     * Overrides one quota for the tenant (fields {@code quota} and {@code limit}); a blank limit clears the
+     * override, so the plan's limit holds again.
+     */
+    @PostMapping("/{id}/quota")
+    String override(ConsoleUser me, @PathVariable String id, @RequestParam(defaultValue = "") String quota,
+            @RequestParam(defaultValue = "") String limit, Model model, HttpServletResponse response,
+            RedirectAttributes redirect) {
+        Principal operator = operator(me);
+        TenantStatus status = find(operator, id);
+        try {
+            Quota known = Quota.fromKey(quota).orElseThrow(() -> QuiverException.invalidField(
+                    ErrorCode.INVALID_ARGUMENT, "quota", "quota", "Choose one of the quotas"));
+            Long value = limit.isBlank() ? null : parseLimit(limit.trim());
+            plans.override(operator, status.tenant(), known, value);
+            redirect.addFlashAttribute("notice", value == null
+                    ? "Cleared the override of " + known.label() + "; the plan's limit holds again."
+                    : "Set " + known.label() + " to " + value + " for " + status.tenant().name() + ".");
+        } catch (QuiverException refused) {
+            response.setStatus(refused.code().status());
+            Forms.refusal(model, refused);
+            model.addAttribute("overrideQuota", quota);
+            model.addAttribute("overrideLimit", limit);
+            return render(operator, id, model);
+        }
+        return "redirect:" + path(id);
+    }
+
+    private static long parseLimit(String limit) {
+        try {
+            return Long.parseLong(limit);
+        } catch (NumberFormatException e) {
+            throw new QuiverException(ErrorCode.INVALID_ARGUMENT, "limit must be a whole number",
+                    List.of(new FieldError("limit", "type", "The limit must be a whole number: " + limit)));
+        }
+    }
+
     @PostMapping("/{id}/resume")
     String resume(ConsoleUser me, @PathVariable String id, RedirectAttributes redirect) {
         Principal operator = operator(me);
@@ -131,6 +191,9 @@ class OperatorPages {
         model.addAttribute("tenant", TenantRow.of(status));
         model.addAttribute("usage", usage);
         model.addAttribute("disk", bytes(usage.diskBytes()));
+        PlanPages.model(model, workspace.plan(operator, status.tenant()));
+        model.addAttribute("planNames", plans.list().stream().map(Plan::name).toList());
+        model.addAttribute("quotaChoices", List.of(Quota.values()));
         return "console/operator-tenant";
     }
 

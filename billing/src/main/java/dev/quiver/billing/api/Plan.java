@@ -1,0 +1,47 @@
+package dev.quiver.billing.api;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * A plan: its price and its quotas. Money is a {@code long} count of the currency's minor units (cents), never a
+ * floating-point number. The operator-facing rules (name form, non-negative amounts, currency code) are checked by
+ * {@link Plans#save}, which names the refused field; this record checks only what a programming error breaks.
+ *
+ * @param name                    the plan's name, lower case, for example {@code pro}
+ * @param monthlyFee              the fee per month, in minor units of {@code currency}
+ * @param currency                an ISO 4217 code, for example {@code USD}
+ * @param readUnitPrice           the price of one million read units, in minor units
+ * @param writeUnitPrice          the price of one million write units, in minor units
+ * @param storageGibMonthPrice    the price of storing one GiB for one month, in minor units
+ * @param limits                  every quota's limit, one entry per {@link Quota}
+ */
+public record Plan(
+        String name,
+        long monthlyFee,
+        String currency,
+        long readUnitPrice,
+        long writeUnitPrice,
+        long storageGibMonthPrice,
+        Map<Quota, Long> limits) {
+
+    public Plan {
+        requireNonNull(name, "name is null");
+        requireNonNull(currency, "currency is null");
+        requireNonNull(limits, "limits is null");
+        EnumMap<Quota, Long> copy = new EnumMap<>(Quota.class);
+        copy.putAll(limits);
+        if (copy.size() != Quota.values().length) {
+            throw new IllegalArgumentException("limits must name every quota: " + copy.keySet());
+        }
+        limits = Collections.unmodifiableMap(copy);
+    }
+
+    /** The limit of one quota. */
+    public long limit(Quota quota) {
+        return limits.get(quota);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.quiver.billing.api;
+
+import dev.quiver.common.QuotaLimit;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The quotas a plan sets. Each has a JSON {@link #key()} ({@code records_per_batch}) and a {@link #label()} for
+ * people in Chroma Cloud's style, which refusals quote.
+ *
+ * <p>Enforced now (before anything is written): {@link #MAX_DIMENSION}, {@link #RECORDS_PER_BATCH},
+ * {@link #DOCUMENT_BYTES}, {@link #METADATA_KEYS}, {@link #METADATA_BYTES} per request, and {@link #DATABASES} and
+ * {@link #COLLECTIONS_PER_DATABASE} counted exactly in the creating transaction.
+ * TODO(#7): {@link #RECORDS_PER_COLLECTION}, {@link #STORAGE_BYTES} and the two request rates are stored and shown
+ * but not enforced yet; they need transactional counters kept with the log append, and a rate limiter shared by
+ * every gateway.
+ */
+public enum Quota {
+    /** Databases per tenant. */
+    DATABASES("Number of databases"),
+    /** Collections in one database. */
+    COLLECTIONS_PER_DATABASE("Number of collections"),
+    /** Records in one collection. Not enforced yet (TODO(#7)). */
+    RECORDS_PER_COLLECTION("Collection size (records)"),
+    /** The largest embedding dimension a collection may have. */
+    MAX_DIMENSION("Embedding dimension"),
+    /** Records in one add, upsert or update request. */
+    RECORDS_PER_BATCH("Number of records"),
+    /** UTF-8 bytes of one record's document. */
+    DOCUMENT_BYTES("Document size (bytes)"),
+    /** Metadata keys of one record. */
+    METADATA_KEYS("Number of metadata dictionary keys"),
+    /**
+     * Bytes of one record's metadata: the UTF-8 bytes of every key, plus for each value the UTF-8 bytes of a string,
+     * 8 bytes for an integer or a float and 1 byte for a boolean, an array counting the sum of its elements.
+     */
+    METADATA_BYTES("Metadata size (bytes)"),
+    /** Read requests per second and tenant. Not enforced yet (TODO(#7)). */
+    READ_REQUESTS_PER_SECOND("Read requests per second"),
+    /** Write requests per second and tenant. Not enforced yet (TODO(#7)). */
+    WRITE_REQUESTS_PER_SECOND("Write requests per second"),
+    /** Bytes a tenant stores. Not enforced yet (TODO(#7)). */
+    STORAGE_BYTES("Storage size (bytes)");
+
+    private static final Map<String, Quota> BY_KEY =
+            Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(Quota::key, Function.identity()));
+
+    private final String label;
+
+    Quota(String label) {
+        this.label = label;
+    }
+
+    /** The name in JSON and in the database: lower case with underscores, for example {@code records_per_batch}. */
+    public String key() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The name for people, quoted by refusals, for example {@code Number of records}. */
+    public String label() {
+        return label;
+    }
+
+    /** Whether requests are refused for this quota yet; the others are stored and shown only. */
+    public boolean enforced() {
+        return switch (this) {
+            case DATABASES, COLLECTIONS_PER_DATABASE, MAX_DIMENSION, RECORDS_PER_BATCH, DOCUMENT_BYTES, METADATA_KEYS,
+                    METADATA_BYTES -> true;
+            case RECORDS_PER_COLLECTION, READ_REQUESTS_PER_SECOND, WRITE_REQUESTS_PER_SECOND, STORAGE_BYTES -> false;
+        };
+    }
+
+    /** This quota with a limit, as the modules that count and refuse receive it. */
+    public QuotaLimit limit(long limit) {
+        return new QuotaLimit(key(), label, limit);
+    }
+
+    /** The quota with this {@link #key()}, if there is one. */
+    public static Optional<Quota> fromKey(String key) {
+        return Optional.ofNullable(BY_KEY.get(key));
+    }
+}

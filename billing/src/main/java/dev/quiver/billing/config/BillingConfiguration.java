@@ -1,0 +1,30 @@
+package dev.quiver.billing.config;
+
+import dev.quiver.billing.plan.JdbcPlans;
+import dev.quiver.billing.plan.MeteredQuotaRefusals;
+import dev.quiver.tenant.api.TenantCatalog;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** Wires billing: the plans with every tenant's limits, and the count of quota refusals. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(BillingProperties.class)
+class BillingConfiguration {
+
+    /** Initialised after the tenant catalogue (a parameter), which creates the default tenant. */
+    @Bean(initMethod = "initialize")
+    JdbcPlans plans(JdbcClient jdbc, TenantCatalog tenants, ApplicationEventPublisher events, Clock clock,
+            BillingProperties properties) {
+        return new JdbcPlans(jdbc, tenants, events, clock, properties.defaultPlan(), properties.defaultTenantPlan());
+    }
+
+    @Bean
+    MeteredQuotaRefusals quotaRefusals(MeterRegistry registry) {
+        return new MeteredQuotaRefusals(registry);
+    }
+}

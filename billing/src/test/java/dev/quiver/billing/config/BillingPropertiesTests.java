@@ -1,0 +1,60 @@
+package dev.quiver.billing.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
+import org.springframework.context.annotation.Configuration;
+
+class BillingPropertiesTests {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
+            .withUserConfiguration(PropertiesOnly.class);
+
+    @Test
+    void defaultsAreRecorded() {
+        BillingProperties properties = bind(Map.of());
+
+        assertThat(properties.defaultPlan()).isEqualTo("free");
+        assertThat(properties.defaultTenantPlan()).isEqualTo("enterprise");
+    }
+
+    @Test
+    void everyKeyBinds() {
+        BillingProperties properties = bind(Map.of(
+                "quiver.billing.default-plan", "pro",
+                "quiver.billing.default-tenant-plan", "free"));
+
+        assertThat(properties.defaultPlan()).isEqualTo("pro");
+        assertThat(properties.defaultTenantPlan()).isEqualTo("free");
+    }
+
+    @Test
+    void defaultsPassValidation() {
+        runner.run(context -> assertThat(context).hasNotFailed().hasSingleBean(BillingProperties.class));
+    }
+
+    @Test
+    void blankDefaultPlanStopsStartupNamingTheKey() {
+        runner.withPropertyValues("quiver.billing.default-plan= ")
+                .run(context -> assertThat(context).getFailure()
+                        .rootCause().hasMessageContaining("quiver.billing.default-plan"));
+    }
+
+    private static BillingProperties bind(Map<String, String> values) {
+        return new Binder(new MapConfigurationPropertySource(values))
+                .bindOrCreate("quiver.billing", BillingProperties.class);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(BillingProperties.class)
+    static class PropertiesOnly {
+    }
+}
