@@ -181,6 +181,20 @@ class QuotaIT extends StandaloneContext {
         assertThat(got.json().path("metadatas").get(1).toString()).isEqualTo("{\"a\":\"b\"}");
     }
 
+    /** Chroma's clients size their batches by the pre-flight answer, so a key learns its tenant's batch quota. */
+    @Test
+    void preFlightTellsAKeyItsTenantsBatchQuota() {
+        Console owner = Console.signUp(http, "owner@preflight.example", "Preflight Org");
+        String secret = owner.mint(http, "app", "owner", null).path("key").asString();
+
+        Http.Response keyed = http.get("/api/v2/pre-flight-checks", Http.key(secret));
+        Http.Response anonymous = http.get("/api/v2/pre-flight-checks");
+
+        assertThat(keyed.status()).isEqualTo(200);
+        assertThat(keyed.json().path("max_batch_size").asLong()).isEqualTo(300);
+        assertThat(anonymous.json().path("max_batch_size").asLong()).isGreaterThan(300);
+    }
+
     private void assertRecordRefusal(Http.Response response, String label, String action, long current,
             long limit) {
         assertChromaRefusal(response, "Quota exceeded: '" + label + "' exceeded quota limit for action '" + action

@@ -2,13 +2,17 @@ package dev.quiver.gateway.web;
 
 import static dev.quiver.gateway.web.ChromaResources.json;
 
+import dev.quiver.billing.api.Plans;
+import dev.quiver.billing.api.Quota;
 import dev.quiver.common.ErrorCode;
 import dev.quiver.common.QuiverException;
 import dev.quiver.gateway.config.GatewayProperties;
+import dev.quiver.gateway.security.CallerFilter;
 import dev.quiver.tenant.api.DatabaseView;
 import dev.quiver.tenant.api.Principal;
 import dev.quiver.tenant.api.TenantCatalog;
 import dev.quiver.tenant.api.TenantView;
+import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -25,11 +29,13 @@ class SystemController {
     private final Clock clock;
     private final GatewayProperties properties;
     private final ChromaResources resources;
+    private final Plans plans;
 
-    SystemController(Clock clock, GatewayProperties properties, ChromaResources resources) {
+    SystemController(Clock clock, GatewayProperties properties, ChromaResources resources, Plans plans) {
         this.clock = clock;
         this.properties = properties;
         this.resources = resources;
+        this.plans = plans;
     }
 
     @GetMapping("/api/v2/heartbeat")
@@ -49,9 +55,19 @@ class SystemController {
         return json("{\"is_executor_ready\":true,\"is_log_client_ready\":true}");
     }
 
+    /**
+     * What a client may send in one batch. Chroma's clients split or refuse larger batches by this number, so a
+     * caller with a key is told its tenant's {@code records_per_batch} quota when that is smaller than the server's
+     * own limit; a caller without one (the route needs no key) gets the server's.
+     */
     @GetMapping("/api/v2/pre-flight-checks")
-    ResponseEntity<byte[]> preFlightChecks() {
-        return json("{\"max_batch_size\":" + properties.maxBatchSize() + ",\"supports_base64_encoding\":true}");
+    ResponseEntity<byte[]> preFlightChecks(HttpServletRequest request) {
+        long maxBatchSize = properties.maxBatchSize();
+        if (request.getAttribute(CallerFilter.ATTRIBUTE) instanceof Principal caller && caller.tenant() != null
+                && !caller.unrestricted()) {
+            maxBatchSize = Math.min(maxBatchSize, plans.limits(caller.tenant()).limit(Quota.RECORDS_PER_BATCH));
+        }
+        return json("{\"max_batch_size\":" + maxBatchSize + ",\"supports_base64_encoding\":true}");
     }
 
     /**
