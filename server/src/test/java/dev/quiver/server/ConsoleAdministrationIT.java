@@ -3,9 +3,7 @@ package dev.quiver.server;
 import static dev.quiver.server.Http.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.quiver.QuiverApplication;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
@@ -13,31 +11,15 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * The console's administration pages in a real headless Chromium: inviting and joining, custom roles, changing and
  * removing members, the audit log, CSRF refusals, tenant isolation and the operator's tenant pages. Each test works
  * in tenants of its own and saves a screenshot of its last page under {@code target/console-screenshots}.
  */
-@SpringBootTest(classes = QuiverApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {StandaloneContext.AUTHENTICATED,
-                "quiver.tenant.bootstrap.operator-password=" + ConsoleAdministrationIT.OPERATOR_PASSWORD})
-class ConsoleAdministrationIT extends StandaloneContext {
+class ConsoleAdministrationIT extends OperatedServer {
 
-    static final String OPERATOR_PASSWORD = "operator password for console tests";
     private static final String PASSWORD = "correct horse battery";
-
-    @LocalServerPort
-    int port;
-
-    Http http;
-
-    @BeforeEach
-    void client() {
-        http = new Http(port);
-    }
 
     @Test
     void invitedViewerJoinsThroughTheLinkAndSeesNothingToAdminister() {

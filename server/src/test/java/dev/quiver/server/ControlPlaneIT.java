@@ -3,38 +3,19 @@ package dev.quiver.server;
 import static dev.quiver.server.Http.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.quiver.QuiverApplication;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The control plane as the console and its scripts use it: sign-up, a session cookie with CSRF, keys, invitations,
  * members, roles and the audit log, and how every endpoint refuses bad input without writing anything.
  */
-@SpringBootTest(classes = QuiverApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {StandaloneContext.AUTHENTICATED,
-                "quiver.tenant.bootstrap.operator-password=" + ControlPlaneIT.OPERATOR_PASSWORD})
-class ControlPlaneIT extends StandaloneContext {
-
-    static final String OPERATOR_PASSWORD = "operator password for tests";
-
-    @LocalServerPort
-    int port;
-
-    Http http;
-
-    @BeforeEach
-    void client() {
-        http = new Http(port);
-    }
+class ControlPlaneIT extends OperatedServer {
 
     @Test
     void signUpMintInviteRedeemChangeRoleRemoveAndAuditNewestFirst() {
@@ -227,10 +208,7 @@ class ControlPlaneIT extends StandaloneContext {
         String collections = "/api/v2/tenants/default_tenant/databases/default_database/collections";
         assertThat(http.post(collections, json("{'name':'doomed-docs'}"), Http.key(doomedKey)).status())
                 .isEqualTo(200);
-        Http.Response loggedIn = http.post("/api/control/v1/login", json("{'email':'operator@quiver.local',"
-                + "'password':'" + OPERATOR_PASSWORD + "'}"));
-        assertThat(loggedIn.status()).as("%s", loggedIn).isEqualTo(200);
-        Console operator = Console.from(loggedIn);
+        Console operator = operator();
 
         Http.Response found = http.get("/api/control/v1/operator/tenants?search=doomed", operator.cookieOnly());
         assertThat(found.status()).as("%s", found).isEqualTo(200);

@@ -4,7 +4,6 @@ import static dev.quiver.server.Http.json;
 import static dev.quiver.server.Http.key;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.quiver.QuiverApplication;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -14,10 +13,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -26,24 +22,10 @@ import tools.jackson.databind.JsonNode;
  * log; a tenant's members with {@code billing.read} see their plan; everyone but operators is refused on the
  * operator routes.
  */
-@SpringBootTest(classes = QuiverApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {StandaloneContext.AUTHENTICATED,
-                "quiver.tenant.bootstrap.operator-password=" + PlansIT.OPERATOR_PASSWORD})
-class PlansIT extends StandaloneContext {
+class PlansIT extends OperatedServer {
 
-    static final String OPERATOR_PASSWORD = "operator password for plan tests";
     private static final String PLANS = "/api/control/v1/operator/plans";
     private static final String TENANTS = "/api/control/v1/operator/tenants/";
-
-    @LocalServerPort
-    int port;
-
-    Http http;
-
-    @BeforeEach
-    void client() {
-        http = new Http(port);
-    }
 
     @Test
     void seededPlansExistNewSignUpsAreOnFreeAndTheDefaultTenantOnEnterprise() {
@@ -275,10 +257,4 @@ class PlansIT extends StandaloneContext {
                 .contains("\"field\":\"" + field + "\"", "\"rule\":\"" + rule + "\"");
     }
 
-    private Console operator() {
-        Http.Response loggedIn = http.post("/api/control/v1/login", json("{'email':'operator@quiver.local',"
-                + "'password':'" + OPERATOR_PASSWORD + "'}"));
-        assertThat(loggedIn.status()).as("%s", loggedIn).isEqualTo(200);
-        return Console.from(loggedIn);
-    }
 }

@@ -4,7 +4,6 @@ import static dev.quiver.server.Http.json;
 import static dev.quiver.server.Http.key;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.quiver.QuiverApplication;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -12,10 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -24,22 +20,7 @@ import tools.jackson.databind.JsonNode;
  * reached (problem members on the control plane, Chroma's {@code message} on {@code /api/v2}), and the databases,
  * collections and records are unchanged afterwards. Concurrent creates never pass the collection quota.
  */
-@SpringBootTest(classes = QuiverApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {StandaloneContext.AUTHENTICATED,
-                "quiver.tenant.bootstrap.operator-password=" + QuotaIT.OPERATOR_PASSWORD})
-class QuotaIT extends StandaloneContext {
-
-    static final String OPERATOR_PASSWORD = "operator password for quota tests";
-
-    @LocalServerPort
-    int port;
-
-    Http http;
-
-    @BeforeEach
-    void client() {
-        http = new Http(port);
-    }
+class QuotaIT extends OperatedServer {
 
     @Test
     void databaseQuotaRefusesTheNextDatabaseOnTheControlPlaneAndOnChromaRoutes() {
@@ -239,10 +220,4 @@ class QuotaIT extends StandaloneContext {
         assertThat(response.status()).as("%s", response).isEqualTo(200);
     }
 
-    private Console operator() {
-        Http.Response loggedIn = http.post("/api/control/v1/login", json("{'email':'operator@quiver.local',"
-                + "'password':'" + OPERATOR_PASSWORD + "'}"));
-        assertThat(loggedIn.status()).as("%s", loggedIn).isEqualTo(200);
-        return Console.from(loggedIn);
-    }
 }

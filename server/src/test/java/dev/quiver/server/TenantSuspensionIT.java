@@ -4,13 +4,9 @@ import static dev.quiver.server.Http.json;
 import static dev.quiver.server.Http.key;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.quiver.QuiverApplication;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -18,25 +14,10 @@ import tools.jackson.databind.JsonNode;
  * body, its members still log in and manage keys, nothing is deleted, other tenants are untouched, and resuming
  * restores service on the next request. Both changes are audited in the tenant's own log.
  */
-@SpringBootTest(classes = QuiverApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {StandaloneContext.AUTHENTICATED,
-                "quiver.tenant.bootstrap.operator-password=" + TenantSuspensionIT.OPERATOR_PASSWORD})
-class TenantSuspensionIT extends StandaloneContext {
-
-    static final String OPERATOR_PASSWORD = "operator password for suspension tests";
+class TenantSuspensionIT extends OperatedServer {
 
     private static final String COLLECTIONS = "/api/v2/tenants/default_tenant/databases/default_database/collections";
     private static final String OPERATOR_TENANTS = "/api/control/v1/operator/tenants/";
-
-    @LocalServerPort
-    int port;
-
-    Http http;
-
-    @BeforeEach
-    void client() {
-        http = new Http(port);
-    }
 
     @Test
     void suspendedTenantKeepsItsDataAndAccountsButMayNotReadOrWriteUntilResumed() {
@@ -172,12 +153,6 @@ class TenantSuspensionIT extends StandaloneContext {
         assertThat(exactly.status()).as("%s", exactly).isEqualTo(200);
     }
 
-    private Console operator() {
-        Http.Response loggedIn = http.post("/api/control/v1/login", json("{'email':'operator@quiver.local',"
-                + "'password':'" + OPERATOR_PASSWORD + "'}"));
-        assertThat(loggedIn.status()).as("%s", loggedIn).isEqualTo(200);
-        return Console.from(loggedIn);
-    }
 
     private String collection(String secret, String name) {
         Http.Response created = http.post(COLLECTIONS, json("{'name':'" + name + "'}"), key(secret));
