@@ -234,7 +234,9 @@ class ConsoleJourneyIT extends StandaloneContext {
                 .click(By.xpath("//button[text()='Run query']"));
         assertThat(browser.find(By.id("n_results-error")).getText()).isNotBlank();
         browser.type(By.id("n_results"), "2").click(By.xpath("//button[text()='Run query']"));
-        assertThat(browser.driver().findElements(By.cssSelector("#results tbody tr"))).hasSize(2);
+        // The click starts a page load: wait for the new page's rows rather than read the old page's.
+        browser.waitFor().until(driver -> driver.findElements(By.cssSelector("#results tbody tr")).size() == 2);
+        assertThat(browser.driver().findElements(By.id("n_results-error"))).isEmpty();
     }
 
     @Test
