@@ -23,7 +23,11 @@ public class RetryLaterException extends QuiverException {
 
     /** The value of the {@code Retry-After} header: whole seconds, rounded up, at least one. */
     public long retryAfterSeconds() {
-        long seconds = retryAfter.toSeconds() + (retryAfter.toNanosPart() > 0 ? 1 : 0);
-        return Math.max(1, seconds);
+        return seconds(retryAfter);
+    }
+
+    /** A wait in whole seconds as {@code Retry-After} states it: rounded up, at least one. */
+    public static long seconds(Duration wait) {
+        return Math.max(1, wait.toSeconds() + (wait.toNanosPart() > 0 ? 1 : 0));
     }
 }

@@ -85,10 +85,8 @@ public final class SessionLogins implements ConsoleSessions {
         String address = request.getRemoteAddr();
         Optional<Duration> wait = throttle.retryAfter(email, address);
         if (wait.isPresent()) {
-            RetryLaterException refusal = new RetryLaterException(ErrorCode.TOO_MANY_REQUESTS,
-                    "Too many failed log-ins", wait.get());
             throw new RetryLaterException(ErrorCode.TOO_MANY_REQUESTS, "Too many failed log-ins; try again in "
-                    + refusal.retryAfterSeconds() + " seconds", wait.get());
+                    + RetryLaterException.seconds(wait.get()) + " seconds", wait.get());
         }
         Principal principal = accounts.logIn(email, password, tenant).orElse(null);
         if (principal == null) {
