@@ -2,6 +2,7 @@ package dev.quiver.billing.config;
 
 import dev.quiver.billing.plan.JdbcPlans;
 import dev.quiver.billing.plan.MeteredQuotaRefusals;
+import dev.quiver.billing.usage.JdbcUsage;
 import dev.quiver.tenant.api.TenantCatalog;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -21,6 +22,11 @@ class BillingConfiguration {
     JdbcPlans plans(JdbcClient jdbc, TenantCatalog tenants, ApplicationEventPublisher events, Clock clock,
             BillingProperties properties) {
         return new JdbcPlans(jdbc, tenants, events, clock, properties.defaultPlan(), properties.defaultTenantPlan());
+    }
+
+    @Bean
+    JdbcUsage usage(JdbcClient jdbc) {
+        return new JdbcUsage(jdbc);
     }
 
     @Bean

@@ -13,8 +13,17 @@ public interface RecordStore {
     /** The widest vector a collection may hold (Lucene's HNSW format is raised from 1024 to this). */
     int MAX_DIMENSION = 4096;
 
-    /** Logs the batch durably; throws {@code DIMENSION_MISMATCH} when its vectors do not fit the collection. */
-    void write(CollectionView collection, WriteBatch batch);
+    /**
+     * Logs the batch durably; throws {@code DIMENSION_MISMATCH} when its vectors do not fit the collection, and a
+     * {@code QuotaExceededException} when the collection's records or the tenant's bytes would pass a limit, in
+     * which case nothing is logged or counted.
+     */
+    void write(CollectionView collection, WriteBatch batch, WriteLimits limits);
+
+    /** Logs the batch durably, counted against no limit. */
+    default void write(CollectionView collection, WriteBatch batch) {
+        write(collection, batch, WriteLimits.UNLIMITED);
+    }
 
     /**
      * Deletes the records the filter matches and returns Chroma's count: the number of ids sent when only ids are

@@ -7,6 +7,8 @@ import dev.quiver.search.engine.AppendMeters;
 import dev.quiver.search.engine.CollectionCache;
 import dev.quiver.search.engine.LocalCollectionCatalog;
 import dev.quiver.search.engine.LocalRecordStore;
+import dev.quiver.search.api.StorageCounters;
+import dev.quiver.search.api.WriteListener;
 import dev.quiver.search.engine.StartupRecovery;
 import dev.quiver.search.shard.ShardRegistry;
 import dev.quiver.search.shard.ShardSettings;
@@ -28,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationListener;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -105,8 +108,25 @@ class SearchConfiguration {
     @Bean
     RecordStore recordStore(JdbcCollections collections, JdbcWal wal, ShardRegistry shards,
             TransactionTemplate transactions, ExecutorService searchPool, CollectionCache cache,
-            MeterRegistry meters) {
-        return new LocalRecordStore(collections, wal, shards, transactions, searchPool, cache, appendMeters(meters));
+            MeterRegistry meters, ObjectProvider<WriteListener> listeners) {
+        return new LocalRecordStore(collections, wal, shards, transactions, searchPool, cache, appendMeters(meters),
+                listeners.orderedStream().toList());
+    }
+
+    /** TODO(#7): contract stub, replaced by the counters the write transaction keeps. */
+    @Bean
+    StorageCounters storageCounters() {
+        return new StorageCounters() {
+            @Override
+            public java.util.List<dev.quiver.search.api.CollectionUsage> collections() {
+                return java.util.List.of();
+            }
+
+            @Override
+            public long tenantBytes(dev.quiver.common.TenantId tenant) {
+                return 0;
+            }
+        };
     }
 
     @Bean

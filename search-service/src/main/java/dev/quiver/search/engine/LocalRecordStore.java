@@ -5,11 +5,14 @@ import dev.quiver.common.QuiverException;
 import dev.quiver.search.api.CollectionView;
 import dev.quiver.search.api.Hit;
 import dev.quiver.search.api.Include;
+import dev.quiver.search.api.LoggedWrite;
 import dev.quiver.search.api.RecordFilter;
 import dev.quiver.search.api.RecordStore;
 import dev.quiver.search.api.RecordWrite;
 import dev.quiver.search.api.StoredRecord;
 import dev.quiver.search.api.WriteBatch;
+import dev.quiver.search.api.WriteLimits;
+import dev.quiver.search.api.WriteListener;
 import dev.quiver.search.collection.JdbcCollections;
 import dev.quiver.search.index.BatchCodec;
 import dev.quiver.search.shard.Shard;
@@ -51,10 +54,11 @@ public final class LocalRecordStore implements RecordStore {
     private final AtomicBoolean directSearch = new AtomicBoolean();
     private final CollectionCache cache;
     private final AppendMeters meters;
+    private final List<WriteListener> listeners;
 
     public LocalRecordStore(JdbcCollections collections, JdbcWal wal, ShardRegistry shards,
             TransactionTemplate transactions, ExecutorService searchPool, CollectionCache cache,
-            AppendMeters meters) {
+            AppendMeters meters, List<WriteListener> listeners) {
         this.collections = collections;
         this.wal = wal;
         this.shards = shards;
@@ -62,6 +66,7 @@ public final class LocalRecordStore implements RecordStore {
         this.searchPool = searchPool;
         this.cache = cache;
         this.meters = meters;
+        this.listeners = List.copyOf(listeners);
     }
 
     /**
@@ -69,13 +74,14 @@ public final class LocalRecordStore implements RecordStore {
      * 1. Encode it before the transaction, so the row lock is held only for two statements.
      * 2. Advance the collection's log position, which locks its row until commit and fixes the dimension if this
      *    is the first batch with vectors; refuse a batch whose dimension differs (the transaction rolls back).
-     * 3. Insert the batch into the tenant's log. The commit acknowledges the write.
+     * 3. Insert the batch into the tenant's log, and tell the write listeners (metering) in the same transaction.
+     *    The commit acknowledges the write.
      * 4. Tell the collection cache, before the client hears of it, so that a read it sends next includes the
      *    batch; evict the collection if this batch may have fixed its dimension.
      * 5. Tell the shard what the log now holds (its apply lag) and wake its applier.
      */
     @Override
-    public void write(CollectionView collection, WriteBatch batch) {
+    public void write(CollectionView collection, WriteBatch batch, WriteLimits limits) {
         if (batch.records().isEmpty()) {
             return;
         }
@@ -93,6 +99,12 @@ public final class LocalRecordStore implements RecordStore {
                 }
                 wal.append(collection.database().tenant().id(), collection.id(), advance.sequence(),
                         batch.records().size(), payload);
+                // TODO(#7): the exact record and byte deltas, counted and checked against limits before the append
+                LoggedWrite logged = new LoggedWrite(collection, batch.operation(), batch.records().size(),
+                        payload.length, 0, 0);
+                for (WriteListener listener : listeners) {
+                    listener.logged(logged);
+                }
                 return advance;
             });
         } catch (RuntimeException | Error e) {
