@@ -47,6 +47,6 @@ class PlanRulesTests {
             limits.put(quota, 10L);
         }
         limits.put(Quota.RECORDS_PER_BATCH, batchLimit);
-        return new Plan(name, fee, currency, readPrice, 0, 0, limits);
+        return new Plan(name, fee, currency, readPrice, 0, 0, 0, 0, 0, limits);
     }
 }
