@@ -221,6 +221,45 @@ class InvoiceIT extends OperatedServer {
         assertThat(again.json().path("id").asString()).isNotEqualTo(id);
     }
 
+    @Test
+    void plansCarryTheirAllowancesAndAMonthOnPlansInTwoCurrenciesIsRefused() {
+        clock.set("2026-09-25T00:00:00Z");
+        Console owner = Console.signUp(http, "owner@euro.example", "Euro Org");
+        Console operator = operator();
+        JsonNode free = http.get("/api/control/v1/operator/plans", operator.cookieOnly()).json().get(0);
+        assertThat(free.path("name").asString()).isEqualTo("free");
+        assertThat(free.path("included_read_units").asLong()).isEqualTo(10_000_000);
+        assertThat(free.path("included_write_units").asLong()).isEqualTo(5_000_000);
+        assertThat(free.path("included_storage_gib_months").asLong()).isEqualTo(5);
+
+        String euro = "{'monthly_fee':1000,'currency':'EUR','read_unit_price':0,'write_unit_price':0,"
+                + "'storage_gib_month_price':0,'included_read_units':%s,'included_write_units':0,"
+                + "'included_storage_gib_months':1,'limits':" + limits(free) + "}";
+        Http.Response negative = http.put("/api/control/v1/operator/plans/euro", json(euro.formatted("-1")),
+                operator.headers());
+        assertRefused(negative, "included_read_units", "min");
+        Http.Response saved = http.put("/api/control/v1/operator/plans/euro", json(euro.formatted("7")),
+                operator.headers());
+        assertThat(saved.status()).as("%s", saved).isEqualTo(200);
+        assertThat(saved.json().path("included_read_units").asLong()).isEqualTo(7);
+
+        clock.set("2026-10-15T00:00:00Z");
+        assertThat(http.put(TENANTS + owner.tenantId() + "/plan", json("{'plan':'euro'}"), operator.headers())
+                .status()).isEqualTo(200);
+        clock.set("2026-11-05T00:00:00Z");
+        Http.Response mixed = http.post(TENANTS + owner.tenantId() + "/invoices", json("{'month':'2026-10'}"),
+                operator.headers());
+        assertThat(mixed.status()).as("%s", mixed).isEqualTo(409);
+        assertThat(mixed.json().path("detail").asString()).contains("different currencies", "free=USD",
+                "euro=EUR");
+        assertThat(http.get(TENANTS + owner.tenantId() + "/invoices", operator.cookieOnly()).json().size())
+                .isZero();
+    }
+
+    private static String limits(JsonNode plan) {
+        return plan.path("limits").toString().replace('"', '\'');
+    }
+
     private List<String> months(Console owner, Console operator) {
         List<String> months = new ArrayList<>();
         for (JsonNode invoice : http.get(TENANTS + owner.tenantId() + "/invoices", operator.cookieOnly()).json()) {
