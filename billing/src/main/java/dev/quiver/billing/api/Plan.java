@@ -7,9 +7,10 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * A plan: its price, the usage its fee includes, and its quotas. Money is a {@code long} count of the currency's minor units (cents), never a
- * floating-point number. The operator-facing rules (name form, non-negative amounts, currency code) are checked by
- * {@link Plans#save}, which names the refused field; this record checks only what a programming error breaks.
+ * A plan: its price, the usage its fee includes, and its quotas. Money is a {@code long} count of the currency's
+ * minor units (cents), never a floating-point number. The operator-facing rules (name form, non-negative amounts,
+ * currency code) are checked by {@link Plans#save}, which names the refused field; this record checks only what a
+ * programming error breaks.
  *
  * @param name                    the plan's name, lower case, for example {@code pro}
  * @param monthlyFee              the fee per month, in minor units of {@code currency}
