@@ -7,9 +7,10 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * A plan: its price and its quotas. Money is a {@code long} count of the currency's minor units (cents), never a
- * floating-point number. The operator-facing rules (name form, non-negative amounts, currency code) are checked by
- * {@link Plans#save}, which names the refused field; this record checks only what a programming error breaks.
+ * A plan: its price, the usage its fee includes, and its quotas. Money is a {@code long} count of the currency's
+ * minor units (cents), never a floating-point number. The operator-facing rules (name form, non-negative amounts,
+ * currency code) are checked by {@link Plans#save}, which names the refused field; this record checks only what a
+ * programming error breaks.
  *
  * @param name                    the plan's name, lower case, for example {@code pro}
  * @param monthlyFee              the fee per month, in minor units of {@code currency}
@@ -17,6 +18,10 @@ import java.util.Map;
  * @param readUnitPrice           the price of one million read units, in minor units
  * @param writeUnitPrice          the price of one million write units, in minor units
  * @param storageGibMonthPrice    the price of storing one GiB for one month, in minor units
+ * @param includedReadUnits       the read units the monthly fee includes; invoices charge only those beyond
+ * @param includedWriteUnits      the write units the monthly fee includes
+ * @param includedStorageGibMonths the GiB-months of storage the monthly fee includes; a GiB-month is 2^30 bytes
+ *                                kept for every hour of the month
  * @param limits                  every quota's limit, one entry per {@link Quota}
  */
 public record Plan(
@@ -26,6 +31,9 @@ public record Plan(
         long readUnitPrice,
         long writeUnitPrice,
         long storageGibMonthPrice,
+        long includedReadUnits,
+        long includedWriteUnits,
+        long includedStorageGibMonths,
         Map<Quota, Long> limits) {
 
     public Plan {

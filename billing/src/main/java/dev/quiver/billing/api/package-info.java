@@ -1,6 +1,6 @@
 /**
- * What other modules may use of billing: the quotas, plans, a tenant's effective limits, and the count of quota
- * refusals.
+ * What other modules may use of billing: the quotas, plans, a tenant's effective limits, usage, invoices, and the
+ * count of quota refusals.
  */
 @NullMarked
 @NamedInterface("api")

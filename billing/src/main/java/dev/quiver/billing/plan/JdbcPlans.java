@@ -55,7 +55,8 @@ public class JdbcPlans implements Plans {
     private static final Logger log = LoggerFactory.getLogger(JdbcPlans.class);
 
     private static final String PLAN_COLUMNS = """
-            name, monthly_fee, currency, read_unit_price, write_unit_price, storage_gib_month_price
+            name, monthly_fee, currency, read_unit_price, write_unit_price, storage_gib_month_price,
+            included_read_units, included_write_units, included_storage_gib_months
             """;
     private static final String LIST_PLANS = "select " + PLAN_COLUMNS + " from quiver.plans";
     private static final String LIST_PLAN_QUOTAS = """
@@ -63,11 +64,16 @@ public class JdbcPlans implements Plans {
             """;
     private static final String UPSERT_PLAN = """
             insert into quiver.plans (name, monthly_fee, currency, read_unit_price, write_unit_price,
-                storage_gib_month_price, created_at, updated_at)
-            values (:name, :monthlyFee, :currency, :readUnitPrice, :writeUnitPrice, :storageGibMonthPrice, :now, :now)
+                storage_gib_month_price, included_read_units, included_write_units, included_storage_gib_months,
+                created_at, updated_at)
+            values (:name, :monthlyFee, :currency, :readUnitPrice, :writeUnitPrice, :storageGibMonthPrice,
+                :includedReadUnits, :includedWriteUnits, :includedStorageGibMonths, :now, :now)
             on conflict (name) do update set monthly_fee = excluded.monthly_fee, currency = excluded.currency,
                 read_unit_price = excluded.read_unit_price, write_unit_price = excluded.write_unit_price,
-                storage_gib_month_price = excluded.storage_gib_month_price, updated_at = excluded.updated_at
+                storage_gib_month_price = excluded.storage_gib_month_price,
+                included_read_units = excluded.included_read_units,
+                included_write_units = excluded.included_write_units,
+                included_storage_gib_months = excluded.included_storage_gib_months, updated_at = excluded.updated_at
             """;
     private static final String UPSERT_PLAN_QUOTA = """
             insert into quiver.plan_quotas (plan_name, quota, quota_limit) values (:plan, :quota, :limit)
@@ -83,6 +89,17 @@ public class JdbcPlans implements Plans {
     private static final String ASSIGN_IF_NONE = """
             insert into quiver.tenant_plans (tenant_id, plan_name, assigned_at) values (:tenantId, :plan, :now)
             on conflict (tenant_id) do nothing
+            """;
+    /** Ends the plan the tenant is on in its history, unless it is the one it is put on again. */
+    private static final String CLOSE_HISTORY = """
+            update quiver.tenant_plan_history set valid_to = :now
+            where tenant_id = :tenantId and valid_to is null and plan_name <> :plan
+            """;
+    /** Opens the new plan's period, unless it is already the open one (a repeated assignment). */
+    private static final String OPEN_HISTORY = """
+            insert into quiver.tenant_plan_history (tenant_id, plan_name, valid_from)
+            select :tenantId, :plan, :now
+            where not exists (select 1 from quiver.tenant_plan_history where tenant_id = :tenantId and valid_to is null)
             """;
     private static final String LIST_OVERRIDES = """
             select quota, quota_limit from quiver.tenant_quota_overrides where tenant_id = :tenantId
@@ -134,11 +151,15 @@ public class JdbcPlans implements Plans {
         }
         TenantView tenant = tenants.findTenant(TenantCatalog.DEFAULT_TENANT).orElse(null);
         if (tenant != null) {
-            jdbc.sql(ASSIGN_IF_NONE)
+            Timestamp now = Timestamp.from(clock.instant());
+            int assigned = jdbc.sql(ASSIGN_IF_NONE)
                     .param("tenantId", tenant.id().value())
                     .param("plan", defaultTenantPlan)
-                    .param("now", Timestamp.from(clock.instant()))
+                    .param("now", now)
                     .update();
+            if (assigned == 1) {
+                recordHistory(tenant, defaultTenantPlan, now);
+            }
             changed();
         }
     }
@@ -162,7 +183,8 @@ public class JdbcPlans implements Plans {
                 throw new IllegalStateException("plan " + row.name() + " lacks quotas; it has " + limits.keySet());
             }
             plans.add(new Plan(row.name(), row.monthlyFee(), row.currency(), row.readUnitPrice(),
-                    row.writeUnitPrice(), row.storageGibMonthPrice(), limits));
+                    row.writeUnitPrice(), row.storageGibMonthPrice(), row.includedReadUnits(),
+                    row.includedWriteUnits(), row.includedStorageGibMonths(), limits));
         }
         plans.sort(Comparator.comparingLong(Plan::monthlyFee).thenComparing(Plan::name));
         return plans;
@@ -186,6 +208,9 @@ public class JdbcPlans implements Plans {
                 .param("readUnitPrice", plan.readUnitPrice())
                 .param("writeUnitPrice", plan.writeUnitPrice())
                 .param("storageGibMonthPrice", plan.storageGibMonthPrice())
+                .param("includedReadUnits", plan.includedReadUnits())
+                .param("includedWriteUnits", plan.includedWriteUnits())
+                .param("includedStorageGibMonths", plan.includedStorageGibMonths())
                 .param("now", Timestamp.from(clock.instant()))
                 .update();
         for (Map.Entry<Quota, Long> limit : plan.limits().entrySet()) {
@@ -207,11 +232,13 @@ public class JdbcPlans implements Plans {
             throw QuiverException.invalidField(ErrorCode.NOT_FOUND, "plan", "exists", "Plan [" + plan + "] not found");
         }
         changed();
+        Timestamp now = Timestamp.from(clock.instant());
         jdbc.sql(ASSIGN)
                 .param("tenantId", tenant.id().value())
                 .param("plan", plan)
-                .param("now", Timestamp.from(clock.instant()))
+                .param("now", now)
                 .update();
+        recordHistory(tenant, plan, now);
         events.publishEvent(new AuditEvent(tenant.id(), operator.actor(), "plan.assigned", "plan:" + plan));
         log.info("Tenant {} ({}) put on plan {} by {}", tenant.name(), tenant.id(), plan, operator.actor());
     }
@@ -275,6 +302,16 @@ public class JdbcPlans implements Plans {
         return limits;
     }
 
+    /**
+     * Writes the assignment into the plan history that invoices read, in the assignment's transaction: 1. ends the
+     * open period if it is another plan's; 2. opens one for the new plan if none is open. Putting a tenant on the
+     * plan it is on changes nothing, so its invoice shows no split there.
+     */
+    private void recordHistory(TenantView tenant, String plan, Timestamp now) {
+        jdbc.sql(CLOSE_HISTORY).param("tenantId", tenant.id().value()).param("plan", plan).param("now", now).update();
+        jdbc.sql(OPEN_HISTORY).param("tenantId", tenant.id().value()).param("plan", plan).param("now", now).update();
+    }
+
     /** Clears the cache now and, inside a transaction, again once it has completed. */
     private void changed() {
         clear();
@@ -300,12 +337,14 @@ public class JdbcPlans implements Plans {
     }
 
     private record PlanRow(String name, long monthlyFee, String currency, long readUnitPrice, long writeUnitPrice,
-            long storageGibMonthPrice) {
+            long storageGibMonthPrice, long includedReadUnits, long includedWriteUnits,
+            long includedStorageGibMonths) {
     }
 
     private static PlanRow planRow(ResultSet rs, int row) throws SQLException {
         return new PlanRow(rs.getString("name"), rs.getLong("monthly_fee"), rs.getString("currency"),
                 rs.getLong("read_unit_price"), rs.getLong("write_unit_price"),
-                rs.getLong("storage_gib_month_price"));
+                rs.getLong("storage_gib_month_price"), rs.getLong("included_read_units"),
+                rs.getLong("included_write_units"), rs.getLong("included_storage_gib_months"));
     }
 }

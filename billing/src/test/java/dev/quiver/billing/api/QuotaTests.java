@@ -56,7 +56,7 @@ class QuotaTests {
 
     @Test
     void aPlanMustNameEveryQuota() {
-        assertThatThrownBy(() -> new Plan("partial", 0, "USD", 0, 0, 0, Map.of(Quota.DATABASES, 1L)))
+        assertThatThrownBy(() -> new Plan("partial", 0, "USD", 0, 0, 0, 0, 0, 0, Map.of(Quota.DATABASES, 1L)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("every quota");
     }
@@ -66,6 +66,6 @@ class QuotaTests {
         for (Quota quota : Quota.values()) {
             limits.put(quota, every);
         }
-        return new Plan(name, 0, "USD", 0, 0, 0, limits);
+        return new Plan(name, 0, "USD", 0, 0, 0, 0, 0, 0, limits);
     }
 }

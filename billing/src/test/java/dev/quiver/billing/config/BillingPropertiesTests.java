@@ -2,6 +2,7 @@ package dev.quiver.billing.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -24,16 +25,25 @@ class BillingPropertiesTests {
 
         assertThat(properties.defaultPlan()).isEqualTo("free");
         assertThat(properties.defaultTenantPlan()).isEqualTo("enterprise");
+        assertThat(properties.invoices().checkInterval()).isEqualTo(Duration.ofHours(1));
+        assertThat(properties.invoices().delay()).isEqualTo(Duration.ofHours(2));
+        assertThat(properties.invoices().issue()).isTrue();
     }
 
     @Test
     void everyKeyBinds() {
         BillingProperties properties = bind(Map.of(
                 "quiver.billing.default-plan", "pro",
-                "quiver.billing.default-tenant-plan", "free"));
+                "quiver.billing.default-tenant-plan", "free",
+                "quiver.billing.invoices.check-interval", "5m",
+                "quiver.billing.invoices.delay", "6h",
+                "quiver.billing.invoices.issue", "false"));
 
         assertThat(properties.defaultPlan()).isEqualTo("pro");
         assertThat(properties.defaultTenantPlan()).isEqualTo("free");
+        assertThat(properties.invoices().checkInterval()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(properties.invoices().delay()).isEqualTo(Duration.ofHours(6));
+        assertThat(properties.invoices().issue()).isFalse();
     }
 
     @Test
@@ -46,6 +56,13 @@ class BillingPropertiesTests {
         runner.withPropertyValues("quiver.billing.default-plan= ")
                 .run(context -> assertThat(context).getFailure()
                         .rootCause().hasMessageContaining("quiver.billing.default-plan"));
+    }
+
+    @Test
+    void checkIntervalUnderAMinuteStopsStartupNamingTheKey() {
+        runner.withPropertyValues("quiver.billing.invoices.check-interval=1s")
+                .run(context -> assertThat(context).getFailure()
+                        .rootCause().hasMessageContaining("quiver.billing.invoices.checkInterval"));
     }
 
     private static BillingProperties bind(Map<String, String> values) {

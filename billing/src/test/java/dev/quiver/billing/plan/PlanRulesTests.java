@@ -34,6 +34,17 @@ class PlanRulesTests {
     }
 
     @Test
+    void refusesNegativeAllowancesNamingEach() {
+        Plan base = plan("metered", 0, "USD", 0, 1);
+        Plan plan = new Plan(base.name(), 0, "USD", 0, 0, 0, -1, -2, -3, base.limits());
+
+        assertThatThrownBy(() -> PlanRules.check(plan))
+                .isInstanceOfSatisfying(QuiverException.class, refusal -> assertThat(refusal.errors())
+                        .extracting(FieldError::field).containsExactly("included_read_units",
+                                "included_write_units", "included_storage_gib_months"));
+    }
+
+    @Test
     void refusesANegativeOverride() {
         PlanRules.checkOverride(0);
         assertThatThrownBy(() -> PlanRules.checkOverride(-1))
@@ -47,6 +58,6 @@ class PlanRulesTests {
             limits.put(quota, 10L);
         }
         limits.put(Quota.RECORDS_PER_BATCH, batchLimit);
-        return new Plan(name, fee, currency, readPrice, 0, 0, limits);
+        return new Plan(name, fee, currency, readPrice, 0, 0, 0, 0, 0, limits);
     }
 }

@@ -35,10 +35,10 @@ class ControlPlaneOpenApiConfiguration {
     OpenAPI controlPlaneOpenApi() {
         return new OpenAPI()
                 .info(new Info().title("Quiver control plane").version("v1").description(
-                        "Sign-up, log-in, API keys, members, roles, audit log and databases. Errors are RFC 9457 "
-                                + "problem details with code and errors: [{field, rule, message}]. Authenticate "
-                                + "with the session cookie (and the CSRF header the log-in names, on writes) or an "
-                                + "API key."))
+                        "Sign-up, log-in, API keys, members, roles, audit log, databases, plans and invoices. "
+                                + "Errors are RFC 9457 problem details with code and errors: [{field, rule, "
+                                + "message}]. Authenticate with the session cookie (and the CSRF header the log-in "
+                                + "names, on writes) or an API key."))
                 .components(new Components()
                         .addSecuritySchemes("apiKey", new SecurityScheme().type(SecurityScheme.Type.APIKEY)
                                 .in(SecurityScheme.In.HEADER).name("x-chroma-token"))

@@ -55,7 +55,9 @@ class ControlPlanController {
 
     /**
      * Creates or replaces a plan: {@code monthly_fee}, {@code currency}, {@code read_unit_price},
-     * {@code write_unit_price}, {@code storage_gib_month_price} and {@code limits}, an object with every quota's key.
+     * {@code write_unit_price}, {@code storage_gib_month_price} and {@code limits}, an object with every quota's key;
+     * optionally the usage the fee includes, {@code included_read_units}, {@code included_write_units} and
+     * {@code included_storage_gib_months} (0 when absent).
      */
     @PutMapping("/api/control/v1/operator/plans/{name}")
     Map<String, @Nullable Object> save(Principal caller, @PathVariable String name, JsonNode body) {
@@ -123,6 +125,9 @@ class ControlPlanController {
         long readUnitPrice = requiredLong(body.get("read_unit_price"), "read_unit_price");
         long writeUnitPrice = requiredLong(body.get("write_unit_price"), "write_unit_price");
         long storagePrice = requiredLong(body.get("storage_gib_month_price"), "storage_gib_month_price");
+        long includedReadUnits = optionalLong(body.get("included_read_units"), "included_read_units");
+        long includedWriteUnits = optionalLong(body.get("included_write_units"), "included_write_units");
+        long includedStorage = optionalLong(body.get("included_storage_gib_months"), "included_storage_gib_months");
         JsonNode limitsNode = body.get("limits");
         if (limitsNode == null || limitsNode.isNull()) {
             throw invalidField(ErrorCode.INVALID_ARGUMENT, "limits", "required", "limits is required");
@@ -140,7 +145,13 @@ class ControlPlanController {
         for (Quota quota : Quota.values()) {
             limits.put(quota, requiredLong(limitsNode.get(quota.key()), "limits." + quota.key()));
         }
-        return new Plan(name, monthlyFee, currency, readUnitPrice, writeUnitPrice, storagePrice, limits);
+        return new Plan(name, monthlyFee, currency, readUnitPrice, writeUnitPrice, storagePrice, includedReadUnits,
+                includedWriteUnits, includedStorage, limits);
+    }
+
+    /** A whole number that may be absent, meaning 0: a plan includes no usage unless it says so. */
+    private static long optionalLong(@Nullable JsonNode node, String field) {
+        return node == null || node.isNull() ? 0 : requiredLong(node, field);
     }
 
     private static long requiredLong(@Nullable JsonNode node, String field) {
@@ -160,7 +171,9 @@ class ControlPlanController {
         }
         return object("name", plan.name(), "monthly_fee", plan.monthlyFee(), "currency", plan.currency(),
                 "read_unit_price", plan.readUnitPrice(), "write_unit_price", plan.writeUnitPrice(),
-                "storage_gib_month_price", plan.storageGibMonthPrice(), "limits", limits);
+                "storage_gib_month_price", plan.storageGibMonthPrice(), "included_read_units",
+                plan.includedReadUnits(), "included_write_units", plan.includedWriteUnits(),
+                "included_storage_gib_months", plan.includedStorageGibMonths(), "limits", limits);
     }
 
     /**

@@ -101,6 +101,6 @@ class RecordQuotasTests {
         for (Quota quota : Quota.values()) {
             limits.put(quota, 1000L);
         }
-        return new Plan("test", 0, "USD", 0, 0, 0, limits);
+        return new Plan("test", 0, "USD", 0, 0, 0, 0, 0, 0, limits);
     }
 }

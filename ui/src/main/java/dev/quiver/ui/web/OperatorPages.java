@@ -1,5 +1,7 @@
 package dev.quiver.ui.web;
 
+import dev.quiver.billing.api.Invoice;
+import dev.quiver.billing.api.Invoices;
 import dev.quiver.billing.api.Plan;
 import dev.quiver.billing.api.Plans;
 import dev.quiver.billing.api.Quota;
@@ -13,6 +15,9 @@ import dev.quiver.tenant.api.Principal;
 import dev.quiver.tenant.api.TenantAdministration;
 import dev.quiver.tenant.api.TenantStatus;
 import jakarta.servlet.http.HttpServletResponse;
+import java.time.YearMonth;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,11 +47,13 @@ class OperatorPages {
     private final TenantAdministration administration;
     private final Workspace workspace;
     private final Plans plans;
+    private final Invoices invoices;
 
-    OperatorPages(TenantAdministration administration, Workspace workspace, Plans plans) {
+    OperatorPages(TenantAdministration administration, Workspace workspace, Plans plans, Invoices invoices) {
         this.administration = administration;
         this.workspace = workspace;
         this.plans = plans;
+        this.invoices = invoices;
     }
 
     /** A tenant in the list or at the head of its page. */
@@ -140,6 +147,36 @@ class OperatorPages {
         return "redirect:" + path(id);
     }
 
+    /**
+     * Generates the tenant's invoice for a month that has ended (field {@code month}, {@code 2026-10}) as a draft
+     * and shows it; the operator issues it from there.
+     */
+    @PostMapping("/{id}/invoices")
+    String generate(ConsoleUser me, @PathVariable String id, @RequestParam(defaultValue = "") String month,
+            Model model, HttpServletResponse response) {
+        Principal operator = operator(me);
+        TenantStatus status = find(operator, id);
+        Invoice invoice;
+        try {
+            invoice = invoices.generate(operator, status.tenant(), parseMonth(month.trim()));
+        } catch (QuiverException refused) {
+            response.setStatus(refused.code().status());
+            Forms.refusal(model, refused);
+            model.addAttribute("invoiceMonth", month);
+            return render(operator, id, model);
+        }
+        return "redirect:/console/invoices/" + invoice.id();
+    }
+
+    private static YearMonth parseMonth(String month) {
+        try {
+            return YearMonth.parse(month, DateTimeFormatter.ofPattern("uuuu-MM", Locale.ROOT));
+        } catch (DateTimeParseException e) {
+            throw QuiverException.invalidField(ErrorCode.INVALID_ARGUMENT, "month", "year-month",
+                    "Enter a year and month such as 2026-10: " + month);
+        }
+    }
+
     private static long parseLimit(String limit) {
         try {
             return Long.parseLong(limit);
@@ -194,6 +231,7 @@ class OperatorPages {
         PlanPages.model(model, workspace.plan(operator, status.tenant()));
         model.addAttribute("planNames", plans.list().stream().map(Plan::name).toList());
         model.addAttribute("quotaChoices", List.of(Quota.values()));
+        model.addAttribute("invoices", InvoicePages.rows(invoices.list(operator, status.tenant())));
         return "console/operator-tenant";
     }
 

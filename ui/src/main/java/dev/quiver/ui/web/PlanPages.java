@@ -51,7 +51,7 @@ class PlanPages {
         return "console/plan";
     }
 
-    /** Puts {@code plan}, {@code fee}, the three unit prices and {@code quotas} in the model. */
+    /** Puts {@code plan}, {@code fee}, the three unit prices, the included usage and {@code quotas} in the model. */
     static void model(Model model, PlanStatus status) {
         TenantLimits limits = status.limits();
         Plan plan = limits.plan();
@@ -68,6 +68,9 @@ class PlanPages {
         model.addAttribute("readPrice", money(plan.readUnitPrice(), plan.currency()));
         model.addAttribute("writePrice", money(plan.writeUnitPrice(), plan.currency()));
         model.addAttribute("storagePrice", money(plan.storageGibMonthPrice(), plan.currency()));
+        model.addAttribute("includedReads", number(plan.includedReadUnits()));
+        model.addAttribute("includedWrites", number(plan.includedWriteUnits()));
+        model.addAttribute("includedStorage", number(plan.includedStorageGibMonths()));
         model.addAttribute("quotas", rows);
     }
 
