@@ -18,7 +18,7 @@ public final class JdbcUsage implements Usage {
 
     private static final String ROWS = """
             select period_start, database_id, collection_id, read_units, write_units, storage_byte_hours
-            from usage_rollups
+            from quiver.usage_rollups
             where tenant_id = :tenant and granularity = :granularity
               and period_start >= :from and period_start < :to
             order by period_start, collection_id
@@ -27,7 +27,7 @@ public final class JdbcUsage implements Usage {
     private static final String TOTALS = """
             select coalesce(sum(read_units), 0) as read_units, coalesce(sum(write_units), 0) as write_units,
                    coalesce(sum(storage_byte_hours), 0) as storage_byte_hours
-            from usage_rollups
+            from quiver.usage_rollups
             where tenant_id = :tenant and granularity = 'hour' and period_start >= :from and period_start < :to
             """;
 

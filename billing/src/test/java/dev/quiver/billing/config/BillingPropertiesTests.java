@@ -2,6 +2,7 @@ package dev.quiver.billing.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -24,16 +25,25 @@ class BillingPropertiesTests {
 
         assertThat(properties.defaultPlan()).isEqualTo("free");
         assertThat(properties.defaultTenantPlan()).isEqualTo("enterprise");
+        assertThat(properties.rollupInterval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(properties.storageSampleInterval()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(properties.readFlushInterval()).isEqualTo(Duration.ofSeconds(1));
     }
 
     @Test
     void everyKeyBinds() {
         BillingProperties properties = bind(Map.of(
                 "quiver.billing.default-plan", "pro",
-                "quiver.billing.default-tenant-plan", "free"));
+                "quiver.billing.default-tenant-plan", "free",
+                "quiver.billing.rollup-interval", "30s",
+                "quiver.billing.storage-sample-interval", "1h",
+                "quiver.billing.read-flush-interval", "250ms"));
 
         assertThat(properties.defaultPlan()).isEqualTo("pro");
         assertThat(properties.defaultTenantPlan()).isEqualTo("free");
+        assertThat(properties.rollupInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(properties.storageSampleInterval()).isEqualTo(Duration.ofHours(1));
+        assertThat(properties.readFlushInterval()).isEqualTo(Duration.ofMillis(250));
     }
 
     @Test
@@ -46,6 +56,13 @@ class BillingPropertiesTests {
         runner.withPropertyValues("quiver.billing.default-plan= ")
                 .run(context -> assertThat(context).getFailure()
                         .rootCause().hasMessageContaining("quiver.billing.default-plan"));
+    }
+
+    @Test
+    void readFlushIntervalOverAMinuteStopsStartupNamingTheKey() {
+        runner.withPropertyValues("quiver.billing.read-flush-interval=5m")
+                .run(context -> assertThat(context).getFailure()
+                        .rootCause().hasMessageContaining("quiver.billing.read-flush-interval"));
     }
 
     private static BillingProperties bind(Map<String, String> values) {
