@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -131,6 +132,13 @@ class MeteringIT extends OperatedServer {
         assertRowsAligned(hourly.json(), ChronoUnit.HOURS, collection);
         assertRowsAligned(daily.json(), ChronoUnit.DAYS, collection);
         assertThat(daily.json().path("from").asString()).endsWith("-01T00:00:00Z");
+
+        // The console's usage page shows the same month.
+        Http.Response page = http.get("/console/usage", owner.cookieOnly());
+        assertThat(page.status()).as("%s", page).isEqualTo(200);
+        assertThat(page.body()).contains("default_database / metered", "id=\"usage-totals\"",
+                ">" + String.format(Locale.ROOT, "%,d", read) + "<",
+                ">" + String.format(Locale.ROOT, "%,d", write) + "<", "href=\"/console/usage\"");
 
         // The operator sees the same; another tenant sees none of it.
         Http.Response byOperator = http.get("/api/control/v1/operator/tenants/" + owner.tenantId()
