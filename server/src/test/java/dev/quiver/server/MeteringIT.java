@@ -11,12 +11,15 @@ import dev.quiver.search.api.LoggedWrite;
 import dev.quiver.search.api.WriteBatch;
 import dev.quiver.search.api.WriteListener;
 import dev.quiver.tenant.api.TenantCatalog;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -180,6 +183,51 @@ class MeteringIT extends OperatedServer {
         return jdbc.sql("select coalesce(sum(write_units), 0) from quiver.usage_rollups where collection_id = :id")
                 .param("id", collection.id().value())
                 .query(Long.class).single();
+    }
+
+    @Test
+    void rollUpDrainsABacklogOfSeveralChunksIntoExactUtcHourlyAndDailySums() {
+        UUID tenant = UUID.randomUUID();
+        int events = 25_000;
+        Instant first = Instant.parse("2026-11-25T22:30:00Z");
+        // One event a second from 22:30 for almost seven hours: across midnight, in every kind, in one transaction.
+        jdbc.sql("""
+                insert into quiver.metering_events (tenant_id, database_id, collection_id, kind, units, occurred_at)
+                select :tenant, :tenant, :tenant, (array['read', 'write', 'storage'])[1 + i % 3], i,
+                       cast(:first as timestamptz) + i * interval '1 second'
+                from generate_series(1, :events) as i
+                """)
+                .param("tenant", tenant)
+                .param("first", Timestamp.from(first))
+                .param("events", events)
+                .update();
+        Map<String, long[]> expected = new TreeMap<>();
+        for (int i = 1; i <= events; i++) {
+            Instant at = first.plusSeconds(i);
+            for (ChronoUnit unit : List.of(ChronoUnit.HOURS, ChronoUnit.DAYS)) {
+                String key = (unit == ChronoUnit.HOURS ? "hour " : "day ") + at.truncatedTo(unit);
+                expected.computeIfAbsent(key, ignored -> new long[3])[i % 3] += i;
+            }
+        }
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.sql(
+                        "select count(*) from quiver.metering_events where tenant_id = :tenant")
+                .param("tenant", tenant).query(Long.class).single() == 0);
+
+        Map<String, long[]> rolledUp = new TreeMap<>();
+        jdbc.sql("""
+                select granularity, period_start, read_units, write_units, storage_byte_hours
+                from quiver.usage_rollups where tenant_id = :tenant
+                """)
+                .param("tenant", tenant)
+                .query((rs, row) -> rolledUp.put(rs.getString("granularity") + " "
+                        + rs.getTimestamp("period_start").toInstant(), new long[] {rs.getLong("read_units"),
+                        rs.getLong("write_units"), rs.getLong("storage_byte_hours")}))
+                .list();
+        assertThat(rolledUp.keySet()).containsExactlyElementsOf(expected.keySet());
+        assertThat(rolledUp.keySet()).contains("day 2026-11-25T00:00:00Z", "day 2026-11-26T00:00:00Z",
+                "hour 2026-11-25T23:00:00Z", "hour 2026-11-26T00:00:00Z");
+        expected.forEach((key, units) -> assertThat(rolledUp.get(key)).as(key).containsExactly(units));
     }
 
     @Test
