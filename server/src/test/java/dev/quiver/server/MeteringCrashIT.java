@@ -23,7 +23,7 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * Issue #7's crash check for metering: a server process loading batches is killed with {@code kill -9} (and its
  * PostgreSQL with it) in the middle of the load. Every batch the log holds (each acknowledged one, and the one in
  * flight if it committed) has exactly one write event with its units, none more; the next start rolls them up
- * once.
+ * once. A graceful stop then writes the read units it had counted in memory.
  */
 class MeteringCrashIT {
 
@@ -91,7 +91,7 @@ class MeteringCrashIT {
 
         // 2. The next start rolls them up, each once, into its hour and its day.
         server = ServerProcess.start(dataDir, port, "metering-crash-second.log",
-                "--quiver.billing.rollup-interval=200ms");
+                "--quiver.billing.rollup-interval=200ms", "--quiver.billing.read-flush-interval=1m");
         JdbcClient jdbc = JdbcClient.create(new DriverManagerDataSource(
                 "jdbc:postgresql://127.0.0.1:" + server.postgresPort() + "/postgres", "postgres", ""));
         await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.sql(
@@ -106,6 +106,29 @@ class MeteringCrashIT {
             assertThat(rolledUp).as("%s roll-ups", granularity).isEqualTo(expectedUnits);
         }
         assertThat(loggedWriteUnits(jdbc, collection)).as("the log is unchanged by the restart").isEqualTo(expected);
+
+        // 3. A graceful stop writes the reads counted since the last flush (none ran: the interval is a minute).
+        for (int i = 0; i < 3; i++) {
+            server.get(COLLECTIONS + "/" + collection + "/count");
+        }
+        server.close();
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDir.resolve("postgres"))
+                .setCleanDataDirectory(false)
+                .setPGStartupWait(Duration.ofSeconds(60))
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .start()) {
+            JdbcClient stopped = JdbcClient.create(postgres.getPostgresDatabase());
+            long read = stopped.sql("""
+                    select (select coalesce(sum(units), 0) from quiver.metering_events
+                            where collection_id = :id and kind = 'read')
+                         + (select coalesce(sum(read_units), 0) from quiver.usage_rollups
+                            where collection_id = :id and granularity = 'hour')
+                    """)
+                    .param("id", UUID.fromString(collection))
+                    .query(Long.class).single();
+            assertThat(read).as("three counts, one read unit each").isEqualTo(3);
+        }
     }
 
     /** Per log entry of the collection, in sequence order, {@code ceil(payload bytes / 1024)}. */
