@@ -5,11 +5,19 @@ import static dev.quiver.server.Http.key;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.quiver.gateway.api.ConsoleQuery;
+import dev.quiver.gateway.api.NewCollection;
+import dev.quiver.gateway.api.Workspace;
 import dev.quiver.search.api.CollectionCatalog;
 import dev.quiver.search.api.CollectionView;
 import dev.quiver.search.api.LoggedWrite;
+import dev.quiver.search.api.RecordStore;
+import dev.quiver.search.api.RecordWrite;
 import dev.quiver.search.api.WriteBatch;
 import dev.quiver.search.api.WriteListener;
+import dev.quiver.tenant.api.Accounts;
+import dev.quiver.tenant.api.Principal;
+import dev.quiver.tenant.api.SignUp;
 import dev.quiver.tenant.api.TenantCatalog;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -30,8 +38,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Issue #7's metering check: a known sequence of writes and reads, rolled up, gives exactly the units the formulas
- * predict, per hour and per day, on the tenant's usage route and the operator's; a write whose transaction rolls
- * back is metered not at all; a tenant sees only its own usage, and bad input is refused naming the field.
+ * predict, per hour and per day, on the tenant's usage route, the operator's and the console's page; the console's
+ * reads are metered as the Chroma routes' are; a write whose transaction rolls back is metered not at all; a backlog
+ * of several roll-up chunks sums exactly into UTC hours and days; a tenant sees only its own usage, and bad input is refused naming the field.
  *
  * <p>The roll-up and the read flush run every few hundred milliseconds here, so the test waits for the rolled-up
  * totals rather than calling internals. Storage is sampled hourly here, so no storage sample falls inside the test.
@@ -58,6 +67,15 @@ class MeteringIT extends OperatedServer {
 
     @Autowired
     CollectionCatalog collections;
+
+    @Autowired
+    Workspace workspace;
+
+    @Autowired
+    Accounts accounts;
+
+    @Autowired
+    RecordStore records;
 
     @Test
     void knownSequenceOfWritesAndReadsRollsUpToExactlyTheUnitsTheFormulasGive() {
@@ -156,6 +174,31 @@ class MeteringIT extends OperatedServer {
                 other.cookieOnly());
         assertThat(peeking.status()).as("%s", peeking).isEqualTo(403);
         assertThat(peeking.body()).doesNotContain(collection);
+    }
+
+    @Test
+    void consolePeeksAndQueriesAreMeteredAsTheChromaReadsAre() {
+        Principal owner = accounts.signUp(new SignUp("owner@console-metered.example", "correct horse battery",
+                "Console Metered Org")).principal();
+        String database = TenantCatalog.DEFAULT_DATABASE;
+        workspace.createCollection(owner, database, new NewCollection("console-metered", "l2", null));
+        CollectionView view = workspace.collection(owner, database, "console-metered").collection();
+        records.write(view, new WriteBatch(WriteBatch.Operation.ADD, List.of(
+                new RecordWrite("a", new float[] {1f, 0f}, null, null, null),
+                new RecordWrite("b", new float[] {0f, 1f}, null, null, null),
+                new RecordWrite("c", new float[] {1f, 1f}, null, null, null))));
+
+        assertThat(workspace.peek(owner, database, "console-metered", 0, 10)).hasSize(3);
+        assertThat(workspace.query(owner, database, "console-metered", new ConsoleQuery("[1, 0]", null, null, 2)))
+                .hasSize(2);
+
+        // The peek: its 3 records. The query: ceil(max(2, searchEf 100) x dimension 2 / 16384) = 1, and 2 records.
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql("""
+                        select coalesce(sum(read_units), 0) from quiver.usage_rollups
+                        where collection_id = :id and granularity = 'day'
+                        """)
+                .param("id", view.id().value())
+                .query(Long.class).single() == 3 + 1 + 2);
     }
 
     @Test
