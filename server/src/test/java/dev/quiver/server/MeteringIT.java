@@ -305,6 +305,17 @@ class MeteringIT extends OperatedServer {
     }
 
     @Test
+    void theFirstStorageSampleAtStartupOnlyRecordsItsTimeSoTheNextMetersAWholeInterval() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql(
+                        "select sampled_at is not null from quiver.metering_storage_samples where id = 1")
+                .query(Boolean.class).single());
+        assertThat(jdbc.sql("select count(*) from quiver.metering_events where kind = 'storage'")
+                .query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("select coalesce(sum(storage_byte_hours), 0) from quiver.usage_rollups")
+                .query(Long.class).single()).isZero();
+    }
+
+    @Test
     void usageRoutesAreInTheControlPlanesOpenApiDocument() {
         Http.Response document = http.get("/api/control/v1/openapi.json");
         assertThat(document.status()).as("%s", document).isEqualTo(200);
