@@ -38,6 +38,10 @@ class EmbeddedPostgresConfiguration {
                 .setDataDirectory(directory)
                 .setCleanDataDirectory(false)
                 .setPGStartupWait(Duration.ofSeconds(60))
+                // Stopped by this bean's close, after the beans that use it: the library's own JVM shutdown hook
+                // would stop it while the context is still closing, and the last writes at shutdown (metering's
+                // final flush of read units) would find it gone.
+                .setRegisterShutdownHook(false)
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 // The library defaults to synchronous_commit=off, made for throwaway test databases: a commit would
                 // return before its WAL reaches the disk, and a crash would lose acknowledged writes.

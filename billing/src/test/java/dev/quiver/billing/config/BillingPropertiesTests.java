@@ -28,6 +28,9 @@ class BillingPropertiesTests {
         assertThat(properties.invoices().checkInterval()).isEqualTo(Duration.ofHours(1));
         assertThat(properties.invoices().delay()).isEqualTo(Duration.ofHours(2));
         assertThat(properties.invoices().issue()).isTrue();
+        assertThat(properties.rollupInterval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(properties.storageSampleInterval()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(properties.readFlushInterval()).isEqualTo(Duration.ofSeconds(1));
     }
 
     @Test
@@ -37,13 +40,19 @@ class BillingPropertiesTests {
                 "quiver.billing.default-tenant-plan", "free",
                 "quiver.billing.invoices.check-interval", "5m",
                 "quiver.billing.invoices.delay", "6h",
-                "quiver.billing.invoices.issue", "false"));
+                "quiver.billing.invoices.issue", "false",
+                "quiver.billing.rollup-interval", "30s",
+                "quiver.billing.storage-sample-interval", "1h",
+                "quiver.billing.read-flush-interval", "250ms"));
 
         assertThat(properties.defaultPlan()).isEqualTo("pro");
         assertThat(properties.defaultTenantPlan()).isEqualTo("free");
         assertThat(properties.invoices().checkInterval()).isEqualTo(Duration.ofMinutes(5));
         assertThat(properties.invoices().delay()).isEqualTo(Duration.ofHours(6));
         assertThat(properties.invoices().issue()).isFalse();
+        assertThat(properties.rollupInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(properties.storageSampleInterval()).isEqualTo(Duration.ofHours(1));
+        assertThat(properties.readFlushInterval()).isEqualTo(Duration.ofMillis(250));
     }
 
     @Test
@@ -63,6 +72,13 @@ class BillingPropertiesTests {
         runner.withPropertyValues("quiver.billing.invoices.check-interval=1s")
                 .run(context -> assertThat(context).getFailure()
                         .rootCause().hasMessageContaining("quiver.billing.invoices.checkInterval"));
+    }
+
+    @Test
+    void readFlushIntervalOverAMinuteStopsStartupNamingTheKey() {
+        runner.withPropertyValues("quiver.billing.read-flush-interval=5m")
+                .run(context -> assertThat(context).getFailure()
+                        .rootCause().hasMessageContaining("quiver.billing.read-flush-interval"));
     }
 
     private static BillingProperties bind(Map<String, String> values) {

@@ -3,6 +3,7 @@ package dev.quiver.gateway.web;
 import static dev.quiver.common.QuiverException.invalidField;
 import static java.util.Objects.requireNonNull;
 
+import dev.quiver.billing.api.Metering;
 import dev.quiver.billing.api.Plans;
 import dev.quiver.billing.api.Quota;
 import dev.quiver.common.ErrorCode;
@@ -61,10 +62,12 @@ class ChromaWorkspace implements Workspace {
     private final RecordStore records;
     private final TenantAdministration administration;
     private final Plans plans;
+    private final Metering metering;
 
     ChromaWorkspace(ChromaResources resources, DatabaseChanges databaseChanges, CollectionChanges collectionChanges,
-            RecordStore records, TenantAdministration administration, Plans plans) {
+            RecordStore records, TenantAdministration administration, Plans plans, Metering metering) {
         this.plans = requireNonNull(plans, "plans is null");
+        this.metering = requireNonNull(metering, "metering is null");
         this.resources = requireNonNull(resources, "resources is null");
         this.databaseChanges = requireNonNull(databaseChanges, "databaseChanges is null");
         this.collectionChanges = requireNonNull(collectionChanges, "collectionChanges is null");
@@ -142,7 +145,10 @@ class ChromaWorkspace implements Workspace {
         caller.require(Privilege.RECORDS_READ);
         range("limit", limit, 1, MAX_RESULTS);
         range("offset", offset, 0, Integer.MAX_VALUE);
-        return records.get(found, RecordFilter.ALL, offset, limit, EVERYTHING);
+        List<StoredRecord> peeked = records.get(found, RecordFilter.ALL, offset, limit, EVERYTHING);
+        // The console's reads are the tenant's reads too, metered as the get and query routes meter theirs.
+        metering.read(found, 0, 0, peeked.size());
+        return peeked;
     }
 
     /**
@@ -179,12 +185,14 @@ class ChromaWorkspace implements Workspace {
                 found.dimension());
         if (found.dimension() == null) {
             // Nothing was ever written with a vector: there is nothing to be near.
+            metering.read(found, 0, 0, 0);
             return List.of();
         }
         List<List<Hit>> results = records.query(found, new float[][] {vector}, query.nResults(),
                 new RecordFilter(null, filter, null), EVERYTHING);
         Metric metric = found.hnsw().space();
         List<Hit> hits = results.getFirst();
+        metering.read(found, 1, query.nResults(), hits.size());
         List<Neighbour> neighbours = new ArrayList<>(hits.size());
         for (Hit hit : hits) {
             neighbours.add(new Neighbour(hit.record(), metric.distance(hit.score())));

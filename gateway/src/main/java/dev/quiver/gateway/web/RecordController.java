@@ -3,6 +3,7 @@ package dev.quiver.gateway.web;
 import static dev.quiver.gateway.web.ChromaResources.json;
 import static dev.quiver.gateway.web.ChromaResources.writeJson;
 
+import dev.quiver.billing.api.Metering;
 import dev.quiver.common.ErrorCode;
 import dev.quiver.common.Privilege;
 import dev.quiver.common.QuiverException;
@@ -25,7 +26,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
-/** Chroma's record operations on one collection, addressed by its id. */
+/**
+ * Chroma's record operations on one collection, addressed by its id. Every answered get, query and count is
+ * metered ({@link Metering}); writes are metered by the record store, inside the transaction that logs them.
+ */
 @RestController
 @RequestMapping("/api/v2/tenants/{tenant}/databases/{database}/collections/{id}")
 class RecordController {
@@ -33,11 +37,13 @@ class RecordController {
     private final ChromaResources resources;
     private final RecordStore records;
     private final Quotas quotas;
+    private final Metering metering;
 
-    RecordController(ChromaResources resources, RecordStore records, Quotas quotas) {
+    RecordController(ChromaResources resources, RecordStore records, Quotas quotas, Metering metering) {
         this.resources = resources;
         this.records = records;
         this.quotas = quotas;
+        this.metering = metering;
     }
 
     @PostMapping("/add")
@@ -99,6 +105,7 @@ class RecordController {
         caller.require(Privilege.RECORDS_READ);
         List<StoredRecord> found = limit == 0 ? List.of()
                 : records.get(collection, filter, offset, limit, RecordParser.includeSet(include));
+        metering.read(collection, 0, 0, found.size());
         return json(JsonResponses.get(found, include));
     }
 
@@ -121,6 +128,7 @@ class RecordController {
         caller.require(Privilege.RECORDS_READ);
         float[][] queries = RecordParser.queryEmbeddings(request, collection.dimension());
         List<List<Hit>> results;
+        int searched = 0;
         if (queries.length == 0) {
             results = List.of();
         } else if (nResults == 0 || collection.dimension() == null) {
@@ -130,7 +138,14 @@ class RecordController {
             }
         } else {
             results = records.query(collection, queries, nResults, filter, RecordParser.includeSet(include));
+            searched = queries.length;
         }
+        long returned = 0;
+        for (List<Hit> hits : results) {
+            returned += hits.size();
+        }
+        // Metered once answered, before the bytes go out: the search was done even if the client has gone.
+        metering.read(collection, searched, nResults, returned);
         writeJson(response, JsonResponses.query(results, include, collection.hnsw().space()));
     }
 
@@ -139,7 +154,9 @@ class RecordController {
             @PathVariable String id) {
         CollectionView collection = resources.collectionById(caller, tenant, database, id);
         caller.require(Privilege.RECORDS_READ);
-        return json(Integer.toString(records.count(collection)));
+        int count = records.count(collection);
+        metering.read(collection, 0, 0, 0);
+        return json(Integer.toString(count));
     }
 
     @PostMapping({"/search", "/fork"})

@@ -1,0 +1,119 @@
+package dev.quiver.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A Quiver server in a process of its own, from the jar the package phase builds, with authentication off and its
+ * own data directory, so a test can {@code kill -9} it and its PostgreSQL and start another on the same data.
+ * StandaloneContext's properties do not reach it; {@code arguments} are its command-line properties.
+ */
+final class ServerProcess implements AutoCloseable {
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Path dataDir;
+    private final int port;
+    private final Process process;
+
+    private ServerProcess(Path dataDir, int port, Process process) {
+        this.dataDir = dataDir;
+        this.port = port;
+        this.process = process;
+    }
+
+    /** Starts a server and waits until it answers Chroma's heartbeat; its output goes to {@code target/<log>}. */
+    static ServerProcess start(Path dataDir, int port, String log, String... arguments) throws IOException {
+        Path jar = Path.of("target", "quiver-server.jar").toAbsolutePath();
+        assertThat(jar).as("the server jar is built by the package phase").exists();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector",
+                "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "--server.port=" + port,
+                "--quiver.data-dir=" + dataDir, "--quiver.auth.enabled=false"));
+        command.addAll(List.of(arguments));
+        File output = Path.of("target", log).toFile();
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output).start();
+        ServerProcess server = new ServerProcess(dataDir, port, process);
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> server.get("/api/v2/heartbeat").contains("heartbeat"));
+        return server;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** SIGKILL to the server, then to PostgreSQL's backends and postmaster, as a power loss would stop them. */
+    void kill() throws IOException, InterruptedException {
+        long postmaster = Long.parseLong(Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid"))
+                .getFirst().trim());
+        process.destroyForcibly().waitFor();
+        ProcessHandle.of(postmaster).ifPresent(handle -> {
+            List<ProcessHandle> children = handle.descendants().toList();
+            handle.destroyForcibly();
+            children.forEach(ProcessHandle::destroyForcibly);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !handle.isAlive()
+                    && children.stream().noneMatch(ProcessHandle::isAlive));
+        });
+    }
+
+    /** The port the server's PostgreSQL listens on, from its {@code postmaster.pid}. */
+    int postgresPort() throws IOException {
+        return Integer.parseInt(Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid"))
+                .get(3).trim());
+    }
+
+    /** A POST's status; throws when the server is gone. */
+    int post(String path, String body) throws IOException, InterruptedException {
+        return send(path, body).statusCode();
+    }
+
+    String postForBody(String path, String body) throws IOException, InterruptedException {
+        HttpResponse<String> response = send(path, body);
+        assertThat(response.statusCode()).as("%s: %s", path, response.body()).isBetween(200, 201);
+        return response.body();
+    }
+
+    String get(String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(60))
+                .GET()
+                .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("%s: %s", path, response.body()).isEqualTo(200);
+        return response.body();
+    }
+
+    private HttpResponse<String> send(String path, String body) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Stops the server gracefully if it still runs. */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            await().atMost(Duration.ofSeconds(60)).until(() -> !process.isAlive());
+        }
+    }
+}
