@@ -21,25 +21,26 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  *
  * <p>Thread-safe.
  */
-public class JdbcRequestBuckets {
+public class JdbcRequestBuckets implements RequestBuckets {
 
     /**
      * A lease, in steps: (1) the seconds since the bucket's time, none if this gateway's clock is behind it;
      * (2) refill at {@code limit} a second plus the tokens the gateway returns, capped at one second's worth;
      * (3) grant the slice if the bucket holds all of it, else nothing, so that gateways at the limit take whole
-     * slices rather than making a trip per token; (4) decay the demand and add the requests the gateway saw.
+     * slices rather than making a trip per token (the 1e-9 absorbs the refill's rounding: 40 a second for 50 ms
+     * must make 2 tokens, not 1.9999999); (4) decay the demand and add the requests the gateway saw.
      */
     private static final String LEASE = """
             update quiver.request_buckets b
             set (tokens, granted, demand, updated_at) = (
-                select refilled.available - lease.granted, lease.granted, refilled.demand, elapsed.at
+                select greatest(0, refilled.available - lease.granted), lease.granted, refilled.demand, elapsed.at
                 from (select greatest(b.updated_at, cast(:now as timestamptz)) as at,
                              greatest(0, extract(epoch from (cast(:now as timestamptz) - b.updated_at)))::float8
                                  as seconds) elapsed,
                      lateral (select least(cast(:limit as float8),
                                            b.tokens + :returned + :limit * elapsed.seconds) as available,
                                      b.demand * exp(-least(elapsed.seconds, 60)) + :seen as demand) refilled,
-                     lateral (select case when refilled.available >= :wanted then cast(:wanted as bigint)
+                     lateral (select case when refilled.available + 1e-9 >= :wanted then cast(:wanted as bigint)
                                           else 0 end as granted) lease)
             where b.tenant_id = :tenantId and b.kind = :kind
             returning b.granted, b.tokens, b.demand
@@ -57,16 +58,9 @@ public class JdbcRequestBuckets {
         this.jdbc = requireNonNull(jdbc, "jdbc is null");
     }
 
-    /**
-     * Refills the tenant's bucket, takes {@code wanted} tokens if it holds them all, and records the requests seen.
-     *
-     * @param limit    the tenant's limit in requests per second, at least 1: the refill rate and the capacity
-     * @param wanted   the slice asked for, between 1 and {@code limit}
-     * @param returned unused tokens of the gateway's expired slice, put back before the slice is taken
-     * @param seen     requests of this kind the gateway saw since its last lease, admitted or refused
-     * @param now      the gateway's time
-     */
-    Lease lease(TenantId tenant, RequestKind kind, long limit, long wanted, long returned, long seen, Instant now) {
+    @Override
+    public Lease lease(TenantId tenant, RequestKind kind, long limit, long wanted, long returned, long seen,
+            Instant now) {
         if (limit < 1 || wanted < 1 || wanted > limit) {
             throw new IllegalArgumentException("need 1 <= wanted <= limit: wanted " + wanted + ", limit " + limit);
         }

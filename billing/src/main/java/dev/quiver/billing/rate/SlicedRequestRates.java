@@ -6,6 +6,7 @@ import dev.quiver.billing.api.Plans;
 import dev.quiver.billing.api.Quota;
 import dev.quiver.billing.api.RequestKind;
 import dev.quiver.billing.api.RequestRates;
+import dev.quiver.billing.api.TenantLimits;
 import dev.quiver.common.RateLimitExceededException;
 import dev.quiver.common.TenantId;
 import dev.quiver.tenant.api.TenantView;
@@ -13,10 +14,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Request rates held per tenant across every gateway: each gateway admits from small slices of the tenant's shared
- * bucket ({@link JdbcRequestBuckets}), so most requests cost no database round trip and the tenant's total stays
+ * bucket ({@link RequestBuckets}), so most requests cost no database round trip and the tenant's total stays
  * within its limit (the bound is worked out in {@link LocalSlice}).
  *
  * <p>One lock per tenant and kind: while one request leases, the tenant's other requests on this gateway wait for
@@ -27,8 +29,8 @@ public class SlicedRequestRates implements RequestRates {
     /** The wait stated to a tenant whose limit is 0: nothing will be admitted until an operator raises it. */
     static final Duration CLOSED_WAIT = Duration.ofSeconds(60);
 
-    private final Plans plans;
-    private final JdbcRequestBuckets buckets;
+    private final Function<TenantView, TenantLimits> limits;
+    private final RequestBuckets buckets;
     private final Clock clock;
     private final int slicesPerSecond;
     private final Duration sliceLifetime;
@@ -40,7 +42,13 @@ public class SlicedRequestRates implements RequestRates {
      */
     public SlicedRequestRates(Plans plans, JdbcRequestBuckets buckets, Clock clock, int slicesPerSecond,
             Duration sliceLifetime) {
-        this.plans = requireNonNull(plans, "plans is null");
+        this(plans::limits, buckets, clock, slicesPerSecond, sliceLifetime);
+    }
+
+    /** With the tenants' limits and the shared buckets given directly, as the tests simulate several gateways. */
+    SlicedRequestRates(Function<TenantView, TenantLimits> limits, RequestBuckets buckets, Clock clock,
+            int slicesPerSecond, Duration sliceLifetime) {
+        this.limits = requireNonNull(limits, "limits is null");
         this.buckets = requireNonNull(buckets, "buckets is null");
         this.clock = requireNonNull(clock, "clock is null");
         if (slicesPerSecond < 1) {
@@ -56,7 +64,7 @@ public class SlicedRequestRates implements RequestRates {
     @Override
     public void admit(TenantView tenant, RequestKind kind) {
         Quota quota = kind.quota();
-        long limit = plans.limits(tenant).limit(quota);
+        long limit = limits.apply(tenant).limit(quota);
         LocalSlice slice = slices.computeIfAbsent(new SliceKey(tenant.id(), kind), key -> new LocalSlice());
         slice.lock().lock();
         try {
