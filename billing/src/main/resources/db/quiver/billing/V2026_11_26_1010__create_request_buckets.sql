@@ -13,5 +13,7 @@ create table request_buckets (
     -- the last second, which a refusal quotes as the current rate.
     demand      double precision not null check (demand >= 0),
     updated_at  timestamptz not null,
+    -- When the bucket was made, full: with updated_at, the window whose refill the tenant could have spent.
+    created_at  timestamptz not null,
     primary key (tenant_id, kind)
 );

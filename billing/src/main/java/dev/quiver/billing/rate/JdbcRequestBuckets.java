@@ -47,8 +47,8 @@ public class JdbcRequestBuckets implements RequestBuckets {
             """;
     /** A new bucket starts full, as a tenant that made no requests may burst one second's worth. */
     private static final String CREATE = """
-            insert into quiver.request_buckets (tenant_id, kind, tokens, granted, demand, updated_at)
-            values (:tenantId, :kind, :limit, 0, 0, :now)
+            insert into quiver.request_buckets (tenant_id, kind, tokens, granted, demand, updated_at, created_at)
+            values (:tenantId, :kind, :limit, 0, 0, :now, :now)
             on conflict (tenant_id, kind) do nothing
             """;
 

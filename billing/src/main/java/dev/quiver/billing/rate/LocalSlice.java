@@ -103,12 +103,26 @@ final class LocalSlice {
     }
 
     /**
+     * Folds the requests seen here into the demand as the bucket would, for when no lease will report them (a limit
+     * of 0): the current rate then stays a rate rather than a count that only grows.
+     */
+    void absorbSeen(Instant now) {
+        demand = decayedDemand(now) + seen;
+        demandAt = now;
+        seen = 0;
+    }
+
+    /**
      * The tenant's recent rate in requests per second: the shared demand, decayed since it was read as the bucket
      * decays it, plus the requests seen here since.
      */
     long currentRate(Instant now) {
+        return Math.round(decayedDemand(now) + seen);
+    }
+
+    private double decayedDemand(Instant now) {
         double seconds = demandAt == Instant.MIN ? 0 : Math.max(0, Duration.between(demandAt, now).toNanos() / 1e9);
-        return Math.round(demand * Math.exp(-Math.min(seconds, 60)) + seen);
+        return demand * Math.exp(-Math.min(seconds, 60));
     }
 
     /** The tokens one lease asks for: {@code 1 / slicesPerSecond} of the limit, at least one. */

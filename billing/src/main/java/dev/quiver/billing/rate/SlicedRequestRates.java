@@ -73,6 +73,7 @@ public class SlicedRequestRates implements RequestRates {
                 return;
             }
             if (limit == 0) {
+                slice.absorbSeen(now);
                 throw new RateLimitExceededException(quota.limit(limit), slice.currentRate(now), CLOSED_WAIT);
             }
             if (!slice.bucketEmpty(now)) {

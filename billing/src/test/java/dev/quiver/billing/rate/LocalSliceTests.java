@@ -99,4 +99,17 @@ class LocalSliceTests {
         // 80 / e after one second, plus the two requests seen since.
         assertThat(slice.currentRate(START.plusSeconds(1))).isEqualTo(Math.round(80 / Math.E + 2));
     }
+
+    @Test
+    void whenNoLeaseReportsTheRequestsThenTheyAreFoldedInAndDecayAsTheBucketWould() {
+        LocalSlice slice = new LocalSlice();
+        for (int i = 0; i < 30; i++) {
+            slice.tryAdmit(START);
+        }
+        slice.absorbSeen(START);
+        assertThat(slice.currentRate(START)).isEqualTo(30);
+        assertThat(slice.takeSeen()).as("folded in, not reported again").isZero();
+
+        assertThat(slice.currentRate(START.plusSeconds(2))).isEqualTo(Math.round(30 / (Math.E * Math.E)));
+    }
 }

@@ -96,6 +96,12 @@ class SlicedRequestRatesTests {
                     assertThat(refusal.limit()).isZero();
                     assertThat(refusal.retryAfter()).isEqualTo(SlicedRequestRates.CLOSED_WAIT);
                 });
+        for (int i = 0; i < 100; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            assertThatThrownBy(() -> gateway.admit(TENANT, RequestKind.WRITE))
+                    .isInstanceOfSatisfying(RateLimitExceededException.class,
+                            refusal -> assertThat(refusal.current()).as("a rate, not a count").isLessThan(3));
+        }
         assertThat(buckets.trips).isZero();
     }
 
