@@ -61,7 +61,8 @@ class RateLimitIT {
     @BeforeAll
     static void startDatabaseAndTwoGateways() throws IOException {
         postgres = EmbeddedPostgres.builder().start();
-        // One after the other: the first applies the migrations and creates the bootstrap operator.
+        // One after the other: the first start creates the default tenant and the operator, which two processes
+        // racing on an empty database could both try to insert.
         first = new Http(startGateway("first"));
         second = new Http(startGateway("second"));
     }
@@ -232,7 +233,7 @@ class RateLimitIT {
         return Console.from(loggedIn);
     }
 
-    /** Starts a Quiver process on the shared PostgreSQL, with a data directory of its own, and waits until it serves. */
+    /** Starts a Quiver process on the shared PostgreSQL, with a data directory of its own; returns once it serves. */
     private static int startGateway(String name) throws IOException {
         Path jar = Path.of("target", "quiver-server.jar").toAbsolutePath();
         assertThat(jar).as("the server jar is built by the package phase").exists();

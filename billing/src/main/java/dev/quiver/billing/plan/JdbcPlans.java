@@ -49,7 +49,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * the PostgreSQL ({@code cacheTtl} set), their changes clear nothing here, so an entry is also dropped once it is
  * older than the time-to-live: an operator's change made through another gateway holds here within that time. A
  * time-to-live rather than a {@code NOTIFY}: it needs no listening connection to keep alive and reconnect, and one
- * re-read per tenant and time-to-live costs three indexed queries.
+ * re-read per tenant and time-to-live costs four small queries.
  *
  * <p>Thread-safe.
  */
@@ -112,6 +112,8 @@ public class JdbcPlans implements Plans {
     private final AtomicLong generation = new AtomicLong();
 
     /**
+     * Plans for a process that is the only writer of these tables: cached limits live until a change made here.
+     *
      * @param defaultPlan       the plan of a tenant with no assignment, as new sign-ups are
      * @param defaultTenantPlan the plan {@value TenantCatalog#DEFAULT_TENANT} gets on the first start
      */
