@@ -10,6 +10,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -71,14 +72,19 @@ public class JdbcRequestBuckets implements RequestBuckets {
         if (lease.isPresent()) {
             return lease.get();
         }
-        jdbc.sql(CREATE)
-                .param("tenantId", tenant.value())
-                .param("kind", key(kind))
-                .param("limit", (double) limit)
-                .param("now", Timestamp.from(now))
-                .update();
-        return update(tenant, kind, limit, wanted, returned, seen, now)
-                .orElseThrow(() -> new IllegalStateException("request bucket of " + tenant + " vanished"));
+        try {
+            jdbc.sql(CREATE)
+                    .param("tenantId", tenant.value())
+                    .param("kind", key(kind))
+                    .param("limit", (double) limit)
+                    .param("now", Timestamp.from(now))
+                    .update();
+        } catch (DataIntegrityViolationException tenantDeleted) {
+            // The tenant was deleted after its caller authenticated; the request goes on to find nothing.
+            return new Lease(wanted, 0, seen);
+        }
+        // Empty only if the tenant was deleted since the insert, which removed its buckets too.
+        return update(tenant, kind, limit, wanted, returned, seen, now).orElseGet(() -> new Lease(wanted, 0, seen));
     }
 
     private Optional<Lease> update(TenantId tenant, RequestKind kind, long limit, long wanted, long returned,

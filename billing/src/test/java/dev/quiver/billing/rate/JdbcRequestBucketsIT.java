@@ -147,6 +147,17 @@ class JdbcRequestBucketsIT {
         assertThat(total).isEqualTo(LIMIT);
     }
 
+    @Test
+    void aTenantDeletedSinceItsCallerAuthenticatedGetsItsRequestThroughToFindNothing() {
+        TenantId deleted = new TenantId(UUID.randomUUID());
+
+        Lease lease = buckets.lease(deleted, RequestKind.WRITE, LIMIT, SLICE, 0, 1, START);
+
+        assertThat(lease.granted()).isEqualTo(SLICE);
+        assertThat(jdbc.sql("select count(*) from quiver.request_buckets where tenant_id = :id")
+                .param("id", deleted.value()).query(Long.class).single()).isZero();
+    }
+
     private void drain(Instant now) {
         while (lease(now, 0, 0).granted() > 0) {
             // Take slices until the bucket has none left.
