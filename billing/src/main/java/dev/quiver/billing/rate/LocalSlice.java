@@ -13,7 +13,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Why the shared total holds: every admitted request spends a token that left the shared bucket, and the bucket
  * gains {@code limit} tokens a second and holds at most one second's worth. So in any interval of {@code T} seconds
  * all gateways together admit at most {@code limit * (1 + T)} plus the tokens their slices held at its start (at most
- * one slice each, {@code limit / slicesPerSecond}); from the bucket's creation, at most {@code limit * (1 + T)}.
+ * one slice each, {@code limit / slicesPerSecond}); from the bucket's creation, at most {@code limit * (1 + T)}. A
+ * slice admits only under the limit it was taken with, so a lowered limit holds on a gateway as soon as that gateway
+ * reads it.
  * Tokens are never lost: a slice's unused tokens go back with the gateway's next lease, so under load the admitted
  * count falls short of that bound by at most the tokens parked in slices and in the bucket, about one slice per
  * gateway plus one. With two gateways and 20 slices per second that is about 3/20 of one second's limit, a few
@@ -30,6 +32,8 @@ final class LocalSlice {
     private long tokens;
     /** When the current slice stops admitting; its remaining tokens then go back to the bucket. */
     private Instant expiresAt = Instant.MIN;
+    /** The limit the current slice was taken under; under another, it admits no more, so a change holds at once. */
+    private long leasedLimit = -1;
     /** Until when the shared bucket will not hold a whole slice, so asking it again is pointless. */
     private Instant emptyUntil = Instant.MIN;
     /** Requests seen here (admitted or refused) since the last lease reported them. */
@@ -42,10 +46,13 @@ final class LocalSlice {
         return lock;
     }
 
-    /** Counts a request and admits it from the current slice if that has a token and has not expired. */
-    boolean tryAdmit(Instant now) {
+    /**
+     * Counts a request and admits it from the current slice if that has a token, has not expired and was taken
+     * under the tenant's current {@code limit}.
+     */
+    boolean tryAdmit(Instant now, long limit) {
         seen++;
-        if (tokens > 0 && now.isBefore(expiresAt)) {
+        if (tokens > 0 && usable(now, limit)) {
             tokens--;
             return true;
         }
@@ -63,11 +70,12 @@ final class LocalSlice {
     }
 
     /**
-     * The unused tokens of an expired slice, which the next lease returns to the bucket; the slice is then empty. A
-     * slice that has not expired keeps its tokens (it is only asked for when it has none left).
+     * The unused tokens of a slice that expired or was taken under another limit, which the next lease returns to
+     * the bucket; the slice is then empty. A usable slice keeps its tokens (it is only asked for when it has none
+     * left).
      */
-    long takeReturnable(Instant now) {
-        if (now.isBefore(expiresAt)) {
+    long takeReturnable(Instant now, long limit) {
+        if (usable(now, limit)) {
             return 0;
         }
         long returnable = tokens;
@@ -96,6 +104,7 @@ final class LocalSlice {
         if (lease.granted() > 0) {
             tokens = lease.granted() - 1;
             expiresAt = now.plus(lifetime);
+            leasedLimit = limit;
             return true;
         }
         emptyUntil = now.plus(refillTime(lease.tokens(), slice, limit));
@@ -123,6 +132,10 @@ final class LocalSlice {
     private double decayedDemand(Instant now) {
         double seconds = demandAt == Instant.MIN ? 0 : Math.max(0, Duration.between(demandAt, now).toNanos() / 1e9);
         return demand * Math.exp(-Math.min(seconds, 60));
+    }
+
+    private boolean usable(Instant now, long limit) {
+        return now.isBefore(expiresAt) && limit == leasedLimit;
     }
 
     /** The tokens one lease asks for: {@code 1 / slicesPerSecond} of the limit, at least one. */

@@ -69,7 +69,7 @@ public class SlicedRequestRates implements RequestRates {
         slice.lock().lock();
         try {
             Instant now = clock.instant();
-            if (slice.tryAdmit(now)) {
+            if (slice.tryAdmit(now, limit)) {
                 return;
             }
             if (limit == 0) {
@@ -78,7 +78,7 @@ public class SlicedRequestRates implements RequestRates {
             }
             if (!slice.bucketEmpty(now)) {
                 long wanted = LocalSlice.sliceSize(limit, slicesPerSecond);
-                Lease lease = buckets.lease(tenant.id(), kind, limit, wanted, slice.takeReturnable(now),
+                Lease lease = buckets.lease(tenant.id(), kind, limit, wanted, slice.takeReturnable(now, limit),
                         slice.takeSeen(), now);
                 if (slice.leased(lease, wanted, limit, now, sliceLifetime)) {
                     return;

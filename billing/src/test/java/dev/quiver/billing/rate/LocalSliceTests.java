@@ -11,6 +11,7 @@ class LocalSliceTests {
 
     private static final Instant START = Instant.parse("2026-11-26T10:00:00Z");
     private static final Duration LIFETIME = Duration.ofSeconds(1);
+    private static final long LIMIT = 100;
 
     @Test
     void aSliceIsATwentiethOfTheLimitAndAtLeastOneToken() {
@@ -32,35 +33,44 @@ class LocalSliceTests {
     @Test
     void aGrantedLeaseAdmitsTheAskingRequestAndTheRestOfTheSliceFromMemory() {
         LocalSlice slice = new LocalSlice();
-        assertThat(slice.tryAdmit(START)).as("nothing leased yet").isFalse();
-        assertThat(slice.leased(new Lease(5, 35, 1), 5, 100, START, LIFETIME)).isTrue();
+        assertThat(slice.tryAdmit(START, LIMIT)).as("nothing leased yet").isFalse();
+        assertThat(slice.leased(new Lease(5, 35, 1), 5, LIMIT, START, LIFETIME)).isTrue();
 
         for (int i = 0; i < 4; i++) {
-            assertThat(slice.tryAdmit(START.plusMillis(i))).isTrue();
+            assertThat(slice.tryAdmit(START.plusMillis(i), LIMIT)).isTrue();
         }
-        assertThat(slice.tryAdmit(START.plusMillis(5))).as("slice spent").isFalse();
-        assertThat(slice.takeReturnable(START.plusMillis(5))).as("a spent slice returns nothing").isZero();
+        assertThat(slice.tryAdmit(START.plusMillis(5), LIMIT)).as("slice spent").isFalse();
+        assertThat(slice.takeReturnable(START.plusMillis(5), LIMIT)).as("a spent slice returns nothing").isZero();
     }
 
     @Test
     void whenASliceExpiresThenItAdmitsNoMoreAndItsTokensGoBackWithTheNextLease() {
         LocalSlice slice = new LocalSlice();
-        slice.leased(new Lease(5, 35, 1), 5, 100, START, LIFETIME);
-        assertThat(slice.tryAdmit(START.plusMillis(999))).isTrue();
+        slice.leased(new Lease(5, 35, 1), 5, LIMIT, START, LIFETIME);
+        assertThat(slice.tryAdmit(START.plusMillis(999), LIMIT)).isTrue();
 
         Instant expired = START.plus(LIFETIME);
-        assertThat(slice.tryAdmit(expired)).isFalse();
-        assertThat(slice.takeReturnable(expired)).isEqualTo(3);
-        assertThat(slice.takeReturnable(expired)).as("returned once").isZero();
+        assertThat(slice.tryAdmit(expired, LIMIT)).isFalse();
+        assertThat(slice.takeReturnable(expired, LIMIT)).isEqualTo(3);
+        assertThat(slice.takeReturnable(expired, LIMIT)).as("returned once").isZero();
     }
 
     @Test
     void aSliceThatHasNotExpiredReturnsNothing() {
         LocalSlice slice = new LocalSlice();
-        slice.leased(new Lease(5, 35, 1), 5, 100, START, LIFETIME);
+        slice.leased(new Lease(5, 35, 1), 5, LIMIT, START, LIFETIME);
 
-        assertThat(slice.takeReturnable(START.plusMillis(10))).isZero();
-        assertThat(slice.tryAdmit(START.plusMillis(10))).isTrue();
+        assertThat(slice.takeReturnable(START.plusMillis(10), LIMIT)).isZero();
+        assertThat(slice.tryAdmit(START.plusMillis(10), LIMIT)).isTrue();
+    }
+
+    @Test
+    void whenTheLimitChangesThenTheSliceTakenUnderTheOldOneAdmitsNoMoreAndGoesBack() {
+        LocalSlice slice = new LocalSlice();
+        slice.leased(new Lease(5, 35, 1), 5, LIMIT, START, LIFETIME);
+
+        assertThat(slice.tryAdmit(START, 0)).isFalse();
+        assertThat(slice.takeReturnable(START, 40)).isEqualTo(4);
     }
 
     @Test
@@ -79,10 +89,10 @@ class LocalSliceTests {
     @Test
     void seenRequestsAreReportedOnceWhetherAdmittedOrRefused() {
         LocalSlice slice = new LocalSlice();
-        slice.tryAdmit(START);
-        slice.leased(new Lease(2, 0, 1), 2, 40, START, LIFETIME);
-        slice.tryAdmit(START);
-        slice.tryAdmit(START);
+        slice.tryAdmit(START, LIMIT);
+        slice.leased(new Lease(2, 0, 1), 2, LIMIT, START, LIFETIME);
+        slice.tryAdmit(START, LIMIT);
+        slice.tryAdmit(START, LIMIT);
 
         assertThat(slice.takeSeen()).isEqualTo(3);
         assertThat(slice.takeSeen()).isZero();
@@ -94,8 +104,8 @@ class LocalSliceTests {
         slice.leased(new Lease(0, 0, 80), 2, 40, START, LIFETIME);
         assertThat(slice.currentRate(START)).isEqualTo(80);
 
-        slice.tryAdmit(START.plusSeconds(1));
-        slice.tryAdmit(START.plusSeconds(1));
+        slice.tryAdmit(START.plusSeconds(1), LIMIT);
+        slice.tryAdmit(START.plusSeconds(1), LIMIT);
         // 80 / e after one second, plus the two requests seen since.
         assertThat(slice.currentRate(START.plusSeconds(1))).isEqualTo(Math.round(80 / Math.E + 2));
     }
@@ -104,7 +114,7 @@ class LocalSliceTests {
     void whenNoLeaseReportsTheRequestsThenTheyAreFoldedInAndDecayAsTheBucketWould() {
         LocalSlice slice = new LocalSlice();
         for (int i = 0; i < 30; i++) {
-            slice.tryAdmit(START);
+            slice.tryAdmit(START, LIMIT);
         }
         slice.absorbSeen(START);
         assertThat(slice.currentRate(START)).isEqualTo(30);

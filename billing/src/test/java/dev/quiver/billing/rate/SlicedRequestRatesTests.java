@@ -76,6 +76,19 @@ class SlicedRequestRatesTests {
     }
 
     @Test
+    void whenTheLimitIsLoweredThenASliceTakenUnderTheOldOneAdmitsNoMore() {
+        long[] limit = {100};
+        SlicedRequestRates gateway = new SlicedRequestRates(tenant -> limits(limit[0]), buckets, clock, 20,
+                Duration.ofSeconds(1));
+        gateway.admit(TENANT, RequestKind.WRITE);
+
+        limit[0] = 0;
+
+        assertThatThrownBy(() -> gateway.admit(TENANT, RequestKind.WRITE))
+                .isInstanceOf(RateLimitExceededException.class);
+    }
+
+    @Test
     void readsAndWritesHaveBucketsOfTheirOwn() {
         SlicedRequestRates gateway = gateway(2);
         gateway.admit(TENANT, RequestKind.READ);
@@ -154,12 +167,16 @@ class SlicedRequestRatesTests {
     }
 
     private SlicedRequestRates gateway(long limit) {
+        TenantLimits tenantLimits = limits(limit);
+        return new SlicedRequestRates(tenant -> tenantLimits, buckets, clock, 20, Duration.ofSeconds(1));
+    }
+
+    private static TenantLimits limits(long limit) {
         Map<Quota, Long> limits = new EnumMap<>(Quota.class);
         for (Quota quota : Quota.values()) {
             limits.put(quota, limit);
         }
-        TenantLimits tenantLimits = TenantLimits.of(new Plan("test", 0, "USD", 0, 0, 0, limits), Map.of());
-        return new SlicedRequestRates(tenant -> tenantLimits, buckets, clock, 20, Duration.ofSeconds(1));
+        return TenantLimits.of(new Plan("test", 0, "USD", 0, 0, 0, limits), Map.of());
     }
 
     /** The shared buckets in memory, with the lease statement's arithmetic; counts the trips to it. */
