@@ -27,9 +27,10 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
  * Turns every error into an RFC 9457 problem detail with the members {@code code} and {@code errors}, and for a
- * quota refusal ({@link QuotaExceededException}) {@code quota}, {@code limit} and {@code current}. On Chroma
- * routes ({@code /api/v1}, {@code /api/v2}) the body also carries Chroma's {@code error} and {@code message} members
- * and is sent as {@code application/json}, so Chroma clients read it as they read the real server's errors.
+ * quota refusal ({@link QuotaExceededException}, {@link RateLimitExceededException}) {@code quota}, {@code limit}
+ * and {@code current}. On Chroma routes ({@code /api/v1}, {@code /api/v2}) the body also carries Chroma's
+ * {@code error} and {@code message} members and is sent as {@code application/json}, so Chroma clients read it as
+ * they read the real server's errors.
  * Spring MVC's own exceptions (wrong method, unreadable parameters, ...) keep the status Spring gives them.
  */
 @RestControllerAdvice
@@ -46,6 +47,12 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             problem.setProperty("quota", quota.quota());
             problem.setProperty("limit", quota.limit());
             problem.setProperty("current", quota.current());
+        }
+        if (exception instanceof RateLimitExceededException rate
+                && response.getBody() instanceof ProblemDetail problem) {
+            problem.setProperty("quota", rate.quota());
+            problem.setProperty("limit", rate.limit());
+            problem.setProperty("current", rate.current());
         }
         if (exception instanceof RetryLaterException retry) {
             return ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders())

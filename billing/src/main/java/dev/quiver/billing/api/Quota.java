@@ -14,10 +14,11 @@ import java.util.stream.Collectors;
  *
  * <p>Enforced now (before anything is written): {@link #MAX_DIMENSION}, {@link #RECORDS_PER_BATCH},
  * {@link #DOCUMENT_BYTES}, {@link #METADATA_KEYS}, {@link #METADATA_BYTES} per request, and {@link #DATABASES} and
- * {@link #COLLECTIONS_PER_DATABASE} counted exactly in the creating transaction.
- * TODO(#7): {@link #RECORDS_PER_COLLECTION}, {@link #STORAGE_BYTES} and the two request rates are stored and shown
- * but not enforced yet; they need transactional counters kept with the log append, and a rate limiter shared by
- * every gateway.
+ * {@link #COLLECTIONS_PER_DATABASE} counted exactly in the creating transaction, and the two request rates
+ * ({@link #READ_REQUESTS_PER_SECOND}, {@link #WRITE_REQUESTS_PER_SECOND}) per tenant by a token bucket in PostgreSQL
+ * that every gateway shares ({@link RequestRates}).
+ * TODO(#7): {@link #RECORDS_PER_COLLECTION} and {@link #STORAGE_BYTES} are stored and shown but not enforced yet;
+ * they need transactional counters kept with the log append.
  */
 public enum Quota {
     /** Databases per tenant. */
@@ -39,9 +40,9 @@ public enum Quota {
      * 8 bytes for an integer or a float and 1 byte for a boolean, an array counting the sum of its elements.
      */
     METADATA_BYTES("Metadata size (bytes)"),
-    /** Read requests per second and tenant. Not enforced yet (TODO(#7)). */
+    /** Read requests (get, query, count) per second and tenant, across every gateway. */
     READ_REQUESTS_PER_SECOND("Read requests per second"),
-    /** Write requests per second and tenant. Not enforced yet (TODO(#7)). */
+    /** Write requests (add, upsert, update, delete) per second and tenant, across every gateway. */
     WRITE_REQUESTS_PER_SECOND("Write requests per second"),
     /** Bytes a tenant stores. Not enforced yet (TODO(#7)). */
     STORAGE_BYTES("Storage size (bytes)");
@@ -70,7 +71,8 @@ public enum Quota {
         return switch (this) {
             case DATABASES, COLLECTIONS_PER_DATABASE, MAX_DIMENSION, RECORDS_PER_BATCH, DOCUMENT_BYTES, METADATA_KEYS,
                     METADATA_BYTES -> true;
-            case RECORDS_PER_COLLECTION, READ_REQUESTS_PER_SECOND, WRITE_REQUESTS_PER_SECOND, STORAGE_BYTES -> false;
+            case READ_REQUESTS_PER_SECOND, WRITE_REQUESTS_PER_SECOND -> true;
+            case RECORDS_PER_COLLECTION, STORAGE_BYTES -> false;
         };
     }
 

@@ -1,6 +1,7 @@
 package dev.quiver.billing.api;
 
 import dev.quiver.common.QuotaExceededException;
+import dev.quiver.common.RateLimitExceededException;
 
 /**
  * Counts quota refusals for the operators' metrics ({@code quiver.billing.quota.refusals}, tagged {@code quota}).
@@ -9,4 +10,7 @@ import dev.quiver.common.QuotaExceededException;
 public interface QuotaRefusals {
 
     void refused(QuotaExceededException refusal);
+
+    /** Counts a request refused by a request-rate quota ({@link RequestRates}). */
+    void refused(RateLimitExceededException refusal);
 }

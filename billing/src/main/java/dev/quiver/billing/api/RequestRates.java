@@ -9,10 +9,12 @@ import dev.quiver.tenant.api.TenantView;
 public interface RequestRates {
 
     /**
-     * Admits one request of the tenant, or refuses it.
+     * Admits one request of the tenant, or refuses it. Usually answered from memory: a database round trip only
+     * when this gateway's slice of the tenant's tokens is used up.
      *
-     * @throws dev.quiver.common.RetryLaterException with {@code TOO_MANY_REQUESTS} (429), naming the quota, its
-     *         limit and the current rate in its detail, and the wait until a request would be admitted
+     * @throws dev.quiver.common.RateLimitExceededException with {@code TOO_MANY_REQUESTS} (429), naming the quota,
+     *         its limit and the current rate in its detail, and the wait until a request would be admitted; the
+     *         caller counts it ({@link QuotaRefusals})
      */
     void admit(TenantView tenant, RequestKind kind);
 }

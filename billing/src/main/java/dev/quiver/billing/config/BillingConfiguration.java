@@ -1,9 +1,12 @@
 package dev.quiver.billing.config;
 
+import dev.quiver.billing.api.Plans;
 import dev.quiver.billing.invoice.JdbcInvoices;
 import dev.quiver.billing.invoice.MonthEndInvoicing;
 import dev.quiver.billing.plan.JdbcPlans;
 import dev.quiver.billing.plan.MeteredQuotaRefusals;
+import dev.quiver.billing.rate.JdbcRequestBuckets;
+import dev.quiver.billing.rate.SlicedRequestRates;
 import dev.quiver.billing.usage.BufferedReadMetering;
 import dev.quiver.billing.usage.JdbcMeteringOutbox;
 import dev.quiver.billing.usage.JdbcRollups;
@@ -28,8 +31,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Wires billing: the plans with every tenant's limits, the count of quota refusals, metering (the outbox, its
- * writers, the roll-up and the usage read back), and invoices with their month-end run.
+ * Wires billing: the plans with every tenant's limits, the request rates every gateway shares, the count of quota
+ * refusals, metering (the outbox, its writers, the roll-up and the usage read back), and invoices with their
+ * month-end run.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(BillingProperties.class)
@@ -39,7 +43,14 @@ class BillingConfiguration {
     @Bean(initMethod = "initialize")
     JdbcPlans plans(JdbcClient jdbc, TenantCatalog tenants, ApplicationEventPublisher events, Clock clock,
             BillingProperties properties) {
-        return new JdbcPlans(jdbc, tenants, events, clock, properties.defaultPlan(), properties.defaultTenantPlan());
+        return new JdbcPlans(jdbc, tenants, events, clock, properties.defaultPlan(), properties.defaultTenantPlan(),
+                properties.soleWriter() ? null : properties.planCacheTtl());
+    }
+
+    @Bean
+    SlicedRequestRates requestRates(Plans plans, JdbcClient jdbc, Clock clock, BillingProperties properties) {
+        return new SlicedRequestRates(plans, new JdbcRequestBuckets(jdbc), clock,
+                properties.rates().slicesPerSecond(), properties.rates().sliceLifetime());
     }
 
     @Bean

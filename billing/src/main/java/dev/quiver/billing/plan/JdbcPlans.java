@@ -17,6 +17,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -43,10 +45,11 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * <p>The cache is cleared by every change made here, once when the change is made and again after it commits, so
  * a lookup that read the old rows while the change was in flight is not kept. A lookup caches its answer only if
  * no change started since it began (a generation counter), so an answer read before a change never outlives it.
- * This is exact because the standalone process is the only writer of these tables. A second gateway sharing the
- * PostgreSQL would keep its stale limits until restarted: it would need a PostgreSQL {@code NOTIFY} on every
- * change (or a short time-to-live on entries) to clear its cache too. TODO(#7): add that with the multi-gateway
- * rate limits.
+ * This is exact when this process is the only writer of these tables (standalone mode). When other gateways share
+ * the PostgreSQL ({@code cacheTtl} set), their changes clear nothing here, so an entry is also dropped once it is
+ * older than the time-to-live: an operator's change made through another gateway holds here within that time. A
+ * time-to-live rather than a {@code NOTIFY}: it needs no listening connection to keep alive and reconnect, and one
+ * re-read per tenant and time-to-live costs four small queries.
  *
  * <p>Thread-safe.
  */
@@ -119,22 +122,41 @@ public class JdbcPlans implements Plans {
     private final Clock clock;
     private final String defaultPlan;
     private final String defaultTenantPlan;
-    private final ConcurrentHashMap<TenantId, TenantLimits> limitsByTenant = new ConcurrentHashMap<>();
+    /** How long an entry is trusted when other processes may change plans; null when this process is the only one. */
+    private final @Nullable Duration cacheTtl;
+    private final ConcurrentHashMap<TenantId, CachedLimits> limitsByTenant = new ConcurrentHashMap<>();
     /** Bumped by every change; a lookup caches its answer only if it is unchanged since the lookup began. */
     private final AtomicLong generation = new AtomicLong();
 
     /**
+     * Plans for a process that is the only writer of these tables: cached limits live until a change made here.
+     *
      * @param defaultPlan       the plan of a tenant with no assignment, as new sign-ups are
      * @param defaultTenantPlan the plan {@value TenantCatalog#DEFAULT_TENANT} gets on the first start
      */
     public JdbcPlans(JdbcClient jdbc, TenantCatalog tenants, ApplicationEventPublisher events, Clock clock,
             String defaultPlan, String defaultTenantPlan) {
+        this(jdbc, tenants, events, clock, defaultPlan, defaultTenantPlan, null);
+    }
+
+    /**
+     * @param defaultPlan       the plan of a tenant with no assignment, as new sign-ups are
+     * @param defaultTenantPlan the plan {@value TenantCatalog#DEFAULT_TENANT} gets on the first start
+     * @param cacheTtl          how long a tenant's cached limits are trusted when other processes share the
+     *                          PostgreSQL and may change plans; null when this process is its only writer
+     */
+    public JdbcPlans(JdbcClient jdbc, TenantCatalog tenants, ApplicationEventPublisher events, Clock clock,
+            String defaultPlan, String defaultTenantPlan, @Nullable Duration cacheTtl) {
         this.jdbc = requireNonNull(jdbc, "jdbc is null");
         this.tenants = requireNonNull(tenants, "tenants is null");
         this.events = requireNonNull(events, "events is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.defaultPlan = requireNonNull(defaultPlan, "defaultPlan is null");
         this.defaultTenantPlan = requireNonNull(defaultTenantPlan, "defaultTenantPlan is null");
+        if (cacheTtl != null && !cacheTtl.isPositive()) {
+            throw new IllegalArgumentException("cacheTtl must be positive: " + cacheTtl);
+        }
+        this.cacheTtl = cacheTtl;
     }
 
     /**
@@ -273,9 +295,10 @@ public class JdbcPlans implements Plans {
 
     @Override
     public TenantLimits limits(TenantView tenant) {
-        TenantLimits cached = limitsByTenant.get(tenant.id());
-        if (cached != null) {
-            return cached;
+        Instant now = clock.instant();
+        CachedLimits cached = limitsByTenant.get(tenant.id());
+        if (cached != null && (cacheTtl == null || now.isBefore(cached.loadedAt().plus(cacheTtl)))) {
+            return cached.limits();
         }
         long started = generation.get();
         String planName = jdbc.sql(FIND_TENANT_PLAN).param("tenantId", tenant.id().value()).query(String.class)
@@ -292,7 +315,7 @@ public class JdbcPlans implements Plans {
         });
         TenantLimits limits = TenantLimits.of(plan, overrides);
         if (generation.get() == started) {
-            limitsByTenant.put(tenant.id(), limits);
+            limitsByTenant.put(tenant.id(), new CachedLimits(limits, now));
             // A change that began after the check above has bumped the generation and cleared the map; clear what
             // this put may have re-added.
             if (generation.get() != started) {
@@ -334,6 +357,10 @@ public class JdbcPlans implements Plans {
         if (!principal.operator()) {
             throw new QuiverException(ErrorCode.PERMISSION_DENIED, "Only platform operators manage plans");
         }
+    }
+
+    /** A tenant's limits and when they were read, which the time-to-live counts from. */
+    private record CachedLimits(TenantLimits limits, Instant loadedAt) {
     }
 
     private record PlanRow(String name, long monthlyFee, String currency, long readUnitPrice, long writeUnitPrice,

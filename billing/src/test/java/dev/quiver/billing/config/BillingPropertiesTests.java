@@ -31,11 +31,15 @@ class BillingPropertiesTests {
         assertThat(properties.rollupInterval()).isEqualTo(Duration.ofMinutes(1));
         assertThat(properties.storageSampleInterval()).isEqualTo(Duration.ofMinutes(5));
         assertThat(properties.readFlushInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(properties.soleWriter()).isFalse();
+        assertThat(properties.planCacheTtl()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(properties.rates().slicesPerSecond()).isEqualTo(20);
+        assertThat(properties.rates().sliceLifetime()).isEqualTo(Duration.ofSeconds(1));
     }
 
     @Test
     void everyKeyBinds() {
-        BillingProperties properties = bind(Map.of(
+        BillingProperties properties = bind(properties(
                 "quiver.billing.default-plan", "pro",
                 "quiver.billing.default-tenant-plan", "free",
                 "quiver.billing.invoices.check-interval", "5m",
@@ -43,7 +47,11 @@ class BillingPropertiesTests {
                 "quiver.billing.invoices.issue", "false",
                 "quiver.billing.rollup-interval", "30s",
                 "quiver.billing.storage-sample-interval", "1h",
-                "quiver.billing.read-flush-interval", "250ms"));
+                "quiver.billing.read-flush-interval", "250ms",
+                "quiver.billing.sole-writer", "true",
+                "quiver.billing.plan-cache-ttl", "250ms",
+                "quiver.billing.rates.slices-per-second", "10",
+                "quiver.billing.rates.slice-lifetime", "2s"));
 
         assertThat(properties.defaultPlan()).isEqualTo("pro");
         assertThat(properties.defaultTenantPlan()).isEqualTo("free");
@@ -53,6 +61,10 @@ class BillingPropertiesTests {
         assertThat(properties.rollupInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(properties.storageSampleInterval()).isEqualTo(Duration.ofHours(1));
         assertThat(properties.readFlushInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(properties.soleWriter()).isTrue();
+        assertThat(properties.planCacheTtl()).isEqualTo(Duration.ofMillis(250));
+        assertThat(properties.rates().slicesPerSecond()).isEqualTo(10);
+        assertThat(properties.rates().sliceLifetime()).isEqualTo(Duration.ofSeconds(2));
     }
 
     @Test
@@ -79,6 +91,22 @@ class BillingPropertiesTests {
         runner.withPropertyValues("quiver.billing.read-flush-interval=5m")
                 .run(context -> assertThat(context).getFailure()
                         .rootCause().hasMessageContaining("quiver.billing.read-flush-interval"));
+    }
+
+    @Test
+    void zeroSlicesPerSecondStopsStartupNamingTheKey() {
+        runner.withPropertyValues("quiver.billing.rates.slices-per-second=0")
+                .run(context -> assertThat(context).getFailure()
+                        .rootCause().hasMessageContaining("quiver.billing.rates.slicesPerSecond"));
+    }
+
+    /** Key-value pairs in order, as many as a test needs (Map.of stops at ten). */
+    private static Map<String, String> properties(String... keysAndValues) {
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            values.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return values;
     }
 
     private static BillingProperties bind(Map<String, String> values) {
