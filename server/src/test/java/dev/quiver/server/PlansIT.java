@@ -45,8 +45,10 @@ class PlansIT extends OperatedServer {
         assertThat(own.json().path("plan").path("name").asString()).isEqualTo("free");
         assertThat(quota(own.json(), "databases").path("current").asLong()).isEqualTo(1);
         assertThat(quota(own.json(), "databases").path("limit").asLong()).isEqualTo(10);
-        assertThat(quota(own.json(), "records_per_collection").path("enforced").asBoolean()).isFalse();
-        assertThat(quota(own.json(), "records_per_collection").path("current").isNull()).isTrue();
+        assertThat(quota(own.json(), "records_per_collection").path("enforced").asBoolean()).isTrue();
+        assertThat(quota(own.json(), "records_per_collection").path("current").asLong()).isZero();
+        assertThat(quota(own.json(), "storage_bytes").path("current").asLong()).isZero();
+        assertThat(quota(own.json(), "read_requests_per_second").path("current").isNull()).isTrue();
 
         String defaultTenant = http.get("/api/control/v1/operator/tenants?search=default_tenant",
                 operator.cookieOnly()).json().get(0).path("id").asString();

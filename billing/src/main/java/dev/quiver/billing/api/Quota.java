@@ -13,18 +13,18 @@ import java.util.stream.Collectors;
  * people in Chroma Cloud's style, which refusals quote.
  *
  * <p>Enforced now (before anything is written): {@link #MAX_DIMENSION}, {@link #RECORDS_PER_BATCH},
- * {@link #DOCUMENT_BYTES}, {@link #METADATA_KEYS}, {@link #METADATA_BYTES} per request, and {@link #DATABASES} and
- * {@link #COLLECTIONS_PER_DATABASE} counted exactly in the creating transaction.
- * TODO(#7): {@link #RECORDS_PER_COLLECTION}, {@link #STORAGE_BYTES} and the two request rates are stored and shown
- * but not enforced yet; they need transactional counters kept with the log append, and a rate limiter shared by
- * every gateway.
+ * {@link #DOCUMENT_BYTES}, {@link #METADATA_KEYS}, {@link #METADATA_BYTES} per request, {@link #DATABASES} and
+ * {@link #COLLECTIONS_PER_DATABASE} counted exactly in the creating transaction, and
+ * {@link #RECORDS_PER_COLLECTION} and {@link #STORAGE_BYTES} counted exactly by counters kept in the transaction
+ * that logs each write. TODO(#7): the two request rates are stored and shown but not enforced yet; they need a
+ * rate limiter shared by every gateway.
  */
 public enum Quota {
     /** Databases per tenant. */
     DATABASES("Number of databases"),
     /** Collections in one database. */
     COLLECTIONS_PER_DATABASE("Number of collections"),
-    /** Records in one collection. Not enforced yet (TODO(#7)). */
+    /** Records in one collection. */
     RECORDS_PER_COLLECTION("Collection size (records)"),
     /** The largest embedding dimension a collection may have. */
     MAX_DIMENSION("Embedding dimension"),
@@ -43,7 +43,10 @@ public enum Quota {
     READ_REQUESTS_PER_SECOND("Read requests per second"),
     /** Write requests per second and tenant. Not enforced yet (TODO(#7)). */
     WRITE_REQUESTS_PER_SECOND("Write requests per second"),
-    /** Bytes a tenant stores. Not enforced yet (TODO(#7)). */
+    /**
+     * Bytes a tenant stores, summed over its collections: each record's id, vector (4 bytes a dimension), document
+     * and URI (UTF-8) and metadata (counted as for {@link #METADATA_BYTES}).
+     */
     STORAGE_BYTES("Storage size (bytes)");
 
     private static final Map<String, Quota> BY_KEY =
@@ -68,9 +71,9 @@ public enum Quota {
     /** Whether requests are refused for this quota yet; the others are stored and shown only. */
     public boolean enforced() {
         return switch (this) {
-            case DATABASES, COLLECTIONS_PER_DATABASE, MAX_DIMENSION, RECORDS_PER_BATCH, DOCUMENT_BYTES, METADATA_KEYS,
-                    METADATA_BYTES -> true;
-            case RECORDS_PER_COLLECTION, READ_REQUESTS_PER_SECOND, WRITE_REQUESTS_PER_SECOND, STORAGE_BYTES -> false;
+            case DATABASES, COLLECTIONS_PER_DATABASE, RECORDS_PER_COLLECTION, MAX_DIMENSION, RECORDS_PER_BATCH,
+                    DOCUMENT_BYTES, METADATA_KEYS, METADATA_BYTES, STORAGE_BYTES -> true;
+            case READ_REQUESTS_PER_SECOND, WRITE_REQUESTS_PER_SECOND -> false;
         };
     }
 

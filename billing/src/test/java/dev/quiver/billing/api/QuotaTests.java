@@ -21,10 +21,9 @@ class QuotaTests {
     }
 
     @Test
-    void onlyTheRecordCountStorageAndRatesAreNotEnforcedYet() {
+    void onlyTheRatesAreNotEnforcedYet() {
         assertThat(Quota.values()).filteredOn(quota -> !quota.enforced()).containsExactlyInAnyOrder(
-                Quota.RECORDS_PER_COLLECTION, Quota.STORAGE_BYTES, Quota.READ_REQUESTS_PER_SECOND,
-                Quota.WRITE_REQUESTS_PER_SECOND);
+                Quota.READ_REQUESTS_PER_SECOND, Quota.WRITE_REQUESTS_PER_SECOND);
     }
 
     @Test
