@@ -4,9 +4,14 @@ import static dev.quiver.server.Http.json;
 import static dev.quiver.server.Http.key;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quiver.common.TenantId;
+import dev.quiver.search.counter.LogRecount;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -15,6 +20,13 @@ import tools.jackson.databind.JsonNode;
  * overrides. A record's bytes are its id, 4 bytes a dimension, its document and URI (UTF-8) and its metadata.
  */
 class CollectionQuotaIT extends OperatedServer {
+
+    @Autowired
+    JdbcClient jdbc;
+
+    /** The search module's start-up recount (internal to it; the test runs it on demand instead of restarting). */
+    @Autowired
+    LogRecount recount;
 
     @Test
     void recordQuotaRefusesTheRecordPastTheLimitButAcceptsRewritesOfExistingIdsAndDeletesFreeRoom() {
@@ -137,6 +149,42 @@ class CollectionQuotaIT extends OperatedServer {
         assertThat(http.post(again + "/add", json("{'ids':['a'],'embeddings':[[1,1]]}"), key(secret)).status())
                 .isEqualTo(201);
         assertCounters(owner, 1, 9);
+    }
+
+    /**
+     * An upgrade: a collection whose log was written before the counters existed (simulated by clearing what the
+     * writes counted) is counted from its log, once, and writes after that count from there.
+     */
+    @Test
+    void collectionsLoggedBeforeTheCountersAreCountedFromTheirLogs() {
+        Console owner = Console.signUp(http, "owner@upgrade.example", "Upgrade Org");
+        String secret = owner.mint(http, "app", "owner", null).path("key").asString();
+        String records = collection(owner, secret, "old");
+        String id = records.substring(records.lastIndexOf('/') + 1);
+        assertThat(http.post(records + "/add", json("{'ids':['a','b','a'],'embeddings':[[1,1],[2,2],[3,3]],"
+                + "'documents':['one','two','ignored']}"), key(secret)).status()).isEqualTo(201);
+        assertThat(http.post(records + "/upsert", json("{'ids':['b','c'],'embeddings':[[1,1],[0,0]],"
+                + "'documents':['second',null],'metadatas':[null,{'k':1}]}"), key(secret)).status())
+                .isEqualTo(200);
+        assertThat(http.post(records + "/delete", json("{'ids':['b']}"), key(secret)).status()).isEqualTo(200);
+        assertCounters(owner, 2, 30);
+
+        jdbc.sql("update quiver.collections set record_count = 0, stored_bytes = 0, counted = false where id = :id")
+                .param("id", UUID.fromString(id)).update();
+        jdbc.sql("delete from " + new TenantId(UUID.fromString(owner.tenantId())).schemaName()
+                + ".record_sizes where collection_id = :id").param("id", UUID.fromString(id)).update();
+        assertCounters(owner, 0, 0);
+
+        recount.recountAll();
+
+        assertCounters(owner, 2, 30);
+        // The sizes are back too: an add of an existing id counts nothing, a delete frees its bytes.
+        assertThat(http.post(records + "/add", json("{'ids':['a'],'embeddings':[[5,5]]}"), key(secret)).status())
+                .isEqualTo(201);
+        assertThat(http.post(records + "/delete", json("{'ids':['c']}"), key(secret)).status()).isEqualTo(200);
+        assertCounters(owner, 1, 12);
+        recount.recountAll();
+        assertCounters(owner, 1, 12);
     }
 
     private void assertCounters(Console owner, long records, long bytes) {

@@ -5,6 +5,7 @@ import dev.quiver.search.api.RecordStore;
 import dev.quiver.search.collection.JdbcCollections;
 import dev.quiver.search.counter.JdbcCollectionCounters;
 import dev.quiver.search.counter.JdbcRecordSizes;
+import dev.quiver.search.counter.LogRecount;
 import dev.quiver.search.engine.AppendMeters;
 import dev.quiver.search.engine.CollectionCache;
 import dev.quiver.search.engine.LocalCollectionCatalog;
@@ -128,10 +129,19 @@ class SearchConfiguration {
     }
 
     @Bean
+    LogRecount logRecount(JdbcClient jdbc, JdbcWal wal, JdbcRecordSizes sizes, TransactionTemplate transactions) {
+        return new LogRecount(jdbc, wal, sizes, transactions);
+    }
+
+    @Bean
     ApplicationListener<ApplicationReadyEvent> startupRecovery(TenantCatalog tenants, CollectionCatalog catalog,
-            ShardRegistry shards) {
+            ShardRegistry shards, LogRecount recount) {
         StartupRecovery recovery = new StartupRecovery(tenants, catalog, shards);
-        return event -> recovery.openAll();
+        return event -> {
+            // Before the shards: collections logged before the counters existed are counted once, from their logs.
+            recount.recountAll();
+            recovery.openAll();
+        };
     }
 
     /** Shard gauges: how many shards are open and what they cost, summed over the node (no per-tenant tags). */
