@@ -9,6 +9,11 @@ import dev.quiver.search.counter.LogRecount;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -107,6 +112,34 @@ class CollectionQuotaIT extends OperatedServer {
                 operator().headers());
         assertThat(tenant.json().path("usage").path("stored_bytes").asLong()).as("%s", tenant).isEqualTo(32);
         assertThat(tenant.json().path("usage").path("records").asLong()).isEqualTo(2);
+    }
+
+    /**
+     * Concurrent writes to different collections of one tenant each check the tenant's sum: the storage lock makes
+     * them check one after another, so together they never pass the limit.
+     */
+    @Test
+    void concurrentWritesToDifferentCollectionsNeverPassTheStorageQuota() throws Exception {
+        Console owner = Console.signUp(http, "owner@storage-race.example", "Storage Race Org");
+        String secret = owner.mint(http, "app", "owner", null).path("key").asString();
+        // Each write is "s" + 3 floats + "hello": 1 + 12 + 5 = 18 bytes; 5 fit in 100.
+        override(owner, "storage_bytes", 100);
+        List<Callable<Integer>> writes = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String records = collection(owner, secret, "racer-" + i);
+            writes.add(() -> http.post(records + "/add", json("{'ids':['s'],'embeddings':[[1,2,3]],"
+                    + "'documents':['hello']}"), key(secret)).status());
+        }
+        List<Integer> statuses = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            for (Future<Integer> status : pool.invokeAll(writes, 60, TimeUnit.SECONDS)) {
+                statuses.add(status.get());
+            }
+        }
+
+        assertThat(statuses).filteredOn(status -> status == 201).hasSize(5);
+        assertThat(statuses).filteredOn(status -> status == 422).hasSize(3);
+        assertThat(storage(owner)).isEqualTo(90);
     }
 
     /**
