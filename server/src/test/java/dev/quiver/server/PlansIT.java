@@ -45,8 +45,9 @@ class PlansIT extends OperatedServer {
         assertThat(own.json().path("plan").path("name").asString()).isEqualTo("free");
         assertThat(quota(own.json(), "databases").path("current").asLong()).isEqualTo(1);
         assertThat(quota(own.json(), "databases").path("limit").asLong()).isEqualTo(10);
-        assertThat(quota(own.json(), "records_per_collection").path("enforced").asBoolean()).isFalse();
-        assertThat(quota(own.json(), "records_per_collection").path("current").isNull()).isTrue();
+        assertThat(quota(own.json(), "records_per_collection").path("current").asLong()).isZero();
+        assertThat(quota(own.json(), "storage_bytes").path("current").asLong()).isZero();
+        assertThat(quota(own.json(), "read_requests_per_second").path("current").isNull()).isTrue();
 
         String defaultTenant = http.get("/api/control/v1/operator/tenants?search=default_tenant",
                 operator.cookieOnly()).json().get(0).path("id").asString();
@@ -184,7 +185,7 @@ class PlansIT extends OperatedServer {
         Http.Response page = http.get("/console/plan", owner.cookieOnly());
         assertThat(page.status()).as("%s", page).isEqualTo(200);
         assertThat(page.body()).contains("id=\"plan-name\">free<", "Number of databases", "16,384",
-                "not enforced yet", "href=\"/console/plan\"");
+                "href=\"/console/plan\"");
 
         FormResponse refused = form(tenantPage + "/quota", operator, "quota=records_per_batch&limit=-5");
         assertThat(refused.status()).as("%s", refused).isEqualTo(400);

@@ -3,7 +3,9 @@ package dev.quiver.server;
 import static dev.quiver.server.Http.json;
 import static dev.quiver.server.Http.key;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -90,7 +92,11 @@ class TenantSuspensionIT extends OperatedServer {
         assertThat(status.json().path("usage").path("databases").asInt()).isEqualTo(1);
         assertThat(status.json().path("usage").path("collections").asInt()).isEqualTo(1);
         assertThat(status.json().path("usage").path("records").asLong()).isEqualTo(2);
-        assertThat(status.json().path("usage").path("disk_bytes").asLong()).isPositive();
+        assertThat(status.json().path("usage").path("stored_bytes").asLong()).isPositive();
+        // The index files appear once the shard has applied the writes; reading usage does not wait for that.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(http.get(OPERATOR_TENANTS
+                + a.tenantId(), operator.cookieOnly()).json().path("usage").path("disk_bytes").asLong())
+                .isPositive());
 
         // 6. Resume: the next request is served, and nothing was lost.
         Http.Response resumed = http.post(OPERATOR_TENANTS + a.tenantId() + "/resume", null, operator.headers());

@@ -3,6 +3,7 @@ package dev.quiver.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import dev.quiver.QuiverApplication;
 import dev.quiver.common.ErrorCode;
@@ -31,6 +32,7 @@ import dev.quiver.tenant.api.Principal;
 import dev.quiver.tenant.api.SignUp;
 import dev.quiver.tenant.api.SignedUp;
 import dev.quiver.tenant.api.TenantCatalog;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -221,7 +223,7 @@ class WorkspaceIT extends StandaloneContext {
     }
 
     @Test
-    void summariesReportRecordCountAndDiskBytesAfterWrites() {
+    void summariesReportRecordCountStoredBytesAndDiskBytesAfterWrites() {
         Principal owner = signUp().principal();
         CollectionSummary created = workspace.createCollection(owner, DATABASE,
                 new NewCollection("sized", "ip", "{\"team\": \"search\"}"));
@@ -235,10 +237,14 @@ class WorkspaceIT extends StandaloneContext {
                 record("r2", new float[] {2f, 1f}, "two", "b"));
         CollectionSummary written = workspace.collection(owner, DATABASE, "sized");
 
+        // The counters hold the acknowledged write at once: "r1" + 2 floats + "one" + "kind": "a" is 18 bytes.
         assertThat(written.records()).isEqualTo(2);
-        assertThat(written.diskBytes()).isPositive();
+        assertThat(written.storedBytes()).isEqualTo(36);
         assertThat(workspace.collections(owner, DATABASE)).singleElement()
                 .satisfies(summary -> assertThat(summary.records()).isEqualTo(2));
+        // The index files appear once the shard has applied the write.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(workspace.collection(owner, DATABASE, "sized").diskBytes()).isPositive());
         List<StoredRecord> peeked = workspace.peek(owner, DATABASE, "sized", 1, 10);
         assertThat(peeked).extracting(StoredRecord::id).containsExactly("r2");
         assertThat(peeked.getFirst().embedding()).containsExactly(2f, 1f);
@@ -247,7 +253,7 @@ class WorkspaceIT extends StandaloneContext {
     }
 
     @Test
-    void usageSumsDatabasesCollectionsRecordsAndDiskBytesForOperatorsOnly() {
+    void usageSumsDatabasesCollectionsRecordsStoredAndDiskBytesForOperatorsOnly() {
         SignedUp signedUp = signUp();
         Principal owner = signedUp.principal();
         workspace.createDatabase(owner, "second");
@@ -264,7 +270,10 @@ class WorkspaceIT extends StandaloneContext {
         assertThat(usage.databases()).isEqualTo(2);
         assertThat(usage.collections()).isEqualTo(3);
         assertThat(usage.records()).isEqualTo(5);
-        assertThat(usage.diskBytes()).isPositive();
+        // Each record: a one-letter id, 1 float and "kind": "a", 10 bytes.
+        assertThat(usage.storedBytes()).isEqualTo(50);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(workspace.usage(operator(), signedUp.tenant()).diskBytes()).isPositive());
         assertDenied(() -> workspace.usage(owner, signedUp.tenant()));
     }
 

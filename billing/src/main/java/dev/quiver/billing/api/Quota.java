@@ -12,20 +12,19 @@ import java.util.stream.Collectors;
  * The quotas a plan sets. Each has a JSON {@link #key()} ({@code records_per_batch}) and a {@link #label()} for
  * people in Chroma Cloud's style, which refusals quote.
  *
- * <p>Enforced now (before anything is written): {@link #MAX_DIMENSION}, {@link #RECORDS_PER_BATCH},
- * {@link #DOCUMENT_BYTES}, {@link #METADATA_KEYS}, {@link #METADATA_BYTES} per request, and {@link #DATABASES} and
- * {@link #COLLECTIONS_PER_DATABASE} counted exactly in the creating transaction, and the two request rates
- * ({@link #READ_REQUESTS_PER_SECOND}, {@link #WRITE_REQUESTS_PER_SECOND}) per tenant by a token bucket in PostgreSQL
- * that every gateway shares ({@link RequestRates}).
- * TODO(#7): {@link #RECORDS_PER_COLLECTION} and {@link #STORAGE_BYTES} are stored and shown but not enforced yet;
- * they need transactional counters kept with the log append.
+ * <p>Every quota is enforced before anything is written: {@link #MAX_DIMENSION}, {@link #RECORDS_PER_BATCH},
+ * {@link #DOCUMENT_BYTES}, {@link #METADATA_KEYS}, {@link #METADATA_BYTES} per request; {@link #DATABASES} and
+ * {@link #COLLECTIONS_PER_DATABASE} counted exactly in the creating transaction; {@link #RECORDS_PER_COLLECTION}
+ * and {@link #STORAGE_BYTES} counted exactly by counters kept in the transaction that logs each write; and the two
+ * request rates ({@link #READ_REQUESTS_PER_SECOND}, {@link #WRITE_REQUESTS_PER_SECOND}) per tenant by a token
+ * bucket in PostgreSQL that every gateway shares ({@link RequestRates}).
  */
 public enum Quota {
     /** Databases per tenant. */
     DATABASES("Number of databases"),
     /** Collections in one database. */
     COLLECTIONS_PER_DATABASE("Number of collections"),
-    /** Records in one collection. Not enforced yet (TODO(#7)). */
+    /** Records in one collection. */
     RECORDS_PER_COLLECTION("Collection size (records)"),
     /** The largest embedding dimension a collection may have. */
     MAX_DIMENSION("Embedding dimension"),
@@ -44,7 +43,10 @@ public enum Quota {
     READ_REQUESTS_PER_SECOND("Read requests per second"),
     /** Write requests (add, upsert, update, delete) per second and tenant, across every gateway. */
     WRITE_REQUESTS_PER_SECOND("Write requests per second"),
-    /** Bytes a tenant stores. Not enforced yet (TODO(#7)). */
+    /**
+     * Bytes a tenant stores, summed over its collections: each record's id, vector (4 bytes a dimension), document
+     * and URI (UTF-8) and metadata (counted as for {@link #METADATA_BYTES}).
+     */
     STORAGE_BYTES("Storage size (bytes)");
 
     private static final Map<String, Quota> BY_KEY =
@@ -66,15 +68,6 @@ public enum Quota {
         return label;
     }
 
-    /** Whether requests are refused for this quota yet; the others are stored and shown only. */
-    public boolean enforced() {
-        return switch (this) {
-            case DATABASES, COLLECTIONS_PER_DATABASE, MAX_DIMENSION, RECORDS_PER_BATCH, DOCUMENT_BYTES, METADATA_KEYS,
-                    METADATA_BYTES -> true;
-            case READ_REQUESTS_PER_SECOND, WRITE_REQUESTS_PER_SECOND -> true;
-            case RECORDS_PER_COLLECTION, STORAGE_BYTES -> false;
-        };
-    }
 
     /** This quota with a limit, as the modules that count and refuse receive it. */
     public QuotaLimit limit(long limit) {

@@ -21,12 +21,6 @@ class QuotaTests {
     }
 
     @Test
-    void onlyTheRecordCountAndStorageAreNotEnforcedYet() {
-        assertThat(Quota.values()).filteredOn(quota -> !quota.enforced()).containsExactlyInAnyOrder(
-                Quota.RECORDS_PER_COLLECTION, Quota.STORAGE_BYTES);
-    }
-
-    @Test
     void aLimitAllowsUpToItselfAndRefusesAboveWithChromaCloudsMessage() {
         QuotaLimit limit = Quota.DATABASES.limit(3);
         limit.check("Create Database", 3);

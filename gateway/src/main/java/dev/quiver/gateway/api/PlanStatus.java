@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A tenant's plan, its effective limits, and the current value of the quotas that are counted now: the number of
- * databases, and the number of collections of its fullest database.
+ * databases, the number of collections of its fullest database, the number of records of its fullest collection,
+ * and the bytes it stores.
  *
  * @param current the current value of each counted quota; quotas not counted yet are absent
  */

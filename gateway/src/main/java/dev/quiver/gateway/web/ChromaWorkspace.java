@@ -16,6 +16,8 @@ import dev.quiver.gateway.api.NewCollection;
 import dev.quiver.gateway.api.PlanStatus;
 import dev.quiver.gateway.api.TenantUsage;
 import dev.quiver.gateway.api.Workspace;
+import dev.quiver.search.api.CollectionId;
+import dev.quiver.search.api.CollectionUsage;
 import dev.quiver.search.api.CollectionView;
 import dev.quiver.search.api.CreateCollection;
 import dev.quiver.search.api.Hit;
@@ -25,6 +27,7 @@ import dev.quiver.search.api.MetadataValue;
 import dev.quiver.search.api.Metric;
 import dev.quiver.search.api.RecordFilter;
 import dev.quiver.search.api.RecordStore;
+import dev.quiver.search.api.StorageCounters;
 import dev.quiver.search.api.StoredRecord;
 import dev.quiver.search.api.Where;
 import dev.quiver.tenant.api.DatabaseView;
@@ -33,6 +36,7 @@ import dev.quiver.tenant.api.TenantAdministration;
 import dev.quiver.tenant.api.TenantView;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,11 +67,14 @@ class ChromaWorkspace implements Workspace {
     private final TenantAdministration administration;
     private final Plans plans;
     private final Metering metering;
+    private final StorageCounters counters;
 
     ChromaWorkspace(ChromaResources resources, DatabaseChanges databaseChanges, CollectionChanges collectionChanges,
-            RecordStore records, TenantAdministration administration, Plans plans, Metering metering) {
+            RecordStore records, TenantAdministration administration, Plans plans, Metering metering,
+            StorageCounters counters) {
         this.plans = requireNonNull(plans, "plans is null");
         this.metering = requireNonNull(metering, "metering is null");
+        this.counters = requireNonNull(counters, "counters is null");
         this.resources = requireNonNull(resources, "resources is null");
         this.databaseChanges = requireNonNull(databaseChanges, "databaseChanges is null");
         this.collectionChanges = requireNonNull(collectionChanges, "collectionChanges is null");
@@ -96,9 +103,13 @@ class ChromaWorkspace implements Workspace {
     public List<CollectionSummary> collections(Principal caller, String database) {
         DatabaseView found = resources.database(caller, ControlJson.tenant(caller), database);
         caller.require(Privilege.RECORDS_READ);
+        Map<CollectionId, CollectionUsage> usage = new HashMap<>();
+        for (CollectionUsage counted : counters.collections(found.tenant().id())) {
+            usage.put(counted.collection(), counted);
+        }
         List<CollectionSummary> summaries = new ArrayList<>();
         for (CollectionView collection : resources.collections().list(found, Integer.MAX_VALUE, 0)) {
-            summaries.add(summary(collection));
+            summaries.add(summary(collection, usage.get(collection.id())));
         }
         summaries.sort((left, right) -> left.collection().name().compareTo(right.collection().name()));
         return summaries;
@@ -108,7 +119,7 @@ class ChromaWorkspace implements Workspace {
     public CollectionSummary collection(Principal caller, String database, String collection) {
         CollectionView found = resolve(caller, database, collection);
         caller.require(Privilege.RECORDS_READ);
-        return summary(found);
+        return summary(found, counters.findCollection(found.id()).orElse(null));
     }
 
     /**
@@ -131,7 +142,7 @@ class ChromaWorkspace implements Workspace {
                 legacy.maxNeighbors(), legacy.resizeFactor(), legacy.syncThreshold(), legacy.quantization());
         CollectionView created = collectionChanges.create(caller,
                 new CreateCollection(owner, request.name(), metadata, hnsw, null, false));
-        return new CollectionSummary(created, 0, 0);
+        return new CollectionSummary(created, 0, 0, 0);
     }
 
     @Override
@@ -213,8 +224,15 @@ class ChromaWorkspace implements Workspace {
         for (DatabaseView database : databases) {
             fullest = Math.max(fullest, resources.collections().count(database));
         }
+        long largest = 0;
+        long stored = 0;
+        for (CollectionUsage collection : counters.collections(tenant.id())) {
+            largest = Math.max(largest, collection.records());
+            stored += collection.bytes();
+        }
         return new PlanStatus(tenant, plans.limits(tenant), Map.of(Quota.DATABASES, (long) databases.size(),
-                Quota.COLLECTIONS_PER_DATABASE, fullest));
+                Quota.COLLECTIONS_PER_DATABASE, fullest, Quota.RECORDS_PER_COLLECTION, largest,
+                Quota.STORAGE_BYTES, stored));
     }
 
     @Override
@@ -223,15 +241,20 @@ class ChromaWorkspace implements Workspace {
         List<DatabaseView> databases = resources.tenants().listDatabases(tenant, Integer.MAX_VALUE, 0);
         int collections = 0;
         long recordCount = 0;
+        long storedBytes = 0;
+        for (CollectionUsage collection : counters.collections(tenant.id())) {
+            collections++;
+            recordCount += collection.records();
+            storedBytes += collection.bytes();
+        }
         long diskBytes = 0;
         for (DatabaseView database : databases) {
             for (CollectionView collection : resources.collections().list(database, Integer.MAX_VALUE, 0)) {
-                collections++;
-                recordCount += records.count(collection);
+                // Sizing a shard's files lists its directory; it never reads a record.
                 diskBytes += records.diskBytes(collection);
             }
         }
-        return new TenantUsage(databases.size(), collections, recordCount, diskBytes);
+        return new TenantUsage(databases.size(), collections, recordCount, storedBytes, diskBytes);
     }
 
     /**
@@ -265,10 +288,10 @@ class ChromaWorkspace implements Workspace {
         return resources.collectionByName(found, collection);
     }
 
-    /** The collection with its size; counting waits until the shard shows every acknowledged write. */
-    private CollectionSummary summary(CollectionView collection) {
-        long count = records.count(collection);
-        return new CollectionSummary(collection, count, records.diskBytes(collection));
+    /** The collection with its counters (none yet when it was created since they were read) and disk bytes. */
+    private CollectionSummary summary(CollectionView collection, @Nullable CollectionUsage usage) {
+        return new CollectionSummary(collection, usage == null ? 0 : usage.records(),
+                usage == null ? 0 : usage.bytes(), records.diskBytes(collection));
     }
 
     private static Metric metric(String name) {

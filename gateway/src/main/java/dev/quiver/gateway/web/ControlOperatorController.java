@@ -62,14 +62,17 @@ class ControlOperatorController {
                 .toList();
     }
 
-    /** The tenant's status and what it holds now: databases, collections, records and index bytes on disk. */
+    /**
+     * The tenant's status and what it holds now: databases, collections, records and stored bytes (the counters its
+     * writes keep) and index bytes on disk.
+     */
     @GetMapping("/{id}")
     Map<String, @Nullable Object> get(Principal caller, @PathVariable String id) {
         TenantStatus status = find(caller, id);
         TenantUsage usage = workspace.usage(caller, status.tenant());
         Map<String, @Nullable Object> answer = status(status);
         answer.put("usage", object("databases", usage.databases(), "collections", usage.collections(),
-                "records", usage.records(), "disk_bytes", usage.diskBytes()));
+                "records", usage.records(), "stored_bytes", usage.storedBytes(), "disk_bytes", usage.diskBytes()));
         return answer;
     }
 

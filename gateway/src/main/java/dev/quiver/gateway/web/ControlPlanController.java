@@ -178,7 +178,7 @@ class ControlPlanController {
 
     /**
      * A tenant's plan: the plan itself, and per quota its label, effective limit, the plan's own limit, whether
-     * an override is set, whether it is enforced yet, and the current value of counted quotas (null otherwise).
+     * an override is set, and the current value of counted quotas (null otherwise).
      */
     static Map<String, @Nullable Object> status(PlanStatus status) {
         TenantLimits limits = status.limits();
@@ -186,7 +186,7 @@ class ControlPlanController {
         for (Quota quota : Quota.values()) {
             quotas.add(object("quota", quota.key(), "label", quota.label(), "limit", limits.limit(quota),
                     "plan_limit", limits.plan().limit(quota), "overridden", limits.overrides().containsKey(quota),
-                    "enforced", quota.enforced(), "current", status.current(quota)));
+                    "current", status.current(quota)));
         }
         Map<String, Long> overrides = new LinkedHashMap<>();
         limits.overrides().forEach((quota, limit) -> overrides.put(quota.key(), limit));

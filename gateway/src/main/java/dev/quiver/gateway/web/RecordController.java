@@ -4,6 +4,7 @@ import static dev.quiver.gateway.web.ChromaResources.json;
 import static dev.quiver.gateway.web.ChromaResources.writeJson;
 
 import dev.quiver.billing.api.Metering;
+import dev.quiver.billing.api.TenantLimits;
 import dev.quiver.common.ErrorCode;
 import dev.quiver.common.Privilege;
 import dev.quiver.common.QuiverException;
@@ -73,8 +74,12 @@ class RecordController {
         caller.require(Privilege.RECORDS_WRITE);
         WriteBatch batch = RecordParser.write(request, operation, collection.dimension());
         // The owning tenant's plan, also when an unauthenticated local caller writes into it.
-        quotas.checkWrite(collection.database().tenant(), batch);
-        records.write(collection, batch);
+        TenantLimits limits = quotas.limits(collection.database().tenant());
+        quotas.checkWrite(limits, batch);
+        quotas.counted(() -> {
+            records.write(collection, batch, Quotas.writeLimits(limits));
+            return null;
+        });
     }
 
     @PostMapping("/delete")

@@ -3,17 +3,17 @@ package dev.quiver.gateway.web;
 import dev.quiver.billing.api.Quota;
 import dev.quiver.billing.api.TenantLimits;
 import dev.quiver.search.api.MetadataValue;
+import dev.quiver.search.api.RecordBytes;
 import dev.quiver.search.api.RecordWrite;
 import dev.quiver.search.api.WriteBatch;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The per-request quotas of a write, checked on the parsed batch before anything is logged: the batch's size, and
- * for its largest record the embedding's dimension, the document's UTF-8 bytes, the metadata's keys and bytes (see
- * {@link Quota#METADATA_BYTES} for how bytes are counted). A refusal names the quota, its limit and the largest
- * value found, and refuses the whole batch.
+ * for its largest record the embedding's dimension, the document's UTF-8 bytes, the metadata's keys and bytes
+ * (counted as {@link RecordBytes#metadata} counts them). A refusal names the quota, its limit and the largest value
+ * found, and refuses the whole batch.
  *
  * <p>For update and upsert the metadata checked is the patch the request sends, not the record merged with what is
  * stored: a patch adding keys to a stored record may leave it above the limit. TODO(#7): check the merged record
@@ -43,12 +43,12 @@ final class RecordQuotas {
                 dimension = Math.max(dimension, record.embedding().length);
             }
             if (record.document() != null) {
-                documentBytes = Math.max(documentBytes, utf8Length(record.document()));
+                documentBytes = Math.max(documentBytes, RecordBytes.utf8(record.document()));
             }
             Map<String, MetadataValue> metadata = record.metadata();
             if (metadata != null) {
                 metadataKeys = Math.max(metadataKeys, metadata.size());
-                metadataBytes = Math.max(metadataBytes, metadataBytes(metadata));
+                metadataBytes = Math.max(metadataBytes, RecordBytes.metadata(metadata));
             }
         }
         limits.quota(Quota.MAX_DIMENSION).check(action, dimension);
@@ -56,38 +56,5 @@ final class RecordQuotas {
         limits.quota(Quota.DOCUMENT_BYTES).check(action, documentBytes);
         limits.quota(Quota.METADATA_KEYS).check(action, metadataKeys);
         limits.quota(Quota.METADATA_BYTES).check(action, metadataBytes);
-    }
-
-    /** The bytes {@link Quota#METADATA_BYTES} counts for one record's metadata. */
-    static long metadataBytes(Map<String, MetadataValue> metadata) {
-        long bytes = 0;
-        for (Map.Entry<String, MetadataValue> entry : metadata.entrySet()) {
-            bytes += utf8Length(entry.getKey()) + valueBytes(entry.getValue());
-        }
-        return bytes;
-    }
-
-    private static long valueBytes(MetadataValue value) {
-        return switch (value) {
-            case MetadataValue.StringValue string -> utf8Length(string.value());
-            case MetadataValue.IntValue integer -> Long.BYTES;
-            case MetadataValue.FloatValue number -> Double.BYTES;
-            case MetadataValue.BoolValue bool -> 1;
-            case MetadataValue.StringArray array -> {
-                long sum = 0;
-                for (String element : array.values()) {
-                    sum += utf8Length(element);
-                }
-                yield sum;
-            }
-            case MetadataValue.IntArray array -> (long) Long.BYTES * array.values().size();
-            case MetadataValue.FloatArray array -> (long) Double.BYTES * array.values().size();
-            case MetadataValue.BoolArray array -> array.values().size();
-            case MetadataValue.Null absent -> 0;
-        };
-    }
-
-    private static long utf8Length(String text) {
-        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 }

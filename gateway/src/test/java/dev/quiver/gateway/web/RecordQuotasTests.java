@@ -8,6 +8,7 @@ import dev.quiver.billing.api.Quota;
 import dev.quiver.billing.api.TenantLimits;
 import dev.quiver.common.QuotaExceededException;
 import dev.quiver.search.api.MetadataValue;
+import dev.quiver.search.api.RecordBytes;
 import dev.quiver.search.api.RecordWrite;
 import dev.quiver.search.api.WriteBatch;
 import java.util.EnumMap;
@@ -59,12 +60,12 @@ class RecordQuotasTests {
 
     @Test
     void countsMetadataBytesAsKeysPlusEncodedValues() {
-        assertThat(RecordQuotas.metadataBytes(Map.of("ab", text("é")))).isEqualTo(4);
-        assertThat(RecordQuotas.metadataBytes(Map.of("n", new MetadataValue.FloatArray(List.of(1.0, 2.0)))))
+        assertThat(RecordBytes.metadata(Map.of("ab", text("é")))).isEqualTo(4);
+        assertThat(RecordBytes.metadata(Map.of("n", new MetadataValue.FloatArray(List.of(1.0, 2.0)))))
                 .isEqualTo(17);
-        assertThat(RecordQuotas.metadataBytes(Map.of("s", new MetadataValue.StringArray(List.of("ab", "c")))))
+        assertThat(RecordBytes.metadata(Map.of("s", new MetadataValue.StringArray(List.of("ab", "c")))))
                 .isEqualTo(4);
-        assertThat(RecordQuotas.metadataBytes(Map.of("gone", new MetadataValue.Null()))).isEqualTo(4);
+        assertThat(RecordBytes.metadata(Map.of("gone", new MetadataValue.Null()))).isEqualTo(4);
         assertRefused(batch(record("a", null, null, Map.of("key", new MetadataValue.IntValue(7)))),
                 "metadata_bytes", 10, 11);
     }

@@ -14,7 +14,19 @@ import java.util.List;
  */
 public record WriteBatch(Operation operation, List<RecordWrite> records) {
 
-    public enum Operation { ADD, UPSERT, UPDATE, DELETE }
+    public enum Operation {
+        ADD, UPSERT, UPDATE, DELETE;
+
+        /** The operation as Chroma Cloud names it in a quota refusal: {@code Add}, {@code Upsert}, ... */
+        public String action() {
+            return switch (this) {
+                case ADD -> "Add";
+                case UPSERT -> "Upsert";
+                case UPDATE -> "Update";
+                case DELETE -> "Delete";
+            };
+        }
+    }
 
     public WriteBatch {
         requireNonNull(operation, "operation is null");

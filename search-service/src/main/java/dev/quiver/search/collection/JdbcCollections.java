@@ -83,7 +83,7 @@ public final class JdbcCollections {
             update quiver.collections
             set log_position = log_position + 1, dimension = coalesce(dimension, :dimension)
             where id = :id
-            returning log_position, dimension
+            returning log_position, dimension, record_count, stored_bytes
             """;
 
     private final JdbcClient jdbc;
@@ -94,8 +94,11 @@ public final class JdbcCollections {
         this.clock = clock;
     }
 
-    /** The position a batch got, and the collection's dimension after it. */
-    public record Advance(long sequence, @Nullable Integer dimension) {
+    /**
+     * The position a batch got, the collection's dimension after it, and its counters before it (exact: the row
+     * stays locked until the batch commits or rolls back).
+     */
+    public record Advance(long sequence, @Nullable Integer dimension, long records, long storedBytes) {
     }
 
     public CollectionView insert(CreateCollection command) {
@@ -192,7 +195,8 @@ public final class JdbcCollections {
         return jdbc.sql(ADVANCE)
                 .param("id", id.value())
                 .param("dimension", new SqlParameterValue(Types.INTEGER, dimension))
-                .query((rs, row) -> new Advance(rs.getLong("log_position"), (Integer) rs.getObject("dimension")))
+                .query((rs, row) -> new Advance(rs.getLong("log_position"), (Integer) rs.getObject("dimension"),
+                        rs.getLong("record_count"), rs.getLong("stored_bytes")))
                 .optional();
     }
 

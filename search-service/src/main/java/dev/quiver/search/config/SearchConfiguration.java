@@ -3,6 +3,9 @@ package dev.quiver.search.config;
 import dev.quiver.search.api.CollectionCatalog;
 import dev.quiver.search.api.RecordStore;
 import dev.quiver.search.collection.JdbcCollections;
+import dev.quiver.search.counter.JdbcCollectionCounters;
+import dev.quiver.search.counter.JdbcRecordSizes;
+import dev.quiver.search.counter.LogRecount;
 import dev.quiver.search.engine.AppendMeters;
 import dev.quiver.search.engine.CollectionCache;
 import dev.quiver.search.engine.LocalCollectionCatalog;
@@ -51,6 +54,17 @@ class SearchConfiguration {
         return new JdbcCollections(jdbc, clock);
     }
 
+    @Bean
+    JdbcRecordSizes jdbcRecordSizes(JdbcClient jdbc) {
+        return new JdbcRecordSizes(jdbc);
+    }
+
+    /** The counters every write keeps; also the {@link StorageCounters} that metering and the console read. */
+    @Bean
+    JdbcCollectionCounters collectionCounters(JdbcClient jdbc) {
+        return new JdbcCollectionCounters(jdbc);
+    }
+
     /** Applying logs is CPU-bound: a bounded pool of platform threads, never one per request. */
     @Bean(destroyMethod = "shutdown")
     ExecutorService applierPool(SearchProperties properties) {
@@ -94,9 +108,9 @@ class SearchConfiguration {
     }
 
     @Bean
-    CollectionCatalog collectionCatalog(JdbcCollections collections, JdbcWal wal, ShardRegistry shards,
-            TransactionTemplate transactions, CollectionCache cache) {
-        return new LocalCollectionCatalog(collections, wal, shards, transactions, cache);
+    CollectionCatalog collectionCatalog(JdbcCollections collections, JdbcWal wal, JdbcRecordSizes sizes,
+            ShardRegistry shards, TransactionTemplate transactions, CollectionCache cache) {
+        return new LocalCollectionCatalog(collections, wal, sizes, shards, transactions, cache);
     }
 
     /** Searches are CPU-bound: platform threads sized to the cores, shared by every request. */
@@ -106,34 +120,28 @@ class SearchConfiguration {
     }
 
     @Bean
-    RecordStore recordStore(JdbcCollections collections, JdbcWal wal, ShardRegistry shards,
-            TransactionTemplate transactions, ExecutorService searchPool, CollectionCache cache,
-            MeterRegistry meters, ObjectProvider<WriteListener> listeners) {
-        return new LocalRecordStore(collections, wal, shards, transactions, searchPool, cache, appendMeters(meters),
-                listeners.orderedStream().toList());
+    RecordStore recordStore(JdbcCollections collections, JdbcWal wal, JdbcRecordSizes sizes,
+            JdbcCollectionCounters counters, ShardRegistry shards, TransactionTemplate transactions,
+            ExecutorService searchPool, CollectionCache cache, MeterRegistry meters,
+            ObjectProvider<WriteListener> listeners) {
+        return new LocalRecordStore(collections, wal, sizes, counters, shards, transactions, searchPool, cache,
+                appendMeters(meters), listeners.orderedStream().toList());
     }
 
-    /** TODO(#7): contract stub, replaced by the counters the write transaction keeps. */
     @Bean
-    StorageCounters storageCounters() {
-        return new StorageCounters() {
-            @Override
-            public java.util.List<dev.quiver.search.api.CollectionUsage> collections() {
-                return java.util.List.of();
-            }
-
-            @Override
-            public long tenantBytes(dev.quiver.common.TenantId tenant) {
-                return 0;
-            }
-        };
+    LogRecount logRecount(JdbcClient jdbc, JdbcWal wal, JdbcRecordSizes sizes, TransactionTemplate transactions) {
+        return new LogRecount(jdbc, wal, sizes, transactions);
     }
 
     @Bean
     ApplicationListener<ApplicationReadyEvent> startupRecovery(TenantCatalog tenants, CollectionCatalog catalog,
-            ShardRegistry shards) {
+            ShardRegistry shards, LogRecount recount) {
         StartupRecovery recovery = new StartupRecovery(tenants, catalog, shards);
-        return event -> recovery.openAll();
+        return event -> {
+            // Before the shards: collections logged before the counters existed are counted once, from their logs.
+            recount.recountAll();
+            recovery.openAll();
+        };
     }
 
     /** Shard gauges: how many shards are open and what they cost, summed over the node (no per-tenant tags). */

@@ -9,6 +9,7 @@ import dev.quiver.search.api.CollectionId;
 import dev.quiver.search.api.CollectionView;
 import dev.quiver.search.api.CreateCollection;
 import dev.quiver.search.collection.JdbcCollections;
+import dev.quiver.search.counter.JdbcRecordSizes;
 import dev.quiver.search.shard.ShardRegistry;
 import dev.quiver.search.wal.JdbcWal;
 import dev.quiver.tenant.api.DatabaseView;
@@ -25,14 +26,16 @@ public final class LocalCollectionCatalog implements CollectionCatalog {
 
     private final JdbcCollections collections;
     private final JdbcWal wal;
+    private final JdbcRecordSizes sizes;
     private final ShardRegistry shards;
     private final TransactionTemplate transactions;
     private final CollectionCache cache;
 
-    public LocalCollectionCatalog(JdbcCollections collections, JdbcWal wal, ShardRegistry shards,
-            TransactionTemplate transactions, CollectionCache cache) {
+    public LocalCollectionCatalog(JdbcCollections collections, JdbcWal wal, JdbcRecordSizes sizes,
+            ShardRegistry shards, TransactionTemplate transactions, CollectionCache cache) {
         this.collections = collections;
         this.wal = wal;
+        this.sizes = sizes;
         this.shards = shards;
         this.transactions = transactions;
         this.cache = cache;
@@ -110,7 +113,8 @@ public final class LocalCollectionCatalog implements CollectionCatalog {
 
     /**
      * Deletes a collection.
-     * 1. Delete its row and its log in one transaction: from then on it is not found, and nothing can be applied.
+     * 1. Delete its row, its log and its records' sizes in one transaction: from then on it is not found, nothing
+     *    can be applied, and the tenant's storage no longer sums its bytes.
      * 2. Evict it from the cache, so no later request finds it.
      * 3. Close its shard and delete the files. A crash between the steps leaves files no row names; they are
      *    never opened again.
@@ -120,6 +124,7 @@ public final class LocalCollectionCatalog implements CollectionCatalog {
         transactions.executeWithoutResult(status -> {
             collections.delete(collection.id());
             wal.deleteCollection(collection.database().tenant().id(), collection.id());
+            sizes.deleteCollection(collection.database().tenant().id(), collection.id());
         });
         cache.forget(collection.id());
         shards.drop(collection.id());

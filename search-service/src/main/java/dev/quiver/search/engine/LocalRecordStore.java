@@ -2,6 +2,7 @@ package dev.quiver.search.engine;
 
 import dev.quiver.common.ErrorCode;
 import dev.quiver.common.QuiverException;
+import dev.quiver.common.TenantId;
 import dev.quiver.search.api.CollectionView;
 import dev.quiver.search.api.Hit;
 import dev.quiver.search.api.Include;
@@ -14,6 +15,9 @@ import dev.quiver.search.api.WriteBatch;
 import dev.quiver.search.api.WriteLimits;
 import dev.quiver.search.api.WriteListener;
 import dev.quiver.search.collection.JdbcCollections;
+import dev.quiver.search.counter.JdbcCollectionCounters;
+import dev.quiver.search.counter.JdbcRecordSizes;
+import dev.quiver.search.counter.RecordSizes;
 import dev.quiver.search.index.BatchCodec;
 import dev.quiver.search.shard.Shard;
 import dev.quiver.search.shard.ShardRegistry;
@@ -40,6 +44,8 @@ public final class LocalRecordStore implements RecordStore {
 
     private final JdbcCollections collections;
     private final JdbcWal wal;
+    private final JdbcRecordSizes sizes;
+    private final JdbcCollectionCounters counters;
     private final ShardRegistry shards;
     private final TransactionTemplate transactions;
     /**
@@ -56,11 +62,13 @@ public final class LocalRecordStore implements RecordStore {
     private final AppendMeters meters;
     private final List<WriteListener> listeners;
 
-    public LocalRecordStore(JdbcCollections collections, JdbcWal wal, ShardRegistry shards,
-            TransactionTemplate transactions, ExecutorService searchPool, CollectionCache cache,
-            AppendMeters meters, List<WriteListener> listeners) {
+    public LocalRecordStore(JdbcCollections collections, JdbcWal wal, JdbcRecordSizes sizes,
+            JdbcCollectionCounters counters, ShardRegistry shards, TransactionTemplate transactions,
+            ExecutorService searchPool, CollectionCache cache, AppendMeters meters, List<WriteListener> listeners) {
         this.collections = collections;
         this.wal = wal;
+        this.sizes = sizes;
+        this.counters = counters;
         this.shards = shards;
         this.transactions = transactions;
         this.searchPool = searchPool;
@@ -71,14 +79,22 @@ public final class LocalRecordStore implements RecordStore {
 
     /**
      * Logs a batch.
-     * 1. Encode it before the transaction, so the row lock is held only for two statements.
+     * 1. Encode it and count its records' sizes before the transaction, so the row lock is held only for the
+     *    statements below.
      * 2. Advance the collection's log position, which locks its row until commit and fixes the dimension if this
-     *    is the first batch with vectors; refuse a batch whose dimension differs (the transaction rolls back).
-     * 3. Insert the batch into the tenant's log, and tell the write listeners (metering) in the same transaction.
-     *    The commit acknowledges the write.
-     * 4. Tell the collection cache, before the client hears of it, so that a read it sends next includes the
+     *    is the first batch with vectors; refuse a batch whose dimension differs (the transaction rolls back). The
+     *    lock also makes the collection's counters, read here, exact until commit.
+     * 3. Store the records' sizes, which gives the exact change in records and bytes (an ADD of an existing id
+     *    adds nothing; an upsert of one replaces its parts).
+     * 4. Refuse a write that would take the collection past its records limit, or the tenant past its storage
+     *    limit: a write growing the storage first takes the tenant's storage lock, so concurrent writes to its
+     *    other collections are summed one after another and cannot pass the limit together. Writes that only
+     *    shrink take no lock. The refusal rolls back steps 2 and 3, so nothing is logged or counted.
+     * 5. Add the change to the collection's counters, insert the batch into the tenant's log, and tell the write
+     *    listeners (metering) in the same transaction. The commit acknowledges the write.
+     * 6. Tell the collection cache, before the client hears of it, so that a read it sends next includes the
      *    batch; evict the collection if this batch may have fixed its dimension.
-     * 5. Tell the shard what the log now holds (its apply lag) and wake its applier.
+     * 7. Tell the shard what the log now holds (its apply lag) and wake its applier.
      */
     @Override
     public void write(CollectionView collection, WriteBatch batch, WriteLimits limits) {
@@ -86,7 +102,9 @@ public final class LocalRecordStore implements RecordStore {
             return;
         }
         byte[] payload = BatchCodec.encode(batch);
+        RecordSizes recordSizes = RecordSizes.of(batch);
         Integer dimension = dimension(batch);
+        TenantId tenant = collection.database().tenant().id();
         long started = System.nanoTime();
         JdbcCollections.Advance committed;
         try {
@@ -97,11 +115,19 @@ public final class LocalRecordStore implements RecordStore {
                     throw new QuiverException(ErrorCode.DIMENSION_MISMATCH, "Collection expecting embedding with "
                             + "dimension of " + advance.dimension() + ", got " + dimension);
                 }
-                wal.append(collection.database().tenant().id(), collection.id(), advance.sequence(),
-                        batch.records().size(), payload);
-                // TODO(#7): the exact record and byte deltas, counted and checked against limits before the append
+                JdbcRecordSizes.Change change = sizes.write(tenant, collection.id(), recordSizes);
+                String action = batch.operation().action();
+                if (limits.recordsPerCollection() != null && change.records() > 0) {
+                    limits.recordsPerCollection().check(action, advance.records() + change.records());
+                }
+                if (limits.storageBytes() != null && change.bytes() > 0) {
+                    counters.lockTenant(tenant);
+                    limits.storageBytes().check(action, counters.tenantBytes(tenant) + change.bytes());
+                }
+                counters.count(collection.id(), change);
+                wal.append(tenant, collection.id(), advance.sequence(), batch.records().size(), payload);
                 LoggedWrite logged = new LoggedWrite(collection, batch.operation(), batch.records().size(),
-                        payload.length, 0, 0);
+                        payload.length, change.records(), change.bytes());
                 for (WriteListener listener : listeners) {
                     listener.logged(logged);
                 }

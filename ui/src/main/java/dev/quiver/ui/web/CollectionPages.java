@@ -85,6 +85,7 @@ class CollectionPages {
         model.addAttribute("id", view.id().toString());
         model.addAttribute("metric", view.hnsw().space().chromaName());
         model.addAttribute("dimension", view.dimension() == null ? "not set yet" : view.dimension().toString());
+        model.addAttribute("stored", Display.bytes(summary.storedBytes()));
         model.addAttribute("size", Display.bytes(summary.diskBytes()));
         model.addAttribute("rows", rows);
         model.addAttribute("offset", start);

@@ -57,8 +57,11 @@ class DashboardPages {
      * A collection as the dashboard lists it.
      *
      * @param dimension empty before the first write fixes it
+     * @param stored    the bytes its records take, as the storage quota counts them
+     * @param size      the bytes of its index files on disk
      */
-    record CollectionRow(String name, String id, long records, String dimension, String metric, String size) {
+    record CollectionRow(String name, String id, long records, String dimension, String metric, String stored,
+            String size) {
     }
 
     @GetMapping("/dashboard")
@@ -172,6 +175,6 @@ class DashboardPages {
         Integer dimension = collection.dimension();
         return new CollectionRow(collection.name(), collection.id().toString(), summary.records(),
                 dimension == null ? "" : dimension.toString(), collection.hnsw().space().chromaName(),
-                Display.bytes(summary.diskBytes()));
+                Display.bytes(summary.storedBytes()), Display.bytes(summary.diskBytes()));
     }
 }

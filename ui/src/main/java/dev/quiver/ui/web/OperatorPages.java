@@ -227,6 +227,7 @@ class OperatorPages {
         TenantUsage usage = workspace.usage(operator, status.tenant());
         model.addAttribute("tenant", TenantRow.of(status));
         model.addAttribute("usage", usage);
+        model.addAttribute("stored", bytes(usage.storedBytes()));
         model.addAttribute("disk", bytes(usage.diskBytes()));
         PlanPages.model(model, workspace.plan(operator, status.tenant()));
         model.addAttribute("planNames", plans.list().stream().map(Plan::name).toList());

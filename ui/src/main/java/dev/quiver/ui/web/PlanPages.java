@@ -40,7 +40,7 @@ class PlanPages {
      * @param planLimit the plan's own limit when an override replaces it, else null
      * @param current   the current value when the quota is counted, else null
      */
-    record QuotaRow(String key, String label, String limit, @Nullable String planLimit, boolean enforced,
+    record QuotaRow(String key, String label, String limit, @Nullable String planLimit,
             @Nullable String current) {
     }
 
@@ -60,7 +60,7 @@ class PlanPages {
             Long override = limits.overrides().get(quota);
             Long current = status.current(quota);
             rows.add(new QuotaRow(quota.key(), quota.label(), number(limits.limit(quota)),
-                    override == null ? null : number(plan.limit(quota)), quota.enforced(),
+                    override == null ? null : number(plan.limit(quota)),
                     current == null ? null : number(current)));
         }
         model.addAttribute("plan", plan);
