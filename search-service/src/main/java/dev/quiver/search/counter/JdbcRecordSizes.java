@@ -63,6 +63,25 @@ public final class JdbcRecordSizes {
                     - old_bytes), 0) as bytes
             from merged
             """;
+    /*
+     * ADD alone, the bulk load's operation: ids already stored are ignored, so the inserted rows are the change.
+     * One insert instead of WRITE's join with the stored sizes, whose lookups the insert's own conflict check
+     * repeats.
+     */
+    private static final String ADD = """
+            with written as (
+                insert into %s.record_sizes (collection_id, record_id, vector_bytes, document_bytes, uri_bytes,
+                    metadata_bytes)
+                select :collectionId, i.record_id, coalesce(i.vector_bytes, 0), coalesce(i.document_bytes, 0),
+                    coalesce(i.uri_bytes, 0), coalesce(i.metadata_bytes, 0)
+                from unnest(:ids::bytea[], :vector::integer[], :document::integer[], :uri::integer[],
+                    :metadata::integer[]) as i (record_id, vector_bytes, document_bytes, uri_bytes, metadata_bytes)
+                on conflict (collection_id, record_id) do nothing
+                returning octet_length(record_id) + vector_bytes + document_bytes + uri_bytes + metadata_bytes
+                    as bytes
+            )
+            select count(*) as records, coalesce(sum(bytes), 0) as bytes from written
+            """;
     private static final String DELETE = """
             with deleted as (
                 delete from %s.record_sizes
@@ -98,7 +117,8 @@ public final class JdbcRecordSizes {
                     .query((rs, row) -> new Change(rs.getLong("records"), rs.getLong("bytes")))
                     .single();
         }
-        return jdbc.sql(WRITE.formatted(tenant.schemaName()))
+        boolean add = sizes.operation() == WriteBatch.Operation.ADD;
+        return jdbc.sql((add ? ADD : WRITE).formatted(tenant.schemaName()))
                 .param("collectionId", collection.value())
                 .param("operation", sizes.operation().name())
                 .param("ids", new SqlArrayValue("bytea", (Object[]) sizes.ids()))
