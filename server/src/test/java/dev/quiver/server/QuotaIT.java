@@ -146,6 +146,12 @@ class QuotaIT extends OperatedServer {
         assertRecordRefusal(http.post(records + "/update", json("{'ids':['r2'],"
                         + "'metadatas':[{'a':'bcdefghi','n':1}]}"), key(secret)),
                 "Metadata size (bytes)", "Update", 18, 17);
+        // Patches within the limits on their own that would take r1 (two keys stored) over them once merged.
+        assertRecordRefusal(http.post(records + "/update", json("{'ids':['r1'],'metadatas':[{'c':'d'}]}"),
+                key(secret)), "Number of metadata dictionary keys", "Update", 3, 2);
+        assertRecordRefusal(http.post(records + "/upsert", json("{'ids':['r1'],'embeddings':[[1.0,2.0,3.0]],"
+                        + "'metadatas':[{'a':'bcdefghi'}]}"), key(secret)),
+                "Metadata size (bytes)", "Upsert", 18, 17);
 
         // A wider embedding in a fresh collection (so no dimension is fixed yet) is refused by the plan.
         Http.Response wide = http.post(collections, json("{'name':'wide'}"), key(secret));
@@ -159,6 +165,7 @@ class QuotaIT extends OperatedServer {
         assertThat(http.get(records + "/count", key(secret)).body()).isEqualTo("2");
         Http.Response got = http.post(records + "/get", json("{'ids':['r1','r2']}"), key(secret));
         assertThat(got.json().path("documents").toString()).isEqualTo("[\"0123456789\",\"short\"]");
+        assertThat(got.json().path("metadatas").get(0).toString()).isEqualTo("{\"a\":\"bcdefgh\",\"n\":1}");
         assertThat(got.json().path("metadatas").get(1).toString()).isEqualTo("{\"a\":\"b\"}");
     }
 

@@ -10,15 +10,21 @@ import dev.quiver.common.Privilege;
 import dev.quiver.common.QuiverException;
 import dev.quiver.search.api.CollectionView;
 import dev.quiver.search.api.Hit;
+import dev.quiver.search.api.Include;
+import dev.quiver.search.api.MetadataValue;
 import dev.quiver.search.api.RecordFilter;
 import dev.quiver.search.api.RecordStore;
+import dev.quiver.search.api.RecordWrite;
 import dev.quiver.search.api.StoredRecord;
 import dev.quiver.search.api.WriteBatch;
 import dev.quiver.tenant.api.Principal;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -76,10 +82,28 @@ class RecordController {
         // The owning tenant's plan, also when an unauthenticated local caller writes into it.
         TenantLimits limits = quotas.limits(collection.database().tenant());
         quotas.checkWrite(limits, batch);
+        if (RecordQuotas.mergesMetadata(batch)) {
+            Map<String, Map<String, MetadataValue>> stored = storedMetadata(collection, batch);
+            quotas.counted(() -> {
+                RecordQuotas.checkMerged(limits, batch, stored);
+                return null;
+            });
+        }
         quotas.counted(() -> {
             records.write(collection, batch, Quotas.writeLimits(limits));
             return null;
         });
+    }
+
+    /** The stored metadata of the batch's ids that exist, for the merged-metadata quota check. */
+    private Map<String, Map<String, MetadataValue>> storedMetadata(CollectionView collection, WriteBatch batch) {
+        List<String> ids = batch.records().stream().map(RecordWrite::id).distinct().toList();
+        Map<String, Map<String, MetadataValue>> stored = new HashMap<>();
+        for (StoredRecord record : records.get(collection, new RecordFilter(ids, null, null), 0, ids.size(),
+                EnumSet.of(Include.METADATAS))) {
+            stored.put(record.id(), record.metadata() == null ? Map.of() : record.metadata());
+        }
+        return stored;
     }
 
     @PostMapping("/delete")

@@ -70,6 +70,47 @@ class RecordQuotasTests {
                 "metadata_bytes", 10, 11);
     }
 
+    @Test
+    void refusesAPatchThatTakesTheStoredRecordOverTheKeyLimitOnceMerged() {
+        // Stored {a}; the patch adds b and c: on its own two keys (allowed), merged three.
+        Map<String, Map<String, MetadataValue>> stored = Map.of("r", Map.of("a", bool()));
+        Map<String, MetadataValue> patch = new LinkedHashMap<>();
+        patch.put("b", bool());
+        patch.put("c", bool());
+        WriteBatch update = new WriteBatch(WriteBatch.Operation.UPDATE, List.of(record("r", null, null, patch)));
+        RecordQuotas.check(limits, update, "Update");
+
+        assertThatThrownBy(() -> RecordQuotas.checkMerged(limits, update, stored))
+                .isInstanceOfSatisfying(QuotaExceededException.class, refusal -> {
+                    assertThat(refusal.quota()).isEqualTo("metadata_keys");
+                    assertThat(refusal.current()).isEqualTo(3);
+                    assertThat(refusal.getMessage()).contains("for action 'Update'");
+                });
+    }
+
+    @Test
+    void mergesPatchesInBatchOrderWithNullRemovingAKeyAndIgnoresUpdatesOfUnknownIds() {
+        Map<String, Map<String, MetadataValue>> stored = Map.of("r", Map.of("a", bool(), "b", bool()));
+        Map<String, MetadataValue> removeA = new LinkedHashMap<>();
+        removeA.put("a", new MetadataValue.Null());
+        removeA.put("c", bool());
+        WriteBatch update = new WriteBatch(WriteBatch.Operation.UPDATE, List.of(
+                record("r", null, null, removeA),
+                record("unknown", null, null, Map.of("x", bool(), "y", bool(), "z", bool()))));
+
+        RecordQuotas.checkMerged(limits, update, stored);
+
+        // Upsert of a new id starts from nothing; the same id patched twice accumulates.
+        WriteBatch upsert = batch(record("n", null, null, Map.of("a", bool())),
+                record("n", null, null, Map.of("b", bool())), record("n", null, null, Map.of("c", bool())));
+        assertThatThrownBy(() -> RecordQuotas.checkMerged(limits, upsert, Map.of()))
+                .isInstanceOfSatisfying(QuotaExceededException.class,
+                        refusal -> assertThat(refusal.current()).isEqualTo(3));
+        assertThat(RecordQuotas.mergesMetadata(upsert)).isTrue();
+        assertThat(RecordQuotas.mergesMetadata(new WriteBatch(WriteBatch.Operation.ADD,
+                List.of(record("n", null, null, Map.of("a", bool())))))).isFalse();
+    }
+
     private void assertRefused(WriteBatch batch, String quota, long limit, long current) {
         assertThatThrownBy(() -> RecordQuotas.check(limits, batch, "Upsert"))
                 .isInstanceOfSatisfying(QuotaExceededException.class, refusal -> {
