@@ -1,5 +1,6 @@
 package dev.quiver.server;
 
+import static dev.quiver.server.ServerProcess.COLLECTIONS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,8 +12,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +27,6 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 class MeteringCrashIT {
 
     private static final int DIMENSION = 64;
-    private static final String COLLECTIONS = "/api/v2/tenants/default_tenant/databases/default_database/collections";
 
     @TempDir
     Path dataDir;
@@ -48,7 +46,7 @@ class MeteringCrashIT {
         // No roll-up in the first process, so that the outbox itself can be compared with the log after the crash.
         server = ServerProcess.start(dataDir, port, "metering-crash-first.log",
                 "--quiver.billing.rollup-interval=1h");
-        String collection = createCollection();
+        String collection = server.createCollection("metering-crash");
 
         AtomicInteger acknowledged = new AtomicInteger();
         Thread loader = Thread.ofPlatform().name("metering-crash-loader").start(() -> {
@@ -139,13 +137,6 @@ class MeteringCrashIT {
                         + ".wal where collection_id = :id order by sequence")
                 .param("id", UUID.fromString(collection))
                 .query(Long.class).list();
-    }
-
-    private String createCollection() throws Exception {
-        String body = server.postForBody(COLLECTIONS, "{\"name\":\"metering-crash\"}");
-        Matcher id = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"").matcher(body);
-        assertThat(id.find()).as("collection created: %s", body).isTrue();
-        return id.group(1);
     }
 
     /**
