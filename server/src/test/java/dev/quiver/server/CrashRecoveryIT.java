@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,14 +26,9 @@ class CrashRecoveryIT {
     @TempDir
     Path dataDir;
 
+    /** The server now running, which JUnit closes after the test. */
+    @AutoClose
     private ServerProcess server;
-
-    @AfterEach
-    void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void whenServerAndDatabaseAreKilledDuringBulkLoadThenRestartServesEveryAcknowledgedRecord() throws Exception {

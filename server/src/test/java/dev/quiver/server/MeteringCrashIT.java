@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -31,14 +31,9 @@ class MeteringCrashIT {
     @TempDir
     Path dataDir;
 
+    /** The server now running, which JUnit closes after the test. */
+    @AutoClose
     private ServerProcess server;
-
-    @AfterEach
-    void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void whenTheServerIsKilledDuringALoadThenEveryLoggedBatchIsMeteredExactlyOnce() throws Exception {
@@ -69,12 +64,7 @@ class MeteringCrashIT {
 
         // 1. The outbox after the crash, read with the data directory's PostgreSQL alone: one event a logged batch.
         List<Long> expected;
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                .setDataDirectory(dataDir.resolve("postgres"))
-                .setCleanDataDirectory(false)
-                .setPGStartupWait(Duration.ofSeconds(60))
-                .setServerConfig("listen_addresses", "127.0.0.1")
-                .start()) {
+        try (EmbeddedPostgres postgres = stoppedServersDatabase()) {
             JdbcClient jdbc = JdbcClient.create(postgres.getPostgresDatabase());
             expected = loggedWriteUnits(jdbc, collection);
             // The batch in flight when the process died may or may not have committed.
@@ -110,12 +100,7 @@ class MeteringCrashIT {
             server.get(COLLECTIONS + "/" + collection + "/count");
         }
         server.close();
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                .setDataDirectory(dataDir.resolve("postgres"))
-                .setCleanDataDirectory(false)
-                .setPGStartupWait(Duration.ofSeconds(60))
-                .setServerConfig("listen_addresses", "127.0.0.1")
-                .start()) {
+        try (EmbeddedPostgres postgres = stoppedServersDatabase()) {
             JdbcClient stopped = JdbcClient.create(postgres.getPostgresDatabase());
             long read = stopped.sql("""
                     select (select coalesce(sum(units), 0) from quiver.metering_events
@@ -127,6 +112,16 @@ class MeteringCrashIT {
                     .query(Long.class).single();
             assertThat(read).as("three counts, one read unit each").isEqualTo(3);
         }
+    }
+
+    /** The data directory's PostgreSQL on its own, to read what the stopped or killed server left. */
+    private EmbeddedPostgres stoppedServersDatabase() throws IOException {
+        return EmbeddedPostgres.builder()
+                .setDataDirectory(dataDir.resolve("postgres"))
+                .setCleanDataDirectory(false)
+                .setPGStartupWait(Duration.ofSeconds(60))
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .start();
     }
 
     /** Per log entry of the collection, in sequence order, {@code ceil(payload bytes / 1024)}. */
