@@ -27,10 +27,9 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
  * Turns every error into an RFC 9457 problem detail with the members {@code code} and {@code errors}, and for a
- * quota refusal ({@link QuotaExceededException}, {@link RateLimitExceededException}) {@code quota}, {@code limit}
- * and {@code current}. On Chroma routes ({@code /api/v1}, {@code /api/v2}) the body also carries Chroma's
- * {@code error} and {@code message} members and is sent as {@code application/json}, so Chroma clients read it as
- * they read the real server's errors.
+ * quota refusal ({@link QuotaRefusal}) {@code quota}, {@code limit} and {@code current}. On Chroma routes
+ * ({@code /api/v1}, {@code /api/v2}) the body also carries Chroma's {@code error} and {@code message} members and is
+ * sent as {@code application/json}, so Chroma clients read it as they read the real server's errors.
  * Spring MVC's own exceptions (wrong method, unreadable parameters, ...) keep the status Spring gives them.
  */
 @RestControllerAdvice
@@ -42,17 +41,10 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> quiver(QuiverException exception, HttpServletRequest request) {
         ResponseEntity<Object> response = respond(exception.code(), exception.getMessage(), exception.errors(),
                 request);
-        if (exception instanceof QuotaExceededException quota
-                && response.getBody() instanceof ProblemDetail problem) {
-            problem.setProperty("quota", quota.quota());
-            problem.setProperty("limit", quota.limit());
-            problem.setProperty("current", quota.current());
-        }
-        if (exception instanceof RateLimitExceededException rate
-                && response.getBody() instanceof ProblemDetail problem) {
-            problem.setProperty("quota", rate.quota());
-            problem.setProperty("limit", rate.limit());
-            problem.setProperty("current", rate.current());
+        if (exception instanceof QuotaRefusal refusal && response.getBody() instanceof ProblemDetail problem) {
+            problem.setProperty("quota", refusal.quota());
+            problem.setProperty("limit", refusal.limit());
+            problem.setProperty("current", refusal.current());
         }
         if (exception instanceof RetryLaterException retry) {
             return ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders())

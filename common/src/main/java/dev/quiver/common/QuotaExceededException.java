@@ -11,7 +11,7 @@ import static java.util.Objects.requireNonNull;
  * with the new one, the batch's record count, the largest document's bytes. It is therefore always above the limit,
  * as Chroma Cloud's "current usage of N exceeds limit of L" reads.
  */
-public class QuotaExceededException extends QuiverException {
+public class QuotaExceededException extends QuiverException implements QuotaRefusal {
 
     private final QuotaLimit quota;
     private final String action;
@@ -31,21 +31,13 @@ public class QuotaExceededException extends QuiverException {
                 + "': current usage of " + current + " exceeds limit of " + quota.limit();
     }
 
-    /** The quota's JSON key, for example {@code records_per_batch}. */
-    public String quota() {
-        return quota.key();
-    }
-
-    /** The quota's name for people, for example {@code Number of records}. */
-    public String label() {
-        return quota.label();
-    }
-
-    public long limit() {
-        return quota.limit();
+    @Override
+    public QuotaLimit quotaLimit() {
+        return quota;
     }
 
     /** The value the refused action would have reached; above {@link #limit()}. */
+    @Override
     public long current() {
         return current;
     }

@@ -13,7 +13,7 @@ import java.time.Duration;
  * included, rounded; it is an estimate (see the billing module's request buckets), so it may read at or even just
  * below the limit while the bucket is empty.
  */
-public class RateLimitExceededException extends RetryLaterException {
+public class RateLimitExceededException extends RetryLaterException implements QuotaRefusal {
 
     private final QuotaLimit quota;
     private final long current;
@@ -32,22 +32,13 @@ public class RateLimitExceededException extends RetryLaterException {
                 + seconds(retryAfter) + " s";
     }
 
-    /** The quota's JSON key, for example {@code read_requests_per_second}. */
-    public String quota() {
-        return quota.key();
-    }
-
-    /** The quota's name for people, for example {@code Read requests per second}. */
-    public String label() {
-        return quota.label();
-    }
-
-    /** The limit in requests per second. */
-    public long limit() {
-        return quota.limit();
+    @Override
+    public QuotaLimit quotaLimit() {
+        return quota;
     }
 
     /** The tenant's recent rate in requests per second, refused requests included. */
+    @Override
     public long current() {
         return current;
     }

@@ -259,19 +259,4 @@ class CollectionQuotaIT extends OperatedServer {
         assertThat(response.json().path("limit").asLong()).isEqualTo(limit);
         assertThat(response.json().path("current").asLong()).isEqualTo(current);
     }
-
-    private static JsonNode quota(JsonNode plan, String key) {
-        for (JsonNode quota : plan.path("quotas")) {
-            if (quota.path("quota").asString().equals(key)) {
-                return quota;
-            }
-        }
-        throw new AssertionError("no quota " + key + " in " + plan);
-    }
-
-    private void override(Console tenant, String quota, long limit) {
-        Http.Response response = http.put("/api/control/v1/operator/tenants/" + tenant.tenantId() + "/quotas/"
-                + quota, json("{'limit':" + limit + "}"), operator().headers());
-        assertThat(response.status()).as("%s", response).isEqualTo(200);
-    }
 }

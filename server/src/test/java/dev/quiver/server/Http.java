@@ -78,14 +78,27 @@ final class Http {
         return send("PATCH", path, body, headers);
     }
 
+    /**
+     * Posts a console form as a browser does, URL-encoded, with the headers given (a session's cookie and CSRF
+     * token, {@link Console#headers()}); a redirect is returned, not followed.
+     */
+    Response form(String path, String body, String... headers) {
+        return exchange("POST", path, body, "application/x-www-form-urlencoded", headers);
+    }
+
     /** Sends a request; {@code headers} are name-value pairs, and a null value leaves that header out. */
     Response send(String method, String path, @Nullable String body, String... headers) {
+        return exchange(method, path, body, "application/json", headers);
+    }
+
+    private Response exchange(String method, String path, @Nullable String body, String contentType,
+            String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
-            request.header("Content-Type", "application/json");
+            request.header("Content-Type", contentType);
         }
         for (int i = 0; i < headers.length; i += 2) {
             if (headers[i + 1] != null) {

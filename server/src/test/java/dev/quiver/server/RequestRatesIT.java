@@ -73,10 +73,4 @@ class RequestRatesIT extends OperatedServer {
                 .status()).isEqualTo(201);
         return records;
     }
-
-    private void override(Console tenant, String quota, long limit) {
-        Http.Response response = http.put("/api/control/v1/operator/tenants/" + tenant.tenantId() + "/quotas/"
-                + quota, json("{'limit':" + limit + "}"), operator().headers());
-        assertThat(response.status()).as("%s", response).isEqualTo(200);
-    }
 }

@@ -16,13 +16,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * A Quiver server in a process of its own, from the jar the package phase builds, with authentication off and its
- * own data directory, so a test can {@code kill -9} it and its PostgreSQL and start another on the same data.
- * StandaloneContext's properties do not reach it; {@code arguments} are its command-line properties.
+ * A Quiver server in a process of its own, from the jar the package phase builds, with its own data directory.
+ * Either with authentication off on its own embedded PostgreSQL, so a test can {@code kill -9} it and its PostgreSQL
+ * and start another on the same data; or with authentication on, on an external PostgreSQL, as gateways sharing one
+ * database run. StandaloneContext's properties do not reach it; {@code arguments} are its command-line properties.
  */
 final class ServerProcess implements AutoCloseable {
+
+    /** The collections of the default tenant's default database, the tenant a server with authentication off uses. */
+    static final String COLLECTIONS = "/api/v2/tenants/default_tenant/databases/default_database/collections";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Path dataDir;
@@ -35,20 +41,51 @@ final class ServerProcess implements AutoCloseable {
         this.process = process;
     }
 
-    /** Starts a server and waits until it answers Chroma's heartbeat; its output goes to {@code target/<log>}. */
+    /**
+     * Starts a server with authentication off on its own embedded PostgreSQL, in {@code dataDir}, and waits until
+     * it answers Chroma's heartbeat; its output goes to {@code target/<log>}.
+     */
     static ServerProcess start(Path dataDir, int port, String log, String... arguments) throws IOException {
+        List<String> properties = new ArrayList<>(List.of("--quiver.auth.enabled=false"));
+        properties.addAll(List.of(arguments));
+        return launch(List.of(), dataDir, port, log, properties);
+    }
+
+    /**
+     * Starts a server with authentication on, on the external PostgreSQL at {@code jdbcUrl} (user {@code postgres}),
+     * as several gateways sharing one database run, and waits until it answers Chroma's heartbeat. Its heap is held
+     * to 512 MB, because such tests run several on one machine. It has no PostgreSQL of its own, so {@link #kill()}
+     * and {@link #postgresPort()} do not apply.
+     */
+    static ServerProcess startOnDatabase(String jdbcUrl, Path dataDir, int port, String log, String... arguments)
+            throws IOException {
+        List<String> properties = new ArrayList<>(List.of("--quiver.embedded-postgres.enabled=false",
+                "--spring.datasource.url=" + jdbcUrl, "--spring.datasource.username=postgres"));
+        properties.addAll(List.of(arguments));
+        return launch(List.of("-Xmx512m"), dataDir, port, log, properties);
+    }
+
+    private static ServerProcess launch(List<String> jvmOptions, Path dataDir, int port, String log,
+            List<String> properties) throws IOException {
         Path jar = Path.of("target", "quiver-server.jar").toAbsolutePath();
         assertThat(jar).as("the server jar is built by the package phase").exists();
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector",
-                "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "--server.port=" + port,
-                "--quiver.data-dir=" + dataDir, "--quiver.auth.enabled=false"));
-        command.addAll(List.of(arguments));
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                "-jar", jar.toString(), "--server.port=" + port, "--quiver.data-dir=" + dataDir));
+        command.addAll(properties);
         File output = Path.of("target", log).toFile();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output).start();
         ServerProcess server = new ServerProcess(dataDir, port, process);
-        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                .until(() -> server.get("/api/v2/heartbeat").contains("heartbeat"));
+        try {
+            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                    .until(() -> server.get("/api/v2/heartbeat").contains("heartbeat"));
+        } catch (RuntimeException | Error e) {
+            // The caller never gets the server, so it cannot stop it: a process that did not come up goes here.
+            process.destroyForcibly();
+            throw e;
+        }
         return server;
     }
 
@@ -56,6 +93,10 @@ final class ServerProcess implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    int port() {
+        return port;
     }
 
     /** SIGKILL to the server, then to PostgreSQL's backends and postmaster, as a power loss would stop them. */
@@ -76,6 +117,14 @@ final class ServerProcess implements AutoCloseable {
     int postgresPort() throws IOException {
         return Integer.parseInt(Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid"))
                 .get(3).trim());
+    }
+
+    /** Creates a collection in the default tenant's default database; returns its id. */
+    String createCollection(String name) throws IOException, InterruptedException {
+        String body = postForBody(COLLECTIONS, "{\"name\":\"" + name + "\"}");
+        Matcher id = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"").matcher(body);
+        assertThat(id.find()).as("collection created: %s", body).isTrue();
+        return id.group(1);
     }
 
     /** A POST's status; throws when the server is gone. */

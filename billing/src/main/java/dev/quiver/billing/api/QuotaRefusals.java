@@ -1,7 +1,6 @@
 package dev.quiver.billing.api;
 
-import dev.quiver.common.QuotaExceededException;
-import dev.quiver.common.RateLimitExceededException;
+import dev.quiver.common.QuotaRefusal;
 
 /**
  * Counts quota refusals for the operators' metrics ({@code quiver.billing.quota.refusals}, tagged {@code quota}).
@@ -9,8 +8,6 @@ import dev.quiver.common.RateLimitExceededException;
  */
 public interface QuotaRefusals {
 
-    void refused(QuotaExceededException refusal);
-
-    /** Counts a request refused by a request-rate quota ({@link RequestRates}). */
-    void refused(RateLimitExceededException refusal);
+    /** Counts a refusal by a plan's quota or by a request-rate quota ({@link RequestRates}). */
+    void refused(QuotaRefusal refusal);
 }

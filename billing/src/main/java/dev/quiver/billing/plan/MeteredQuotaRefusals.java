@@ -2,8 +2,7 @@ package dev.quiver.billing.plan;
 
 import dev.quiver.billing.api.Quota;
 import dev.quiver.billing.api.QuotaRefusals;
-import dev.quiver.common.QuotaExceededException;
-import dev.quiver.common.RateLimitExceededException;
+import dev.quiver.common.QuotaRefusal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
@@ -31,16 +30,7 @@ public final class MeteredQuotaRefusals implements QuotaRefusals {
     }
 
     @Override
-    public void refused(QuotaExceededException refusal) {
-        count(refusal.quota());
-    }
-
-    @Override
-    public void refused(RateLimitExceededException refusal) {
-        count(refusal.quota());
-    }
-
-    private void count(String quota) {
-        Quota.fromKey(quota).map(counters::get).ifPresent(Counter::increment);
+    public void refused(QuotaRefusal refusal) {
+        Quota.fromKey(refusal.quota()).map(counters::get).ifPresent(Counter::increment);
     }
 }

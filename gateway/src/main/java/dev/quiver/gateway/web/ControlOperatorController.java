@@ -4,7 +4,6 @@ import static dev.quiver.common.QuiverException.invalidField;
 import static dev.quiver.gateway.web.ControlJson.object;
 
 import dev.quiver.common.ErrorCode;
-import dev.quiver.common.QuiverException;
 import dev.quiver.gateway.api.TenantUsage;
 import dev.quiver.gateway.api.Workspace;
 import dev.quiver.tenant.api.Principal;
@@ -107,11 +106,7 @@ class ControlOperatorController {
 
     /** The tenant with this id, after the operator check; anything else is 404. */
     private TenantStatus find(Principal caller, String id) {
-        ChromaWorkspace.requireOperator(caller);
-        ControlJson.pathId(id, "Tenant");
-        return administration.find(caller, id)
-                .filter(found -> found.tenant().id().toString().equalsIgnoreCase(id))
-                .orElseThrow(() -> new QuiverException(ErrorCode.TENANT_NOT_FOUND, "Tenant [" + id + "] not found"));
+        return OperatedTenants.get(administration, caller, id);
     }
 
     private static Map<String, @Nullable Object> status(TenantStatus status) {

@@ -105,12 +105,7 @@ class ControlPlanController {
 
     /** The tenant with this id, after the operator check; anything else is 404. */
     private TenantView tenant(Principal caller, String id) {
-        ChromaWorkspace.requireOperator(caller);
-        ControlJson.pathId(id, "Tenant");
-        return administration.find(caller, id)
-                .filter(found -> found.tenant().id().toString().equalsIgnoreCase(id))
-                .orElseThrow(() -> new QuiverException(ErrorCode.TENANT_NOT_FOUND, "Tenant [" + id + "] not found"))
-                .tenant();
+        return OperatedTenants.get(administration, caller, id).tenant();
     }
 
     private static Quota quota(String key) {

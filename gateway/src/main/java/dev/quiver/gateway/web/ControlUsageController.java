@@ -9,7 +9,6 @@ import dev.quiver.billing.api.UsageRow;
 import dev.quiver.billing.api.UsageTotals;
 import dev.quiver.common.ErrorCode;
 import dev.quiver.common.Privilege;
-import dev.quiver.common.QuiverException;
 import dev.quiver.tenant.api.Principal;
 import dev.quiver.tenant.api.TenantAdministration;
 import dev.quiver.tenant.api.TenantView;
@@ -84,13 +83,7 @@ class ControlUsageController {
             @Parameter(description = FROM) @RequestParam(required = false) @Nullable String from,
             @Parameter(description = TO) @RequestParam(required = false) @Nullable String to,
             @Parameter(description = GRANULARITY) @RequestParam(required = false) @Nullable String granularity) {
-        ChromaWorkspace.requireOperator(caller);
-        ControlJson.pathId(id, "Tenant");
-        TenantView tenant = administration.find(caller, id)
-                .filter(found -> found.tenant().id().toString().equalsIgnoreCase(id))
-                .orElseThrow(() -> new QuiverException(ErrorCode.TENANT_NOT_FOUND, "Tenant [" + id + "] not found"))
-                .tenant();
-        return answer(tenant, from, to, granularity);
+        return answer(OperatedTenants.get(administration, caller, id).tenant(), from, to, granularity);
     }
 
     /** Validates every parameter before reading anything. */

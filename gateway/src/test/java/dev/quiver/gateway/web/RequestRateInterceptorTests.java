@@ -8,7 +8,6 @@ import dev.quiver.billing.api.QuotaRefusals;
 import dev.quiver.billing.api.RequestKind;
 import dev.quiver.billing.api.RequestRates;
 import dev.quiver.common.Privilege;
-import dev.quiver.common.QuotaExceededException;
 import dev.quiver.common.RateLimitExceededException;
 import dev.quiver.common.TenantId;
 import dev.quiver.common.UserId;
@@ -42,17 +41,7 @@ class RequestRateInterceptorTests {
         }
         admitted.add(kind);
     };
-    private final QuotaRefusals refusals = new QuotaRefusals() {
-        @Override
-        public void refused(QuotaExceededException refusal) {
-            counted.add(refusal.quota());
-        }
-
-        @Override
-        public void refused(RateLimitExceededException refusal) {
-            counted.add(refusal.quota());
-        }
-    };
+    private final QuotaRefusals refusals = refusal -> counted.add(refusal.quota());
     private final RequestRateInterceptor interceptor = new RequestRateInterceptor(rates, refusals);
 
     @Test
