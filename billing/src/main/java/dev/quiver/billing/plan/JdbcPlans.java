@@ -129,17 +129,6 @@ public class JdbcPlans implements Plans {
     private final AtomicLong generation = new AtomicLong();
 
     /**
-     * Plans for a process that is the only writer of these tables: cached limits live until a change made here.
-     *
-     * @param defaultPlan       the plan of a tenant with no assignment, as new sign-ups are
-     * @param defaultTenantPlan the plan {@value TenantCatalog#DEFAULT_TENANT} gets on the first start
-     */
-    public JdbcPlans(JdbcClient jdbc, TenantCatalog tenants, ApplicationEventPublisher events, Clock clock,
-            String defaultPlan, String defaultTenantPlan) {
-        this(jdbc, tenants, events, clock, defaultPlan, defaultTenantPlan, null);
-    }
-
-    /**
      * @param defaultPlan       the plan of a tenant with no assignment, as new sign-ups are
      * @param defaultTenantPlan the plan {@value TenantCatalog#DEFAULT_TENANT} gets on the first start
      * @param cacheTtl          how long a tenant's cached limits are trusted when other processes share the
