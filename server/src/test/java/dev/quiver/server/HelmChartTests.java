@@ -90,7 +90,7 @@ class HelmChartTests {
     @BeforeEach
     void needsHelm() {
         assumeTrue(helm != null, "The Helm chart tests need helm: run tools/helm/install.sh (as .ci/run does) to "
-                + "put a pinned one in target/tools/helm, put helm 3.8+ on the PATH, or name one with "
+                + "put a pinned one in target/tools/helm, put helm 3 or 4 on the PATH, or name one with "
                 + "-Dquiver.test.helm=PATH (found none; quiver.test.helm=" + System.getProperty("quiver.test.helm")
                 + ")");
     }
@@ -194,7 +194,7 @@ class HelmChartTests {
         for (JsonNode workload : rendered.workloads()) {
             Binder spring = springSees(rendered, workload);
             assertThat(spring.bind("quiver.object-store.s3.endpoint", String.class).orElse(null))
-                    .isEqualTo("http://minio.storage.svc:9000");
+                    .isEqualTo("http://minio:9000");
             assertThat(spring.bind("quiver.object-store.s3.path-style", Boolean.class).orElse(null)).isTrue();
             assertThat(spring.bind("quiver.object-store.s3.bucket", String.class).orElse(null))
                     .isEqualTo("quiver-checkpoints");
@@ -345,12 +345,12 @@ class HelmChartTests {
 
     @Test
     void imageIsTheValueGiven() {
-        Rendered rendered = render(List.of("--set", "image.repository=registry.example/quiver", "--set",
+        Rendered rendered = render(List.of("--set", "image.repository=mirror/quiver", "--set",
                 "image.tag=1.2.3"));
 
         for (JsonNode workload : rendered.workloads()) {
             assertThat(containers(workload).getFirst().path("image").asString())
-                    .isEqualTo("registry.example/quiver:1.2.3");
+                    .isEqualTo("mirror/quiver:1.2.3");
         }
     }
 
