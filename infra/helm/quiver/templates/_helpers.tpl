@@ -74,7 +74,8 @@ app.kubernetes.io/component: {{ .component }}
 - name: SPRING_DATASOURCE_PASSWORD
   valueFrom:
     secretKeyRef:
-      name: {{ required "postgresql.existingSecret must name a Secret holding the PostgreSQL password" .Values.postgresql.existingSecret }}
+      {{- $message := "postgresql.existingSecret must name a Secret holding the PostgreSQL password" }}
+      name: {{ required $message .Values.postgresql.existingSecret }}
       key: {{ .Values.postgresql.passwordKey }}
 {{- with .Values.objectStore.credentials.existingSecret }}
 - name: AWS_ACCESS_KEY_ID
@@ -145,4 +146,17 @@ topologySpreadConstraints:
       matchLabels:
         {{- include "quiver.selectorLabels" (dict "root" .root "component" .component) | nindent 8 }}
 {{- end }}
+{{- end }}
+
+{{/* JVM options of one workload: the heap as a share of the container's memory limit, and an exit (so Kubernetes
+     restarts the pod) instead of limping on after an OutOfMemoryError. Call with the workload's jvm values. */}}
+{{- define "quiver.jvmOptions" -}}
+{{- printf "-XX:MaxRAMPercentage=%v -XX:+ExitOnOutOfMemoryError %s" .maxRamPercentage .extraOptions | trim }}
+{{- end }}
+
+{{/* The address a search node advertises: its pod's DNS name under the headless Service. $(QUIVER_CLUSTER_NODEID)
+     is expanded by the kubelet from the variable defined before it. */}}
+{{- define "quiver.search.advertiseUrl" -}}
+{{- $service := include "quiver.search.headlessName" . }}
+{{- printf "http://$(QUIVER_CLUSTER_NODEID).%s.%s.svc.%s:8000" $service .Release.Namespace .Values.clusterDomain }}
 {{- end }}
