@@ -129,9 +129,13 @@ public final class RetryingObjectStore implements ObjectStore, AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         if (delegate instanceof AutoCloseable closeable) {
-            closeable.close();
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("Cannot close " + delegate, e);
+            }
         }
     }
 

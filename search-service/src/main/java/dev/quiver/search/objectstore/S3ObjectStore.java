@@ -42,6 +42,7 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -116,6 +117,12 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
 
     /** Builds the S3 client the settings describe. */
     static S3Client client(ObjectStoreProperties.S3 settings, @Nullable AwsCredentialsProvider credentials) {
+        return clientBuilder(settings, credentials).build();
+    }
+
+    /** The builder of {@link #client}, for tests that add an interceptor to the same configuration. */
+    static S3ClientBuilder clientBuilder(ObjectStoreProperties.S3 settings,
+            @Nullable AwsCredentialsProvider credentials) {
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(settings.region()))
                 .forcePathStyle(settings.pathStyle())
@@ -135,7 +142,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
         if (endpoint != null) {
             builder.endpointOverride(endpoint);
         }
-        return builder.build();
+        return builder;
     }
 
     /**
@@ -168,6 +175,8 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
         try {
             client.createBucket(request -> request.bucket(bucket));
             log.info("Created the S3 bucket {}", bucket);
+        } catch (BucketAlreadyOwnedByYouException e) {
+            // Another node started at the same moment and created it first.
         } catch (SdkException e) {
             throw new IllegalStateException("Cannot create the S3 bucket " + bucket
                     + " (quiver.object-store.s3.bucket): " + e.getMessage(), e);
