@@ -171,8 +171,8 @@ public final class RetryingObjectStore implements ObjectStore, AutoCloseable {
         }
     }
 
-    /** Full jitter: uniform in [0, min(max, initial * 2^(attempt-1))]. */
-    private long backoffNanos(int attempt) {
+    /** Full jitter: uniform in [0, min(max, initial * 2^(attempt-1))], for attempt >= 1. */
+    long backoffNanos(int attempt) {
         int doublings = Math.min(attempt - 1, 62);
         long ceiling = initialBackoffNanos > (maxBackoffNanos >> doublings)
                 ? maxBackoffNanos : Math.min(maxBackoffNanos, initialBackoffNanos << doublings);

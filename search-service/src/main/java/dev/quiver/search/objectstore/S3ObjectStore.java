@@ -293,6 +293,11 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
             }
         } catch (NoSuchKeyException e) {
             throw new ObjectStoreException("No object " + key + " in S3 bucket " + bucket, false, e);
+        } catch (AwsServiceException e) {
+            if (isMissingObject(e)) {
+                throw new ObjectStoreException("No object " + key + " in S3 bucket " + bucket, false, e);
+            }
+            throw failure("download " + key, e);
         } catch (SdkException e) {
             throw failure("download " + key, e);
         } catch (IOException e) {
@@ -311,6 +316,11 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
                     .asByteArrayUnsafe());
         } catch (NoSuchKeyException e) {
             return Optional.empty();
+        } catch (AwsServiceException e) {
+            if (isMissingObject(e)) {
+                return Optional.empty();
+            }
+            throw failure("read " + key, e);
         } catch (SdkException e) {
             throw failure("read " + key, e);
         }
@@ -404,6 +414,15 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
                 || (hasIoCause(e) && !(e instanceof AbortedException));
         return new ObjectStoreException("Cannot " + what + " in S3 bucket " + bucket + ": " + e.getMessage(),
                 retryable, e);
+    }
+
+    /**
+     * A 404 for the object rather than the bucket. Some S3-compatible servers answer a missing key with a bare 404
+     * that the SDK cannot turn into {@link NoSuchKeyException}.
+     */
+    private static boolean isMissingObject(AwsServiceException e) {
+        return e.statusCode() == 404 && !(e instanceof NoSuchBucketException)
+                && !"NoSuchBucket".equals(errorCode(e));
     }
 
     private static boolean hasIoCause(Throwable e) {
