@@ -93,8 +93,14 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
      * @param credentials the credentials to sign with, or null for the SDK's default provider chain
      */
     public S3ObjectStore(ObjectStoreProperties.S3 settings, @Nullable AwsCredentialsProvider credentials) {
-        this(client(settings, credentials), requireBucket(settings), settings.prefix(),
-                settings.multipartThreshold().toBytes(), MAX_KEYS_PER_CALL);
+        // The bucket is checked before the client is built, so a bad setting leaves no client open.
+        this(requireBucket(settings), settings, credentials);
+    }
+
+    private S3ObjectStore(String bucket, ObjectStoreProperties.S3 settings,
+            @Nullable AwsCredentialsProvider credentials) {
+        this(client(settings, credentials), bucket, settings.prefix(), settings.multipartThreshold().toBytes(),
+                MAX_KEYS_PER_CALL);
     }
 
     /**
@@ -173,7 +179,14 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
                     + " (quiver.object-store.s3.endpoint): " + e.getMessage(), e);
         }
         try {
-            client.createBucket(request -> request.bucket(bucket));
+            // Outside us-east-1, AWS wants the bucket's region named in the request as well.
+            String region = client.serviceClientConfiguration().region().id();
+            client.createBucket(request -> {
+                request.bucket(bucket);
+                if (!region.equals(Region.US_EAST_1.id())) {
+                    request.createBucketConfiguration(configuration -> configuration.locationConstraint(region));
+                }
+            });
             log.info("Created the S3 bucket {}", bucket);
         } catch (BucketAlreadyOwnedByYouException e) {
             // Another node started at the same moment and created it first.
