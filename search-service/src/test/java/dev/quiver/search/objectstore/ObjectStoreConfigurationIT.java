@@ -79,6 +79,17 @@ class ObjectStoreConfigurationIT {
     }
 
     @Test
+    void s3TypeCreatesAMissingBucketInTheConfiguredRegion() {
+        s3Runner("regional").withPropertyValues("quiver.object-store.s3.create-bucket=true",
+                "quiver.object-store.s3.region=eu-west-1").run(context -> {
+                    ObjectStore store = context.getBean(ObjectStore.class);
+                    store.put("a/b", new byte[] {4});
+
+                    assertThat(store.read("a/b")).hasValue(new byte[] {4});
+                });
+    }
+
+    @Test
     void s3TypeWithAMissingBucketStopsStartupNamingTheSettings() {
         s3Runner("missing").run(context -> assertThat(context).getFailure()
                 .hasStackTraceContaining("The S3 bucket missing (quiver.object-store.s3.bucket) does not exist")
