@@ -27,8 +27,8 @@ import java.util.stream.Stream;
  */
 public final class FileObjectStore implements ObjectStore {
 
-    /** Files being written end with this, so a listing never shows them. */
-    private static final String PARTIAL = ".partial-";
+    /** Files being written carry this in their name, so a listing never shows them; no key may contain it. */
+    private static final String PARTIAL = ObjectKeys.PARTIAL;
 
     private final Path root;
 
@@ -151,15 +151,12 @@ public final class FileObjectStore implements ObjectStore {
 
     /** The path of a key; refuses keys that would leave the root or name it. */
     private Path resolve(String key) {
-        if (key.isEmpty() || key.startsWith("/") || key.endsWith("/") || key.contains("\\")) {
-            throw new IllegalArgumentException("Not an object key: [" + key + "]");
+        Path path = root.resolve(ObjectKeys.check(key)).normalize();
+        // The key rule already keeps paths under the root; this guards against a filesystem that parses differently.
+        if (!path.startsWith(root) || path.equals(root)) {
+            throw new IllegalArgumentException("Not an object key: [" + key + "] leaves the store's root");
         }
-        for (String part : key.split("/", -1)) {
-            if (part.isEmpty() || part.equals(".") || part.equals("..")) {
-                throw new IllegalArgumentException("Not an object key: [" + key + "]");
-            }
-        }
-        return root.resolve(key);
+        return path;
     }
 
     private String keyOf(Path file) {
