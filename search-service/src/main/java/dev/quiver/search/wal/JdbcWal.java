@@ -4,6 +4,7 @@ import dev.quiver.common.TenantId;
 import dev.quiver.search.api.CollectionId;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -26,6 +27,11 @@ public final class JdbcWal {
             """;
     private static final String DELETE_COLLECTION = """
             delete from %s.wal where collection_id = :collectionId
+            """;
+
+    private static final String TRUNCATE = """
+            delete from %s.wal
+            where collection_id = :collectionId and sequence <= :through and created_at < :before
             """;
 
     private final JdbcClient jdbc;
@@ -56,6 +62,18 @@ public final class JdbcWal {
                 .query((rs, row) -> new WalEntry(rs.getLong("sequence"), rs.getInt("record_count"),
                         rs.getBytes("payload")))
                 .list();
+    }
+
+    /**
+     * Deletes the entries up to and including {@code through} that were appended before {@code before}; returns how
+     * many. Only for entries a recorded checkpoint covers: the log is then the only copy of nothing.
+     */
+    public int truncate(TenantId tenant, CollectionId collection, long through, Instant before) {
+        return jdbc.sql(TRUNCATE.formatted(tenant.schemaName()))
+                .param("collectionId", collection.value())
+                .param("through", through)
+                .param("before", Timestamp.from(before))
+                .update();
     }
 
     /** Removes a deleted collection's log. */
