@@ -31,7 +31,7 @@ public final class JdbcWal {
 
     private static final String TRUNCATE = """
             delete from %s.wal
-            where collection_id = :collectionId and sequence <= :through and created_at < :before
+            where collection_id = :collectionId and sequence <= :through and created_at <= :notAfter
             """;
 
     private final JdbcClient jdbc;
@@ -65,14 +65,14 @@ public final class JdbcWal {
     }
 
     /**
-     * Deletes the entries up to and including {@code through} that were appended before {@code before}; returns how
-     * many. Only for entries a recorded checkpoint covers: the log is then the only copy of nothing.
+     * Deletes the entries up to and including {@code through} that were appended at or before {@code notAfter};
+     * returns how many. Only for entries a recorded checkpoint holds, so the log is not the only copy of any.
      */
-    public int truncate(TenantId tenant, CollectionId collection, long through, Instant before) {
+    public int truncate(TenantId tenant, CollectionId collection, long through, Instant notAfter) {
         return jdbc.sql(TRUNCATE.formatted(tenant.schemaName()))
                 .param("collectionId", collection.value())
                 .param("through", through)
-                .param("before", Timestamp.from(before))
+                .param("notAfter", Timestamp.from(notAfter))
                 .update();
     }
 
