@@ -30,6 +30,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -301,22 +302,35 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
      *    and forcing it to disk, since Lucene's own commits sync only the files Lucene wrote.
      * 4. Replace the directory by the sibling. A crash before the move leaves the old directory (or none) and a
      *    sibling that step 1 removes; a partial download is never opened.
+     * 5. Check that the log continues after the commit the directory now holds (see {@link #checkLogContinues}).
      */
     @Override
     public void restore(TenantId tenant, CollectionId collection, Path directory) {
+        ShardState state = states.computeIfAbsent(collection, id -> new ShardState(clock.instant()));
+        // A checkpoint of the shard this one replaces (a failed index being reopened) may still read the directory.
+        state.lock.lock();
+        try {
+            long base = restoreLocked(collection, directory, state);
+            checkLogContinues(tenant, collection, base);
+        } finally {
+            state.lock.unlock();
+        }
+    }
+
+    /** Restores the directory if needed; returns the sequence of the commit it now holds (0 for none). */
+    private long restoreLocked(CollectionId collection, Path directory, ShardState state) {
         Path partial = directory.resolveSibling(directory.getFileName() + RESTORING);
         deleteRecursively(partial);
-        ShardState state = states.computeIfAbsent(collection, id -> new ShardState(clock.instant()));
+        long local = ShardIndex.committedSequenceAt(directory);
         Optional<RecordedCheckpoint> found = checkpoints.findNewest(collection, SHARD);
         if (found.isEmpty()) {
             state.loaded(0, null);
-            return;
+            return Math.max(local, 0);
         }
         RecordedCheckpoint newest = found.get();
         state.loaded(newest.sequence(), newest.createdAt());
-        long local = ShardIndex.committedSequenceAt(directory);
         if (local >= newest.sequence()) {
-            return;
+            return local;
         }
         long started = System.nanoTime();
         CheckpointManifest manifest = json.readValue(store.read(newest.manifestKey()).orElseThrow(
@@ -342,6 +356,21 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
         log.info("Restored collection {} from its checkpoint at sequence {} ({} files, local commit {}) in {} ms",
                 collection, newest.sequence(), manifest.files().size(), local,
                 Duration.ofNanos(System.nanoTime() - started).toMillis());
+        return newest.sequence();
+    }
+
+    /**
+     * Refuses to open a shard whose log does not continue where its commit ends: replaying it would silently miss
+     * the entries in between. Truncation never passes the newest checkpoint, so this only fails when checkpoints
+     * and log disagree (rows or objects deleted by hand, a store that lost objects): a person must act.
+     */
+    private void checkLogContinues(TenantId tenant, CollectionId collection, long base) {
+        OptionalLong first = wal.firstSequence(tenant, collection);
+        if (first.isPresent() && first.getAsLong() > base + 1) {
+            throw new IllegalStateException("the log of collection " + collection + " starts at sequence "
+                    + first.getAsLong() + ", but its shard holds only up to sequence " + base
+                    + " and no recorded checkpoint holds the entries in between");
+        }
     }
 
     /**

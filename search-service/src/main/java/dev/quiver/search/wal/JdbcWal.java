@@ -6,6 +6,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalLong;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -32,6 +33,10 @@ public final class JdbcWal {
     private static final String TRUNCATE = """
             delete from %s.wal
             where collection_id = :collectionId and sequence <= :through and created_at <= :notAfter
+            """;
+
+    private static final String FIRST = """
+            select coalesce(min(sequence), 0) from %s.wal where collection_id = :collectionId
             """;
 
     private final JdbcClient jdbc;
@@ -74,6 +79,16 @@ public final class JdbcWal {
                 .param("through", through)
                 .param("notAfter", Timestamp.from(notAfter))
                 .update();
+    }
+
+    /** The first sequence the collection's log still holds; empty when it holds none. */
+    public OptionalLong firstSequence(TenantId tenant, CollectionId collection) {
+        // Sequences start at 1, so 0 stands for an empty log.
+        long first = jdbc.sql(FIRST.formatted(tenant.schemaName()))
+                .param("collectionId", collection.value())
+                .query(Long.class)
+                .single();
+        return first == 0 ? OptionalLong.empty() : OptionalLong.of(first);
     }
 
     /** Removes a deleted collection's log. */

@@ -211,6 +211,27 @@ class ShardCheckpointsIT {
     }
 
     @Test
+    void whenNeitherLocalCommitNorACheckpointReachesTheLogThenTheShardRefusesToOpen() {
+        SearchNode first = start(store, Duration.ZERO);
+        CollectionView collection = create(first, "gap");
+        first.write(collection, batch(0, 50));
+        first.write(collection, batch(1, 50));
+        assertThat(first.checkpoint(collection)).isTrue();
+        first.write(collection, batch(2, 50));
+        first.crash();
+        nodes.remove(first);
+        deleteRecursively(shardsDirectory);
+        first.jdbc.sql("delete from quiver.shard_checkpoints where collection_id = :id")
+                .param("id", collection.id().value())
+                .update();
+
+        SearchNode second = start(store, Duration.ZERO);
+
+        assertThatThrownBy(() -> second.all(collection)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("starts at sequence 3").hasMessageContaining("holds only up to sequence 0");
+    }
+
+    @Test
     void logIsTruncatedOnlyThroughACheckpointOlderThanTheRetention() {
         SearchNode node = start(store, Duration.ofHours(1));
         CollectionView collection = create(node, "retention");
