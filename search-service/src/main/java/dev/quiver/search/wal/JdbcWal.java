@@ -33,6 +33,7 @@ public final class JdbcWal {
     private static final String TRUNCATE = """
             delete from %s.wal
             where collection_id = :collectionId and sequence <= :through and created_at <= :notAfter
+              and exists (select 1 from quiver.collections where id = :collectionId and counted)
             """;
 
     private static final String FIRST = """
@@ -71,7 +72,8 @@ public final class JdbcWal {
 
     /**
      * Deletes the entries up to and including {@code through} that were appended at or before {@code notAfter};
-     * returns how many. Only for entries a recorded checkpoint holds, so the log is not the only copy of any.
+     * returns how many. Only for entries a recorded checkpoint holds, so the log is not the only copy of any. A
+     * collection whose counters are not counted yet keeps its whole log, which {@code LogRecount} replays to count it.
      */
     public int truncate(TenantId tenant, CollectionId collection, long through, Instant notAfter) {
         return jdbc.sql(TRUNCATE.formatted(tenant.schemaName()))

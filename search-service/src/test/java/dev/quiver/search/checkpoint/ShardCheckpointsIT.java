@@ -269,6 +269,21 @@ class ShardCheckpointsIT {
     }
 
     @Test
+    void aCollectionNotCountedYetKeepsItsWholeLogForTheRecount() {
+        SearchNode node = start(store, Duration.ZERO);
+        CollectionView collection = create(node, "uncounted");
+        node.write(collection, batch(0, 50));
+        node.write(collection, batch(1, 50));
+        node.jdbc.sql("update quiver.collections set counted = false where id = :id")
+                .param("id", collection.id().value())
+                .update();
+
+        assertThat(node.checkpoint(collection)).isTrue();
+
+        assertThat(node.logSequences(tenant, collection)).containsExactly(1L, 2L);
+    }
+
+    @Test
     void whenAnUploadFailsThenTheLogIsKeptAndTheNextCheckpointSucceeds() {
         FailingObjectStore failing = new FailingObjectStore(store);
         SearchNode node = start(failing, Duration.ZERO);
