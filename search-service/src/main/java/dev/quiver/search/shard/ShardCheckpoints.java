@@ -10,21 +10,6 @@ import java.nio.file.Path;
  */
 public interface ShardCheckpoints {
 
-    /** No checkpoints: shards live only on the local disk and their log, as before object storage. */
-    ShardCheckpoints NONE = new ShardCheckpoints() {
-        @Override
-        public void restore(TenantId tenant, CollectionId collection, Path directory) {
-        }
-
-        @Override
-        public void closing(Shard shard) {
-        }
-
-        @Override
-        public void dropped(CollectionId collection) {
-        }
-    };
-
     /**
      * Called before the shard in {@code directory} is opened: when the directory holds no commit, or one older than
      * the collection's newest checkpoint, replaces it with that checkpoint's files, so the applier replays only the

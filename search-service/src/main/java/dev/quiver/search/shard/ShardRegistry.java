@@ -27,7 +27,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Owns the lifecycle of every shard on this node: the only code that opens, closes or deletes a shard directory.
- * A collection has one shard for now, kept under {@code <root>/<collection id>/0}. Thread-safe.
+ * A collection has one shard for now, kept under {@code <root>/<collection id>/0}. Before a directory is opened,
+ * {@link ShardCheckpoints#restore} may replace it with the collection's newest checkpoint (a lost or stale local
+ * copy); a clean close checkpoints the final commit. Both run under the lifecycle lock, so a restore that downloads
+ * holds up other shards' first opens meanwhile. Thread-safe.
  */
 public final class ShardRegistry implements AutoCloseable {
 
