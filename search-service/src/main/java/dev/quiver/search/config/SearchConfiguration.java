@@ -2,7 +2,12 @@ package dev.quiver.search.config;
 
 import dev.quiver.search.api.CollectionCatalog;
 import dev.quiver.search.api.RecordStore;
+import dev.quiver.search.checkpoint.CheckpointMeters;
+import dev.quiver.search.checkpoint.CheckpointSettings;
+import dev.quiver.search.checkpoint.JdbcCheckpoints;
+import dev.quiver.search.checkpoint.ObjectStoreCheckpoints;
 import dev.quiver.search.collection.JdbcCollections;
+import dev.quiver.search.objectstore.ObjectStore;
 import dev.quiver.search.counter.JdbcCollectionCounters;
 import dev.quiver.search.counter.JdbcRecordSizes;
 import dev.quiver.search.counter.LogRecount;
@@ -81,25 +86,48 @@ class SearchConfiguration {
         return Executors.newFixedThreadPool(properties.effectiveIndexThreads(), named("quiver-index-", false));
     }
 
+    /**
+     * Checkpoint uploads: a small bounded pool of their own, since an upload may take minutes and must never hold
+     * up an applier, a reader or the index pool. Shut down after the shard registry, whose close checkpoints.
+     */
+    @Bean(destroyMethod = "shutdown")
+    ExecutorService checkpointPool(SearchProperties properties) {
+        return Executors.newFixedThreadPool(properties.checkpointThreads(), named("quiver-checkpoint-", false));
+    }
+
+    @Bean
+    ObjectStoreCheckpoints objectStoreCheckpoints(ObjectStore store, JdbcClient jdbc, JdbcWal wal,
+            ExecutorService checkpointPool, SearchProperties properties, MeterRegistry meters, Clock clock) {
+        return new ObjectStoreCheckpoints(store, new JdbcCheckpoints(jdbc), wal, checkpointPool,
+                new CheckpointSettings(properties.logRetention()), checkpointMeters(meters), clock);
+    }
+
     @Bean(destroyMethod = "shutdownNow")
-    ScheduledExecutorService searchTimer(SearchProperties properties, ShardRegistry shards) {
+    ScheduledExecutorService searchTimer(SearchProperties properties, ShardRegistry shards,
+            ObjectStoreCheckpoints checkpoints) {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(named("quiver-search-timer-",
                 true));
         long period = properties.commitInterval().toMillis();
         timer.scheduleWithFixedDelay(shards::commitDue, period, period, TimeUnit.MILLISECONDS);
         // Cheap (no SQL): finds idle shards to compact and merged segments to publish.
         timer.scheduleWithFixedDelay(shards::maintenanceDue, 1, 1, TimeUnit.SECONDS);
+        // Only queues work on the checkpoint pool, so the timer's other tasks never wait for an upload.
+        long checkpointPeriod = properties.checkpointInterval().toMillis();
+        timer.scheduleWithFixedDelay(() -> {
+            checkpoints.checkpointDue(shards.shards());
+            checkpoints.purgeDeletedInBackground();
+        }, checkpointPeriod, checkpointPeriod, TimeUnit.MILLISECONDS);
         return timer;
     }
 
     @Bean(destroyMethod = "close")
     ShardRegistry shardRegistry(SearchProperties properties, JdbcWal wal, ExecutorService applierPool,
-            ExecutorService indexPool, MeterRegistry meters) {
+            ExecutorService indexPool, MeterRegistry meters, ObjectStoreCheckpoints checkpoints) {
         ShardSettings settings = new ShardSettings(properties.readTimeout(), properties.walPageSize(),
                 properties.refreshRecords(), properties.commitInterval(), properties.compactAfterIdle(),
                 properties.compactToSegments());
         return new ShardRegistry(properties.shardsDirectory(), wal, applierPool, indexPool,
-                properties.effectiveIndexThreads(), settings, applyTimer(meters));
+                properties.effectiveIndexThreads(), settings, applyTimer(meters), checkpoints);
     }
 
     @Bean
@@ -146,8 +174,13 @@ class SearchConfiguration {
 
     /** Shard gauges: how many shards are open and what they cost, summed over the node (no per-tenant tags). */
     @Bean
-    MeterBinder shardMeters(ShardRegistry shards) {
+    MeterBinder shardMeters(ShardRegistry shards, ObjectStoreCheckpoints checkpoints) {
         return registry -> {
+            Gauge.builder("quiver.search.checkpoint.age", () -> checkpoints.maxCheckpointAgeSeconds(shards.shards()))
+                    .description("Longest time, over open shards, that a commit has waited for its checkpoint; 0 "
+                            + "when every shard is checkpointed")
+                    .baseUnit("seconds")
+                    .register(registry);
             Gauge.builder("quiver.search.shards.open", shards, ShardRegistry::openShards)
                     .description("Shards open on this node")
                     .register(registry);
@@ -184,6 +217,27 @@ class SearchConfiguration {
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(10))
                 .register(registry);
+    }
+
+    /** Checkpoint meters, registered at startup so dashboards and alerts see them before the first checkpoint. */
+    private static CheckpointMeters checkpointMeters(MeterRegistry registry) {
+        return new CheckpointMeters(
+                Counter.builder("quiver.search.checkpoint.taken")
+                        .description("Shard checkpoints recorded")
+                        .register(registry),
+                Counter.builder("quiver.search.checkpoint.failures")
+                        .description("Shard checkpoints or log truncations that failed and will be tried again")
+                        .register(registry),
+                Timer.builder("quiver.search.checkpoint.duration")
+                        .description("Time of each recorded checkpoint, from the snapshot to its PostgreSQL row")
+                        .publishPercentileHistogram()
+                        .minimumExpectedValue(Duration.ofMillis(10))
+                        .maximumExpectedValue(Duration.ofMinutes(10))
+                        .register(registry),
+                Counter.builder("quiver.search.checkpoint.uploaded")
+                        .description("Bytes of index files uploaded by checkpoints")
+                        .baseUnit("bytes")
+                        .register(registry));
     }
 
     /** Times each log entry applied to a shard's index, decoding included; a histogram, as for appends. */

@@ -6,6 +6,7 @@ import jakarta.validation.constraints.Positive;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.convert.DurationUnit;
 import org.springframework.validation.annotation.Validated;
@@ -24,6 +25,10 @@ import org.springframework.validation.annotation.Validated;
  *                        {@code compactToSegments} segments: a search visits every segment's graph, so a shard
  *                        left with the segments of a bulk load answers several times slower than a merged one
  * @param compactToSegments the segments an idle shard is merged down to
+ * @param checkpointInterval how often each shard that committed something new is checkpointed to the object store
+ * @param checkpointThreads threads that upload checkpoints, apart from the appliers and readers they must not hold up
+ * @param logRetention    how long log entries and checkpoints are kept after a checkpoint covers them, so a collection
+ *                        can be restored as of any time within it; 0s truncates each log up to its newest checkpoint
  * @param soleWriter      whether this process is the only one writing collections and logs to its PostgreSQL (as
  *                        with standalone mode's embedded one): collections are then cached in memory and a read
  *                        needs no SQL; leave it false when other processes share the PostgreSQL
@@ -39,6 +44,9 @@ public record SearchProperties(
         @NotNull @DefaultValue("10s") Duration commitInterval,
         @NotNull @DefaultValue("5s") Duration compactAfterIdle,
         @Positive @DefaultValue("1") int compactToSegments,
+        @NotNull @DurationMin(seconds = 1) @DefaultValue("60s") Duration checkpointInterval,
+        @Positive @DefaultValue("2") int checkpointThreads,
+        @NotNull @DurationMin(seconds = 0) @DefaultValue("24h") Duration logRetention,
         @DefaultValue("false") boolean soleWriter) {
 
     /** The applier threads to start: the configured count, or one per core. */

@@ -14,8 +14,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Counts the collections whose counters do not hold their whole log (those written before the counters existed)
- * by replaying their logs through the same size statements a write runs. The log keeps every batch since the
- * collection was created, so the replay gives exactly the sizes and counters the writes would have kept.
+ * by replaying their logs through the same size statements a write runs. The log of such a collection keeps every
+ * batch since the collection was created (checkpoints truncate only counted collections' logs), so the replay gives
+ * exactly the sizes and counters the writes would have kept.
  * Thread-safe; several processes may run it at once (see {@link #recount(TenantId, CollectionId)}).
  */
 public final class LogRecount {

@@ -28,6 +28,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -47,9 +48,13 @@ import org.apache.lucene.index.ConcurrentMergeScheduler;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexCommit;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.KeepOnlyLastCommitDeletionPolicy;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.SnapshotDeletionPolicy;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.index.VectorSimilarityFunction;
@@ -63,8 +68,12 @@ import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.codecs.CodecUtil;
+import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.IOContext;
+import org.apache.lucene.store.IndexInput;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.NumericUtils;
 import org.apache.lucene.util.VectorUtil;
@@ -302,6 +311,8 @@ public final class ShardIndex implements Closeable {
                     // every segment, so small segments cost both merge work and query latency. A maximum, not an
                     // allocation: idle shards hold nothing. Scaled by the lanes (see RAM_BUFFER_MB_PER_LANE).
                     .setRAMBufferSizeMB(Math.min(RAM_BUFFER_MB_PER_LANE * indexThreads, MAX_RAM_BUFFER_MB))
+                    // Keeps the last commit, and any commit a checkpoint has snapshotted until its upload is done.
+                    .setIndexDeletionPolicy(new SnapshotDeletionPolicy(new KeepOnlyLastCommitDeletionPolicy()))
                     .setMergePolicy(mergePolicy())
                     .setMergeScheduler(mergeScheduler())
                     .setCodec(new ShardCodec(configuration.quantization(), configuration.maxNeighbors(),
@@ -496,6 +507,94 @@ public final class ShardIndex implements Closeable {
                     "cannot commit sequence " + appliedSequence + " of shard index at " + path, e);
         }
         committedSequence = appliedSequence;
+    }
+
+    /**
+     * Holds the last commit's files against deletion and describes them, so they can be copied while the applier
+     * goes on writing, merging and committing. The caller must {@link CommitSnapshot#close()} it. Any thread.
+     *
+     * @return the last commit, or empty when the index has never been committed
+     * @throws UncheckedIOException if a file of the commit cannot be read
+     */
+    public Optional<CommitSnapshot> snapshot() {
+        SnapshotDeletionPolicy policy = (SnapshotDeletionPolicy) writer.getConfig().getIndexDeletionPolicy();
+        IndexCommit commit;
+        try {
+            commit = policy.snapshot();
+        } catch (IllegalStateException e) {
+            return Optional.empty(); // no commit yet
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot snapshot shard index at " + path, e);
+        }
+        try {
+            String sequence = commit.getUserData().get(SEQUENCE_KEY);
+            List<CommitFile> files = new ArrayList<>();
+            for (String name : commit.getFileNames()) {
+                try (IndexInput input = directory.openInput(name, IOContext.READONCE)) {
+                    files.add(new CommitFile(name, input.length(), CodecUtil.retrieveChecksum(input)));
+                }
+            }
+            return Optional.of(new CommitSnapshot(path, sequence == null ? 0 : Long.parseLong(sequence), files,
+                    () -> release(policy, commit)));
+        } catch (IOException | RuntimeException e) {
+            release(policy, commit);
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("cannot describe the last commit of shard index at " + path, io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    private void release(SnapshotDeletionPolicy policy, IndexCommit commit) {
+        try {
+            policy.release(commit);
+            // Without this the released files stay until the next commit or merge.
+            writer.deleteUnusedFiles();
+        } catch (AlreadyClosedException e) {
+            // The shard closed meanwhile; the next writer on the directory deletes what no commit needs.
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot release a snapshot of shard index at " + path, e);
+        }
+    }
+
+    /**
+     * The log sequence recorded by the last commit of the index in {@code directory}, without opening a writer;
+     * -1 when the directory does not exist or holds no commit. The index must not be open. Any thread.
+     *
+     * @throws UncheckedIOException if the commit cannot be read
+     */
+    public static long committedSequenceAt(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            return -1;
+        }
+        try (Directory lucene = FSDirectory.open(directory)) {
+            if (!DirectoryReader.indexExists(lucene)) {
+                return -1;
+            }
+            String sequence = SegmentInfos.readLatestCommit(lucene).getUserData().get(SEQUENCE_KEY);
+            return sequence == null ? 0 : Long.parseLong(sequence);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the last commit of shard index at " + directory, e);
+        }
+    }
+
+    /**
+     * Checks that {@code file} is a whole index file whose Lucene footer holds {@code checksum} and whose content
+     * matches it (reads the entire file). Any thread.
+     *
+     * @throws UncheckedIOException if the file cannot be read, is truncated or corrupt, or has another checksum
+     */
+    public static void verifyChecksum(Path file, long checksum) {
+        try (Directory lucene = FSDirectory.open(file.getParent());
+                IndexInput input = lucene.openInput(file.getFileName().toString(), IOContext.READONCE)) {
+            long actual = CodecUtil.checksumEntireFile(input);
+            if (actual != checksum) {
+                throw new IOException("checksum " + Long.toHexString(actual) + " where " + Long.toHexString(checksum)
+                        + " was expected");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("index file " + file + " is not intact", e);
+        }
     }
 
     /** The segments searchers see now; each is a graph of its own that every search visits. Any thread. */

@@ -46,6 +46,7 @@ public final class Shard {
     private final ShardSettings settings;
     /** Times each applied log entry, decoding included; shared by every shard of the node. */
     private final Timer applyTimer;
+    private final ShardCheckpoints checkpoints;
     /** What the log is known to hold, for {@link #lag()}; advanced by writers and readers, any thread. */
     private final AppendedSequence appended;
     private final AtomicInteger requests = new AtomicInteger();
@@ -76,7 +77,7 @@ public final class Shard {
     private volatile boolean compactionUnpublished;
 
     Shard(TenantId tenant, CollectionId collection, ShardIndex index, JdbcWal wal, Executor applierPool,
-            ShardSettings settings, Timer applyTimer, long appendedSequence) {
+            ShardSettings settings, Timer applyTimer, ShardCheckpoints checkpoints, long appendedSequence) {
         this.tenant = requireNonNull(tenant, "tenant is null");
         this.collection = requireNonNull(collection, "collection is null");
         this.index = requireNonNull(index, "index is null");
@@ -84,6 +85,7 @@ public final class Shard {
         this.applierPool = requireNonNull(applierPool, "applierPool is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.applyTimer = requireNonNull(applyTimer, "applyTimer is null");
+        this.checkpoints = requireNonNull(checkpoints, "checkpoints is null");
         this.appliedSequence = index.committedSequence();
         this.appended = new AppendedSequence(Math.max(appendedSequence, appliedSequence));
     }
@@ -94,6 +96,15 @@ public final class Shard {
 
     public CollectionId collection() {
         return collection;
+    }
+
+    public TenantId tenant() {
+        return tenant;
+    }
+
+    /** Whether the index failed and awaits replacement, or the shard closed: nothing may be taken from it. */
+    public boolean unusable() {
+        return broken || closed;
     }
 
     /**
@@ -337,6 +348,12 @@ public final class Shard {
         }
         if (commit) {
             index.commit();
+            try {
+                checkpoints.closing(this);
+            } catch (RuntimeException e) {
+                // The log still holds everything after the last checkpoint; the next owner replays it.
+                log.warn("Checkpointing collection {} on close failed; its log is kept", collection, e);
+            }
         }
         index.close();
     }

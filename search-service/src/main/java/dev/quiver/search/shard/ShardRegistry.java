@@ -2,6 +2,7 @@ package dev.quiver.search.shard;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.quiver.common.TenantId;
 import dev.quiver.search.api.CollectionId;
 import dev.quiver.search.api.CollectionView;
 import dev.quiver.search.index.ShardIndex;
@@ -26,7 +27,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Owns the lifecycle of every shard on this node: the only code that opens, closes or deletes a shard directory.
- * A collection has one shard for now, kept under {@code <root>/<collection id>/0}. Thread-safe.
+ * A collection has one shard for now, kept under {@code <root>/<collection id>/0}. Before a directory is opened,
+ * {@link ShardCheckpoints#restore} may replace it with the collection's newest checkpoint (a lost or stale local
+ * copy); a clean close checkpoints the final commit. Both run under the lifecycle lock, so a restore that downloads
+ * holds up other shards' first opens meanwhile. Thread-safe.
  */
 public final class ShardRegistry implements AutoCloseable {
 
@@ -42,12 +46,13 @@ public final class ShardRegistry implements AutoCloseable {
     private final ShardSettings settings;
     /** Handed to every shard: times each applied log entry. */
     private final Timer applyTimer;
+    private final ShardCheckpoints checkpoints;
     private final Map<CollectionId, Shard> open = new ConcurrentHashMap<>();
     /** Guards opening and dropping, so one directory never gets two writers. */
     private final ReentrantLock lifecycle = new ReentrantLock();
 
     public ShardRegistry(Path root, JdbcWal wal, Executor applierPool, ExecutorService indexPool, int indexThreads,
-            ShardSettings settings, Timer applyTimer) {
+            ShardSettings settings, Timer applyTimer, ShardCheckpoints checkpoints) {
         this.root = requireNonNull(root, "root is null");
         this.wal = requireNonNull(wal, "wal is null");
         this.applierPool = requireNonNull(applierPool, "applierPool is null");
@@ -58,6 +63,7 @@ public final class ShardRegistry implements AutoCloseable {
         this.indexThreads = Math.min(indexThreads, ShardIndex.MAX_INDEX_THREADS);
         this.settings = requireNonNull(settings, "settings is null");
         this.applyTimer = requireNonNull(applyTimer, "applyTimer is null");
+        this.checkpoints = requireNonNull(checkpoints, "checkpoints is null");
         ShardIndex.initializeVectorization();
     }
 
@@ -88,9 +94,11 @@ public final class ShardRegistry implements AutoCloseable {
             }
             if (shard == null) {
                 Path directory = root.resolve(id.toString()).resolve("0");
+                TenantId tenant = collection.database().tenant().id();
+                checkpoints.restore(tenant, id, directory);
                 ShardIndex index = ShardIndex.open(directory, collection.hnsw(), indexPool, indexThreads);
-                shard = new Shard(collection.database().tenant().id(), id, index, wal, applierPool, settings,
-                        applyTimer, collection.logPosition());
+                shard = new Shard(tenant, id, index, wal, applierPool, settings, applyTimer, checkpoints,
+                        collection.logPosition());
                 open.put(id, shard);
                 log.debug("Opened shard of collection {} at sequence {}", id, index.committedSequence());
                 shard.schedule();
@@ -112,6 +120,7 @@ public final class ShardRegistry implements AutoCloseable {
                 shard.close(false);
             }
             deleteRecursively(root.resolve(id.toString()));
+            checkpoints.dropped(id);
         } finally {
             lifecycle.unlock();
         }
@@ -133,6 +142,11 @@ public final class ShardRegistry implements AutoCloseable {
                 shard.schedule();
             }
         }
+    }
+
+    /** The shards open now, for the checkpoint timer; a snapshot of the moment, which may include closing ones. */
+    public List<Shard> shards() {
+        return List.copyOf(open.values());
     }
 
     /** Shards open on this node, for metrics. */

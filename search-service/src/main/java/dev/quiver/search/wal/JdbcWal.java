@@ -4,7 +4,9 @@ import dev.quiver.common.TenantId;
 import dev.quiver.search.api.CollectionId;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.OptionalLong;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -26,6 +28,16 @@ public final class JdbcWal {
             """;
     private static final String DELETE_COLLECTION = """
             delete from %s.wal where collection_id = :collectionId
+            """;
+
+    private static final String TRUNCATE = """
+            delete from %s.wal
+            where collection_id = :collectionId and sequence <= :through and created_at <= :notAfter
+              and exists (select 1 from quiver.collections where id = :collectionId and counted)
+            """;
+
+    private static final String FIRST = """
+            select coalesce(min(sequence), 0) from %s.wal where collection_id = :collectionId
             """;
 
     private final JdbcClient jdbc;
@@ -56,6 +68,29 @@ public final class JdbcWal {
                 .query((rs, row) -> new WalEntry(rs.getLong("sequence"), rs.getInt("record_count"),
                         rs.getBytes("payload")))
                 .list();
+    }
+
+    /**
+     * Deletes the entries up to and including {@code through} that were appended at or before {@code notAfter};
+     * returns how many. Only for entries a recorded checkpoint holds, so the log is not the only copy of any. A
+     * collection whose counters are not counted yet keeps its whole log, which {@code LogRecount} replays to count it.
+     */
+    public int truncate(TenantId tenant, CollectionId collection, long through, Instant notAfter) {
+        return jdbc.sql(TRUNCATE.formatted(tenant.schemaName()))
+                .param("collectionId", collection.value())
+                .param("through", through)
+                .param("notAfter", Timestamp.from(notAfter))
+                .update();
+    }
+
+    /** The first sequence the collection's log still holds; empty when it holds none. */
+    public OptionalLong firstSequence(TenantId tenant, CollectionId collection) {
+        // Sequences start at 1, so 0 stands for an empty log.
+        long first = jdbc.sql(FIRST.formatted(tenant.schemaName()))
+                .param("collectionId", collection.value())
+                .query(Long.class)
+                .single();
+        return first == 0 ? OptionalLong.empty() : OptionalLong.of(first);
     }
 
     /** Removes a deleted collection's log. */

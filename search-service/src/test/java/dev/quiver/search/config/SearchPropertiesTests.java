@@ -27,6 +27,9 @@ class SearchPropertiesTests {
         assertThat(properties.walPageSize()).isEqualTo(4);
         assertThat(properties.refreshRecords()).isEqualTo(50_000);
         assertThat(properties.commitInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(properties.checkpointInterval()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(properties.checkpointThreads()).isEqualTo(2);
+        assertThat(properties.logRetention()).isEqualTo(Duration.ofHours(24));
         assertThat(properties.soleWriter()).isFalse();
     }
 
@@ -39,6 +42,9 @@ class SearchPropertiesTests {
                 "quiver.search.wal-page-size", "8",
                 "quiver.search.refresh-records", "1000",
                 "quiver.search.commit-interval", "2m",
+                "quiver.search.checkpoint-interval", "5s",
+                "quiver.search.checkpoint-threads", "4",
+                "quiver.search.log-retention", "0s",
                 "quiver.search.sole-writer", "true"));
 
         assertThat(properties.shardsDirectory()).isEqualTo(Path.of("/srv/quiver/shards"));
@@ -47,6 +53,9 @@ class SearchPropertiesTests {
         assertThat(properties.walPageSize()).isEqualTo(8);
         assertThat(properties.refreshRecords()).isEqualTo(1000);
         assertThat(properties.commitInterval()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(properties.checkpointInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(properties.checkpointThreads()).isEqualTo(4);
+        assertThat(properties.logRetention()).isZero();
         assertThat(properties.soleWriter()).isTrue();
     }
 
@@ -59,6 +68,16 @@ class SearchPropertiesTests {
                 .run(context -> assertThat(context).getFailure()
                         .rootCause().hasMessageContaining("quiver.search.wal-page-size")
                         .hasMessageContaining("walPageSize"));
+    }
+
+    @Test
+    void checkpointIntervalBelowASecondStopsStartupNamingTheKey() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
+                .withUserConfiguration(PropertiesOnly.class)
+                .withPropertyValues("quiver.search.checkpoint-interval=10ms")
+                .run(context -> assertThat(context).getFailure()
+                        .rootCause().hasMessageContaining("quiver.search.checkpoint-interval"));
     }
 
     private static SearchProperties bind(Map<String, String> values) {
