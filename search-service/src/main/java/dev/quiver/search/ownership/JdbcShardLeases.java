@@ -9,8 +9,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.StringJoiner;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -51,9 +53,34 @@ public final class JdbcShardLeases {
             where collection_id = :collection and shard = :shard and owner_node = :node and epoch = :epoch
             returning expires_at
             """;
+    /*
+     * The rows are locked in key order, as ACQUIRE_ALL locks them, so two nodes' statements that touch the same
+     * rows queue behind each other instead of deadlocking.
+     */
     private static final String RENEW_ALL = """
-            update quiver.shard_leases set expires_at = clock_timestamp() + :leaseMillis * interval '1 millisecond'
-            where owner_node = :node
+            update quiver.shard_leases lease
+            set expires_at = clock_timestamp() + :leaseMillis * interval '1 millisecond'
+            from (select collection_id, shard from quiver.shard_leases where owner_node = :node
+                    order by collection_id, shard for no key update) mine
+            where lease.collection_id = mine.collection_id and lease.shard = mine.shard and lease.owner_node = :node
+            returning lease.collection_id, lease.shard, lease.epoch, lease.expires_at
+            """;
+    /*
+     * ACQUIRE for many shards in one statement. The keys travel as two comma-separated lists, which needs no
+     * driver-specific array binding. Rows are inserted, and conflicting rows locked, in key order (see RENEW_ALL).
+     */
+    private static final String ACQUIRE_ALL = """
+            insert into quiver.shard_leases as lease (collection_id, shard, owner_node, epoch, expires_at)
+            select wanted.collection_id, wanted.shard, :node, 1,
+                clock_timestamp() + :leaseMillis * interval '1 millisecond'
+            from unnest(string_to_array(:collections, ',')::uuid[], string_to_array(:shards, ',')::integer[])
+                as wanted (collection_id, shard)
+            join quiver.collections collection
+                on collection.id = wanted.collection_id and wanted.shard < collection.shard_count
+            order by wanted.collection_id, wanted.shard
+            on conflict (collection_id, shard) do update
+                set owner_node = excluded.owner_node, epoch = lease.epoch + 1, expires_at = excluded.expires_at
+                where lease.owner_node is null or lease.expires_at <= clock_timestamp()
             returning collection_id, shard, epoch, expires_at
             """;
     private static final String RELEASE = """
@@ -107,6 +134,30 @@ public final class JdbcShardLeases {
                 .query((row, number) -> new ShardLease(shard, node, row.getLong("epoch"),
                         row.getObject("expires_at", OffsetDateTime.class).toInstant()))
                 .optional();
+    }
+
+    /**
+     * {@link #acquire} for many shards in one statement: the leases won, in no particular order. Shards held by
+     * other nodes, and shards their collection does not have, are left out.
+     */
+    public List<ShardLease> acquireAll(Collection<ShardKey> shards, NodeId node, Duration leaseDuration) {
+        if (shards.isEmpty()) {
+            return List.of();
+        }
+        StringJoiner collections = new StringJoiner(",");
+        StringJoiner numbers = new StringJoiner(",");
+        for (ShardKey shard : shards) {
+            collections.add(shard.collection().value().toString());
+            numbers.add(Integer.toString(shard.shard()));
+        }
+        return jdbc.sql(ACQUIRE_ALL)
+                .param("collections", collections.toString())
+                .param("shards", numbers.toString())
+                .param("node", node.value())
+                .param("leaseMillis", leaseDuration.toMillis())
+                .query((row, number) -> new ShardLease(shardOf(row), node, row.getLong("epoch"),
+                        row.getObject("expires_at", OffsetDateTime.class).toInstant()))
+                .list();
     }
 
     /**

@@ -36,6 +36,9 @@ public final class ShardOwnership implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ShardOwnership.class);
 
+    /** Shards acquired per statement: one round trip for a node's whole share, in statements of bounded size. */
+    private static final int ACQUIRE_BATCH = 1000;
+
     private final NodeId node;
     private final URI advertiseUrl;
     private final JdbcSearchNodes nodes;
@@ -122,6 +125,7 @@ public final class ShardOwnership implements AutoCloseable {
     /** Stops the rounds and releases nothing, as a process that dies does; for tests of fail-over. */
     void halt() {
         stopLoop();
+        log.info("Search node {} halted holding {} leases", node, held.size());
     }
 
     /** This node's id. */
@@ -210,14 +214,18 @@ public final class ShardOwnership implements AutoCloseable {
         for (LeaseState state : leases.all()) {
             states.put(state.shard(), state);
         }
+        List<ShardKey> wanted = new ArrayList<>();
         for (ShardKey shard : shards) {
             if (held.containsKey(shard) || !placement.owner(shard).equals(node)) {
                 continue;
             }
             LeaseState state = states.get(shard);
             if (state == null || !state.held()) {
-                acquire(shard);
+                wanted.add(shard);
             }
+        }
+        for (int from = 0; from < wanted.size(); from += ACQUIRE_BATCH) {
+            acquire(wanted.subList(from, Math.min(wanted.size(), from + ACQUIRE_BATCH)));
         }
     }
 
@@ -244,28 +252,27 @@ public final class ShardOwnership implements AutoCloseable {
         }
     }
 
-    private void acquire(ShardKey shard) {
+    private void acquire(List<ShardKey> shards) {
         long started = System.nanoTime();
-        Optional<ShardLease> acquired;
+        List<ShardLease> acquired;
         try {
-            acquired = leases.acquire(shard, node, leaseDuration);
+            acquired = leases.acquireAll(shards, node, leaseDuration);
         } catch (DataAccessException e) {
-            // One shard's failure (its collection deleted under us) must not stop the others.
-            log.warn("Search node {} could not acquire shard {}: {}", node, shard, e.getMessage());
+            // A collection deleted under the statement fails it; the next round no longer sees that collection.
+            log.warn("Search node {} could not acquire {} shards: {}", node, shards.size(), e.getMessage());
             return;
         }
-        if (acquired.isEmpty()) {
-            return;
-        }
-        ShardLease lease = acquired.get();
-        held.put(shard, new Held(lease, started + leaseDuration.toNanos()));
-        log.info("Search node {} acquired shard {} at epoch {}", node, shard, lease.epoch());
-        try {
-            listener.acquired(lease);
-        } catch (RuntimeException e) {
-            log.warn("Listener refused shard {} acquired by node {}; releasing it", shard, node, e);
-            held.remove(shard);
-            leases.tryRelease(lease);
+        for (ShardLease lease : acquired) {
+            ShardKey shard = lease.shard();
+            held.put(shard, new Held(lease, started + leaseDuration.toNanos()));
+            log.info("Search node {} acquired shard {} at epoch {}", node, shard, lease.epoch());
+            try {
+                listener.acquired(lease);
+            } catch (RuntimeException e) {
+                log.warn("Listener refused shard {} acquired by node {}; releasing it", shard, node, e);
+                held.remove(shard);
+                leases.tryRelease(lease);
+            }
         }
     }
 

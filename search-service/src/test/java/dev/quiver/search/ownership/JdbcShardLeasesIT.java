@@ -222,6 +222,57 @@ class JdbcShardLeasesIT {
     }
 
     @Test
+    void acquireAllTakesTheFreeAndExpiredShardsAndLeavesHeldAndMissingOnes() {
+        List<ShardKey> shards = database.collection(4);
+        leases.acquire(shards.get(0), SECOND, LEASE).orElseThrow();
+        leases.acquire(shards.get(1), SECOND, Duration.ofSeconds(1)).orElseThrow();
+        jdbc.sql("update quiver.shard_leases set expires_at = clock_timestamp() - interval '1 second' "
+                + "where shard = 1").update();
+        ShardKey missing = new ShardKey(shards.getFirst().collection(), 4);
+        List<ShardKey> wanted = new ArrayList<>(shards);
+        wanted.add(missing);
+
+        List<ShardLease> won = leases.acquireAll(wanted, FIRST, LEASE);
+
+        assertThat(won).extracting(ShardLease::shard)
+                .containsExactlyInAnyOrder(shards.get(1), shards.get(2), shards.get(3));
+        assertThat(won).allSatisfy(lease -> assertThat(lease.owner()).isEqualTo(FIRST));
+        assertThat(won).filteredOn(lease -> lease.shard().equals(shards.get(1)))
+                .extracting(ShardLease::epoch).containsExactly(2L);
+        assertThat(leases.acquireAll(List.of(), FIRST, LEASE)).isEmpty();
+    }
+
+    @Test
+    void twoNodesAcquiringOverlappingShardsTogetherSplitThemWithoutDeadlock() throws Exception {
+        List<ShardKey> shards = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            shards.addAll(database.collection(4));
+        }
+        CyclicBarrier start = new CyclicBarrier(2);
+
+        try (ExecutorService racers = Executors.newFixedThreadPool(2)) {
+            for (int round = 0; round < 20; round++) {
+                database.expireAll();
+                List<Future<List<ShardLease>>> attempts = new ArrayList<>();
+                for (NodeId node : List.of(FIRST, SECOND)) {
+                    List<ShardKey> mine = new ArrayList<>(shards);
+                    java.util.Collections.shuffle(mine, new java.util.Random(round * 2L + node.value().length()));
+                    attempts.add(racers.submit(() -> {
+                        start.await(10, TimeUnit.SECONDS);
+                        return leases.acquireAll(mine, node, LEASE);
+                    }));
+                }
+                List<ShardKey> won = new ArrayList<>();
+                for (Future<List<ShardLease>> attempt : attempts) {
+                    attempt.get(10, TimeUnit.SECONDS).forEach(lease -> won.add(lease.shard()));
+                }
+
+                assertThat(won).as("round %d", round).containsExactlyInAnyOrderElementsOf(shards);
+            }
+        }
+    }
+
+    @Test
     void aShardItsCollectionDoesNotHaveIsNeverLeased() {
         ShardKey first = database.collection(2).getFirst();
 
