@@ -31,8 +31,9 @@ class ClusterConfiguration {
     static class Enabled {
 
         /**
-         * The lease statements' own connection handle, with a statement timeout of half a lease: a round stuck on
-         * the database must fail while its leases can still be dropped in time, never hang past them.
+         * The lease statements' own handle, with a statement timeout of one heartbeat interval (at least the
+         * driver's one second): a round stuck on the database must fail in time for {@link ShardOwnership} to drop
+         * its leases before they could be another node's, never hang past them.
          */
         @Bean
         JdbcShardLeases jdbcShardLeases(DataSource dataSource, ClusterProperties properties) {
@@ -111,8 +112,8 @@ class ClusterConfiguration {
 
         private static JdbcClient timedClient(DataSource dataSource, ClusterProperties properties) {
             JdbcTemplate template = new JdbcTemplate(dataSource);
-            Duration half = properties.leaseDuration().dividedBy(2);
-            template.setQueryTimeout((int) Math.max(1, half.toSeconds()));
+            Duration heartbeat = properties.heartbeatInterval();
+            template.setQueryTimeout((int) Math.max(1, heartbeat.plusMillis(999).toSeconds()));
             return JdbcClient.create(template);
         }
     }

@@ -209,7 +209,7 @@ public final class JdbcShardLeases {
      * When true the row stays locked until that transaction ends, so no other node can take the shard before the
      * caller's write commits or rolls back; a take-over waits and then raises the epoch. When false the caller
      * must write nothing. Expiry is not checked: the lock and the epoch fence, and an expired lease nobody took
-     * has had no other writer.
+     * has had no other writer. Keep the transaction short: the owner's own renewal waits for the lock too.
      *
      * @throws IllegalStateException outside a transaction, where the lock would end with the statement
      */

@@ -28,9 +28,11 @@ import org.springframework.dao.DataAccessException;
  * live nodes puts them, telling its {@link ShardOwnershipListener} of every shard gained or lost.
  *
  * <p>Invariants: a shard is in {@link #owned()} only while this node holds its lease in the table at the epoch
- * recorded, or until the round that finds otherwise; a lease is dropped locally once a full lease duration has
- * passed since its last successful renewal began, even if the database cannot be reached to ask, because another
- * node may take it from then on. Rounds run on the ownership thread only; the queries are thread-safe.
+ * recorded, or until the round that finds otherwise. When renewals fail (the database unreachable or hanging), a
+ * lease is dropped locally at the end of the first round after which it could expire before the next round renews
+ * it, since another node may take it from then on. How late that can be is bounded by how long a round may hang:
+ * the statements must time out within a heartbeat interval, which {@code ClusterConfiguration} sets; the epoch
+ * still fences any write made in that gap. Rounds run on the ownership thread only; the queries are thread-safe.
  */
 public final class ShardOwnership implements AutoCloseable {
 
@@ -299,10 +301,15 @@ public final class ShardOwnership implements AutoCloseable {
         tellLost(shard);
     }
 
+    /**
+     * Drops every lease that may expire before the next round could renew it. The margin is one heartbeat
+     * interval, not more: a healthy round ends less than {@code lease - heartbeat} after it renewed (the lease is
+     * more than two heartbeats), so this never drops a lease that is being renewed.
+     */
     private void dropOverdue() {
-        long now = System.nanoTime();
+        long horizon = System.nanoTime() + heartbeatInterval.toNanos();
         for (Held lease : List.copyOf(held.values())) {
-            if (now - lease.deadline() >= 0) {
+            if (horizon - lease.deadline() >= 0) {
                 drop(lease.lease().shard(), "not renewed within the lease duration", true);
             }
         }

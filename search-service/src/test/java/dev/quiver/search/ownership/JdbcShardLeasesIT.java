@@ -304,6 +304,22 @@ class JdbcShardLeasesIT {
     }
 
     @Test
+    void ownersAreReadOnceAPerTimeToLiveUntilForgotten() {
+        ShardKey shard = database.collection(1).getFirst();
+        ShardLease lease = leases.acquire(shard, FIRST, LEASE).orElseThrow();
+        ShardOwners owners = new ShardOwners(leases, Duration.ofHours(1));
+        assertThat(owners.owner(shard)).map(ShardOwner::node).contains(FIRST);
+
+        leases.tryRelease(lease);
+        leases.acquire(shard, SECOND, LEASE).orElseThrow();
+
+        assertThat(owners.owner(shard)).as("within the time-to-live").map(ShardOwner::node).contains(FIRST);
+        owners.forget(shard);
+        assertThat(owners.owner(shard)).map(ShardOwner::node).contains(SECOND);
+        assertThat(new ShardOwners(leases, Duration.ZERO).owner(shard)).map(ShardOwner::epoch).contains(2L);
+    }
+
+    @Test
     void aNodeIsLiveWhileItsHeartbeatIsWithinTheLeaseDuration() {
         NodeId silent = new NodeId("node-silent");
         nodes.register(silent, URI.create("http://127.0.0.1:8003"));

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -208,6 +211,36 @@ class ShardOwnershipIT {
     }
 
     @Test
+    void whenTheDatabaseHangsPastTheLeaseThenTheNodeReportsItsShardsLostAndLaterTakesThemBackAtTheNextEpoch()
+            throws Exception {
+        // Statements time out as ClusterConfiguration makes them, so a hanging round fails instead of blocking.
+        JdbcTemplate timed = new JdbcTemplate(database.dataSource());
+        timed.setQueryTimeout(1);
+        Node a = start("node-a", Duration.ofSeconds(3), JdbcClient.create(timed));
+        awaitSettled(a);
+        Map<ShardKey, Row> before = table();
+
+        try (Connection blocker = database.dataSource().getConnection()) {
+            blocker.setAutoCommit(false);
+            try (Statement statement = blocker.createStatement()) {
+                statement.execute("lock table quiver.search_nodes in access exclusive mode");
+            }
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> a.ownership().ownedCount() == 0);
+            assertThat(a.listener().lost()).containsExactlyInAnyOrderElementsOf(shards);
+            assertThat(a.listener().open()).isEmpty();
+            assertThat(a.ownership().lostLeases()).isEqualTo(shards.size());
+            blocker.rollback();
+        }
+
+        awaitSettled(a);
+        Map<ShardKey, Row> after = table();
+        for (ShardKey shard : shards) {
+            assertThat(after.get(shard)).isEqualTo(new Row(a.id(), before.get(shard).epoch() + 1));
+        }
+    }
+
+    @Test
     void aCleanShutdownHandsItsShardsOverWithoutWaitingForTheirLeases() {
         Duration longLease = Duration.ofSeconds(10);
         Node a = start("node-a", longLease);
@@ -253,11 +286,15 @@ class ShardOwnershipIT {
     }
 
     private Node start(String id, Duration lease) {
+        return start(id, lease, jdbc);
+    }
+
+    private Node start(String id, Duration lease, JdbcClient client) {
         NodeId node = new NodeId(id);
         URI url = URI.create("http://127.0.0.1:" + (9000 + started.size()));
         RecordingListener listener = new RecordingListener();
-        JdbcShardLeases leases = new JdbcShardLeases(jdbc);
-        ShardOwnership ownership = new ShardOwnership(node, url, new JdbcSearchNodes(jdbc), leases,
+        JdbcShardLeases leases = new JdbcShardLeases(client);
+        ShardOwnership ownership = new ShardOwnership(node, url, new JdbcSearchNodes(client), leases,
                 new ShardOwners(leases, HEARTBEAT), listener, HEARTBEAT, lease);
         ownership.start();
         Node started = new Node(node, url, ownership, listener);
