@@ -57,7 +57,7 @@ class ClusterConfiguration {
                 JdbcShardLeases leases, ShardOwners owners, ObjectProvider<ShardOwnershipListener> listeners) {
             NodeId node = properties.nodeId() != null
                     ? new NodeId(properties.nodeId())
-                    : NodeIdFile.readOrCreate(environment.getProperty("quiver.data-dir", Path.class, Path.of("data")));
+                    : NodeIdFile.readOrCreate(Path.of(environment.getProperty("quiver.data-dir", "data")));
             URI advertiseUrl = properties.advertiseUrl() != null
                     ? properties.advertiseUrl()
                     : URI.create("http://127.0.0.1:" + environment.getProperty("server.port", "8080"));
