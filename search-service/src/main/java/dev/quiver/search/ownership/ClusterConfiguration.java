@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -58,9 +59,11 @@ class ClusterConfiguration {
             NodeId node = properties.nodeId() != null
                     ? new NodeId(properties.nodeId())
                     : NodeIdFile.readOrCreate(Path.of(environment.getProperty("quiver.data-dir", "data")));
-            URI advertiseUrl = properties.advertiseUrl() != null
+            // Read when ownership starts, after the web server: with server.port=0 only then is the port known.
+            Supplier<URI> advertiseUrl = () -> properties.advertiseUrl() != null
                     ? properties.advertiseUrl()
-                    : URI.create("http://127.0.0.1:" + environment.getProperty("server.port", "8080"));
+                    : URI.create("http://127.0.0.1:" + environment.getProperty("local.server.port",
+                            environment.getProperty("server.port", "8080")));
             return new ShardOwnership(node, advertiseUrl, nodes, leases, owners,
                     listeners.getIfAvailable(() -> ShardOwnershipListener.NONE), properties.heartbeatInterval(),
                     properties.leaseDuration());

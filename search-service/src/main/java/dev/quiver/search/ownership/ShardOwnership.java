@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +43,8 @@ public final class ShardOwnership implements AutoCloseable {
     private static final int ACQUIRE_BATCH = 1000;
 
     private final NodeId node;
-    private final URI advertiseUrl;
+    /** Where other processes reach this node; read at start, when the web server knows its port. */
+    private final Supplier<URI> advertiseUrl;
     private final JdbcSearchNodes nodes;
     private final JdbcShardLeases leases;
     private final ShardOwners owners;
@@ -59,7 +61,7 @@ public final class ShardOwnership implements AutoCloseable {
     /** The loop's thread pool while started; guarded by the round lock. */
     private @Nullable ScheduledExecutorService loop;
 
-    public ShardOwnership(NodeId node, URI advertiseUrl, JdbcSearchNodes nodes, JdbcShardLeases leases,
+    public ShardOwnership(NodeId node, Supplier<URI> advertiseUrl, JdbcSearchNodes nodes, JdbcShardLeases leases,
             ShardOwners owners, ShardOwnershipListener listener, Duration heartbeatInterval, Duration leaseDuration) {
         this.node = requireNonNull(node, "node is null");
         this.advertiseUrl = requireNonNull(advertiseUrl, "advertiseUrl is null");
@@ -89,10 +91,10 @@ public final class ShardOwnership implements AutoCloseable {
             if (loop != null) {
                 throw new IllegalStateException("ownership of node " + node + " already started");
             }
-            nodes.register(node, advertiseUrl);
+            URI url = advertiseUrl.get();
+            nodes.register(node, url);
             int freed = leases.releaseAll(node);
-            log.info("Search node {} registered at {}; freed {} leases of its previous run", node, advertiseUrl,
-                    freed);
+            log.info("Search node {} registered at {}; freed {} leases of its previous run", node, url, freed);
             ScheduledExecutorService started = Executors.newSingleThreadScheduledExecutor(runnable -> {
                 Thread thread = new Thread(runnable, "quiver-ownership-" + node);
                 thread.setDaemon(true);
@@ -183,7 +185,7 @@ public final class ShardOwnership implements AutoCloseable {
         // 1. Heartbeat first, so this node counts as live in the placement below, its own and everyone else's.
         if (!nodes.tryHeartbeat(node)) {
             log.warn("Search node {} was no longer registered; registering again", node);
-            nodes.register(node, advertiseUrl);
+            nodes.register(node, advertiseUrl.get());
         }
         // 2. Renew before anything else, so a lease taken from this node is reported lost in this round. The local
         //    deadline counts from before the statement, so it falls no later than the expiry the database set.

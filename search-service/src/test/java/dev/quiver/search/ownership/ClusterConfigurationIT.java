@@ -103,6 +103,17 @@ class ClusterConfigurationIT {
         assertThat(dataDirectory.resolve(NodeIdFile.NAME)).doesNotExist();
     }
 
+    @Test
+    void theDefaultAddressCarriesThePortTheWebServerGot() {
+        // Boot sets local.server.port once the web server listens, which with server.port=0 is the only port.
+        runner.withPropertyValues("quiver.cluster.enabled=true", "server.port=0", "local.server.port=43210")
+                .run(context -> {
+                    String node = context.getBean(ShardOwnership.class).node().value();
+                    assertThat(jdbc.sql("select advertise_url from quiver.search_nodes where id = :id")
+                            .param("id", node).query(String.class).single()).isEqualTo("http://127.0.0.1:43210");
+                });
+    }
+
     private long nodeCount() {
         return jdbc.sql("select count(*) from quiver.search_nodes").query(Long.class).single();
     }

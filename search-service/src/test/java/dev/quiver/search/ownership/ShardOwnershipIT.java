@@ -294,7 +294,7 @@ class ShardOwnershipIT {
         URI url = URI.create("http://127.0.0.1:" + (9000 + started.size()));
         RecordingListener listener = new RecordingListener();
         JdbcShardLeases leases = new JdbcShardLeases(client);
-        ShardOwnership ownership = new ShardOwnership(node, url, new JdbcSearchNodes(client), leases,
+        ShardOwnership ownership = new ShardOwnership(node, () -> url, new JdbcSearchNodes(client), leases,
                 new ShardOwners(leases, HEARTBEAT), listener, HEARTBEAT, lease);
         ownership.start();
         Node started = new Node(node, url, ownership, listener);
