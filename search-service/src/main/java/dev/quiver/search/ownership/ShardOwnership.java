@@ -116,11 +116,22 @@ public final class ShardOwnership implements AutoCloseable {
         stopLoop();
         roundLock.lock();
         try {
+            // 1. Stop every writer first, whatever the database says next.
+            List<ShardLease> releasing = new ArrayList<>();
             for (Held lease : List.copyOf(held.values())) {
-                release(lease.lease(), "node shutting down");
+                tellLost(lease.lease().shard());
+                held.remove(lease.lease().shard());
+                releasing.add(lease.lease());
             }
-            nodes.deregister(node);
-            log.info("Search node {} deregistered", node);
+            // 2. Free the leases in one statement, so other nodes take the shards at their next round, then leave.
+            try {
+                leases.releaseAll(node);
+                nodes.deregister(node);
+                log.info("Search node {} released {} shards and deregistered", node, releasing.size());
+            } catch (DataAccessException e) {
+                log.warn("Search node {} could not release its shards on shutdown; they become free when their "
+                        + "leases expire: {}", node, e.getMessage());
+            }
         } finally {
             roundLock.unlock();
         }
