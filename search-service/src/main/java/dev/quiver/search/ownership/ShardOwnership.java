@@ -200,7 +200,17 @@ public final class ShardOwnership implements AutoCloseable {
         }
         // 2. Renew before anything else, so a lease taken from this node is reported lost in this round. The local
         //    deadline counts from before the statement, so it falls no later than the expiry the database set.
-        renew(roundStart);
+        List<ShardKey> missing = renew(roundStart);
+        List<ShardKey> shards = leases.shards();
+        Set<ShardKey> existing = new HashSet<>(shards);
+        for (ShardKey shard : missing) {
+            // A lease row goes away only with its collection, which is no loss of a lease.
+            if (existing.contains(shard)) {
+                drop(shard, "taken by another node or released", true);
+            } else {
+                drop(shard, "its collection was deleted or has fewer shards", false);
+            }
+        }
         // 3. Place every shard over the live nodes, this one always among them.
         List<NodeId> live = new ArrayList<>();
         for (SearchNode liveNode : nodes.live(leaseDuration)) {
@@ -211,10 +221,8 @@ public final class ShardOwnership implements AutoCloseable {
         }
         liveNodes = live.size();
         RendezvousPlacement placement = new RendezvousPlacement(live);
-        List<ShardKey> shards = leases.shards();
         // 4. Give up shards that are gone or that another live node now wins: the listener first, so this node's
         //    writer stops before the lease is free for the winner.
-        Set<ShardKey> existing = new HashSet<>(shards);
         for (Held lease : List.copyOf(held.values())) {
             ShardKey shard = lease.lease().shard();
             if (!existing.contains(shard)) {
@@ -244,12 +252,14 @@ public final class ShardOwnership implements AutoCloseable {
         }
     }
 
-    private void renew(long roundStart) {
+    /** Renews every lease this node holds; returns the held shards whose lease it no longer has. */
+    private List<ShardKey> renew(long roundStart) {
         Map<ShardKey, ShardLease> renewed = new HashMap<>();
         for (ShardLease lease : leases.renewAll(node, leaseDuration)) {
             renewed.put(lease.shard(), lease);
         }
         long deadline = roundStart + leaseDuration.toNanos();
+        List<ShardKey> missing = new ArrayList<>();
         for (Held lease : List.copyOf(held.values())) {
             ShardKey shard = lease.lease().shard();
             ShardLease current = renewed.get(shard);
@@ -257,14 +267,16 @@ public final class ShardOwnership implements AutoCloseable {
                 renewed.remove(shard);
                 held.put(shard, new Held(current, deadline));
             } else {
-                drop(shard, "taken by another node or released", true);
+                missing.add(shard);
             }
         }
-        // Rows naming this node that it does not hold: an acquisition whose answer never arrived. Nothing opened
-        // the shard under that epoch, so free it; the placement below may take it again under a new one.
+        // Rows naming this node that it does not hold: an acquisition whose answer never arrived, or a lease
+        // dropped when it could not be renewed in time. Nothing here writes under that epoch any more, so free it;
+        // the placement below may take the shard again under a new one.
         for (ShardLease stray : renewed.values()) {
             leases.tryRelease(stray);
         }
+        return missing;
     }
 
     private void acquire(List<ShardKey> shards) {

@@ -281,6 +281,22 @@ class ShardOwnershipIT {
         awaitSettled(a, b);
     }
 
+    @Test
+    void whenACollectionIsDeletedThenItsShardsAreDroppedWithoutCountingALoss() {
+        Node a = start("node-a");
+        awaitSettled(a);
+        ShardKey deleted = shards.getLast();
+        List<ShardKey> ofDeleted = shards.stream().filter(shard -> shard.collection().equals(deleted.collection()))
+                .toList();
+
+        jdbc.sql("delete from quiver.collections where id = :id").param("id", deleted.collection().value()).update();
+        shards.removeAll(ofDeleted);
+
+        awaitSettled(a);
+        assertThat(a.listener().lost()).containsExactlyInAnyOrderElementsOf(ofDeleted);
+        assertThat(a.ownership().lostLeases()).isZero();
+    }
+
     private Node start(String id) {
         return start(id, LEASE);
     }
