@@ -60,10 +60,10 @@ class ShardCheckpointsIT {
     Path temporary;
 
     private final MutableClock clock = new MutableClock(START);
-    private final List<SearchNode> nodes = new ArrayList<>();
+    final List<SearchNode> nodes = new ArrayList<>();
     private ObjectStore store;
-    private Path shardsDirectory;
-    private TenantId tenant;
+    Path shardsDirectory;
+    TenantId tenant;
     private DatabaseView database;
 
     @BeforeAll
@@ -328,14 +328,14 @@ class ShardCheckpointsIT {
         assertThat(node.recordedCheckpoints(kept)).hasSize(1);
     }
 
-    private SearchNode start(ObjectStore objectStore, Duration retention) {
+    SearchNode start(ObjectStore objectStore, Duration retention) {
         SearchNode node = new SearchNode(postgres.getPostgresDatabase(), shardsDirectory, objectStore, retention,
                 clock);
         nodes.add(node);
         return node;
     }
 
-    private CollectionView create(SearchNode node, String name) {
+    CollectionView create(SearchNode node, String name) {
         return node.catalog.create(new CreateCollection(database, name, null, HnswConfiguration.DEFAULT, null,
                 false));
     }
@@ -358,7 +358,7 @@ class ShardCheckpointsIT {
     }
 
     /** Records {@code batch-i} with seeded vectors, a document and metadata of several types. */
-    private static WriteBatch batch(int batch, int size) {
+    static WriteBatch batch(int batch, int size) {
         Random random = new Random(batch);
         List<RecordWrite> records = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
@@ -376,7 +376,7 @@ class ShardCheckpointsIT {
         return new WriteBatch(WriteBatch.Operation.ADD, records);
     }
 
-    private static void deleteRecursively(Path path) {
+    static void deleteRecursively(Path path) {
         if (!Files.exists(path)) {
             return;
         }

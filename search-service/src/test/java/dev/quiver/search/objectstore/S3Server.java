@@ -18,7 +18,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * A real S3 server in this JVM: s3proxy on loopback over an in-memory blob store. It can be stopped and started
  * again on the same port with the same objects, to play an outage.
  */
-final class S3Server implements AutoCloseable {
+public final class S3Server implements AutoCloseable {
 
     static final String ACCESS_KEY = "quiver-test";
     static final String SECRET_KEY = "quiver-test-secret";
@@ -33,13 +33,13 @@ final class S3Server implements AutoCloseable {
         this.port = proxy.getPort();
     }
 
-    static S3Server start() {
+    public static S3Server start() {
         BlobStore blobStore = BlobStores.create("transient-nio2", new Properties());
         return new S3Server(blobStore, started(blobStore, 0));
     }
 
     /** Stops serving; the objects stay. */
-    void stop() {
+    public void stop() {
         try {
             proxy.stop();
         } catch (Exception e) {
@@ -48,24 +48,24 @@ final class S3Server implements AutoCloseable {
     }
 
     /** Serves again on the same port, with the objects it had. */
-    void restart() {
+    public void restart() {
         proxy = started(blobStore, port);
     }
 
-    void createBucket(String bucket) {
+    public void createBucket(String bucket) {
         blobStore.createContainer(bucket);
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + port);
     }
 
-    static AwsCredentialsProvider credentials() {
+    public static AwsCredentialsProvider credentials() {
         return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
     }
 
     /** Settings for a bucket of this server, path-style as s3proxy needs. */
-    ObjectStoreProperties.S3 settings(String bucket, String prefix, DataSize multipartThreshold) {
+    public ObjectStoreProperties.S3 settings(String bucket, String prefix, DataSize multipartThreshold) {
         return new ObjectStoreProperties.S3(bucket, endpoint(), "us-east-1", true, prefix, multipartThreshold,
                 false);
     }
