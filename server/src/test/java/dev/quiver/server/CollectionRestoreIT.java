@@ -35,7 +35,8 @@ import tools.jackson.databind.JsonNode;
  */
 @SpringBootTest(classes = QuiverApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {StandaloneContext.AUTHENTICATED, "quiver.search.checkpoint-interval=1s",
-                "quiver.search.commit-interval=1s", "quiver.search.log-retention=1h"})
+                "quiver.search.commit-interval=1s", "quiver.search.log-retention=1h",
+                "quiver.tenant.bootstrap.operator-password=" + OperatedServer.OPERATOR_PASSWORD})
 @Import(CollectionRestoreIT.MoveClock.class)
 class CollectionRestoreIT extends StandaloneContext {
 
@@ -66,8 +67,7 @@ class CollectionRestoreIT extends StandaloneContext {
             return;
         }
         lastPort = port;
-        ownerKey = Console.signUp(http, "owner@restore.example", "Restore Org").mint(http, "owner", "owner", null)
-                .path("key").asString();
+        ownerKey = Console.signUp(http, "owner@restore.example", "Restore Org").mint(http, "owner", "owner", null).path("key").asString();
         otherKey = Console.signUp(http, "owner@other.example", "Other Org").mint(http, "other", "owner", null)
                 .path("key").asString();
     }
@@ -161,6 +161,49 @@ class CollectionRestoreIT extends StandaloneContext {
         JsonNode actual = http.post("/api/v2/tenants/default_tenant/databases/copies/collections/"
                 + response.json().path("id").asString() + "/get", json(EVERYTHING), key(ownerKey)).json();
         assertThat(actual).isEqualTo(expected);
+    }
+
+    @Test
+    void restoreIsAuditedAndDocumentedInTheOpenApi() {
+        String source = create("audited");
+        write(source, "add", "{'ids':['a'],'embeddings':[[1,1,1]]}");
+
+        assertThat(restore("audited", "{'as_of':'" + clock.instant() + "','name':'audited-copy'}", ownerKey)
+                .status()).isEqualTo(201);
+
+        assertThat(http.get("/api/control/v1/audit", key(ownerKey)).body())
+                .contains("collection.restored", "collection:default_database/audited-copy");
+        assertThat(http.get("/api/control/v1/openapi.json").json().path("paths")
+                .has("/api/control/v1/databases/{database}/collections/{collection}/restore")).isTrue();
+    }
+
+    @Test
+    void restoreCountsAgainstTheCollectionAndStorageQuotasWithTheQuotaBody() {
+        Console tenant = Console.signUp(http, "owner@quota-restore.example", "Quota Restore Org");
+        String secret = tenant.mint(http, "app", "owner", null).path("key").asString();
+        Http.Response created = http.post(COLLECTIONS, json("{'name':'counted'}"), key(secret));
+        assertThat(created.status()).as("%s", created).isEqualTo(200);
+        assertThat(http.post(COLLECTIONS + "/" + created.json().path("id").asString() + "/add",
+                json("{'ids':['abc'],'embeddings':[[1,1,1]],'documents':['0123456789']}"), key(secret)).status())
+                .isEqualTo(201);
+        int collections = collectionCount();
+
+        override(tenant, "collections_per_database", 1);
+        Http.Response tooMany = restore("counted", "{'as_of':'" + clock.instant() + "','name':'counted-copy'}",
+                secret);
+        assertQuota(tooMany, "collections_per_database", 1, 2);
+
+        override(tenant, "collections_per_database", 10);
+        // The source holds 3 + 12 + 10 bytes; a copy would double them.
+        override(tenant, "storage_bytes", 40);
+        Http.Response tooBig = restore("counted", "{'as_of':'" + clock.instant() + "','name':'counted-copy'}",
+                secret);
+        assertQuota(tooBig, "storage_bytes", 40, 50);
+        assertThat(collectionCount()).isEqualTo(collections);
+
+        override(tenant, "storage_bytes", 50);
+        assertThat(restore("counted", "{'as_of':'" + clock.instant() + "','name':'counted-copy'}", secret).status())
+                .isEqualTo(201);
     }
 
     @Test
@@ -303,6 +346,24 @@ class CollectionRestoreIT extends StandaloneContext {
                 .query(UUID.class)
                 .single();
         return "t_" + tenant.toString().replace("-", "");
+    }
+
+    /** Sets an override of {@code quota} for the tenant, as the bootstrap operator. */
+    private void override(Console tenant, String quota, long limit) {
+        Http.Response loggedIn = http.post("/api/control/v1/login", json("{'email':'operator@quiver.local',"
+                + "'password':'" + OperatedServer.OPERATOR_PASSWORD + "'}"));
+        assertThat(loggedIn.status()).as("%s", loggedIn).isEqualTo(200);
+        Http.Response response = http.put("/api/control/v1/operator/tenants/" + tenant.tenantId() + "/quotas/"
+                + quota, json("{'limit':" + limit + "}"), Console.from(loggedIn).headers());
+        assertThat(response.status()).as("%s", response).isEqualTo(200);
+    }
+
+    private static void assertQuota(Http.Response response, String quota, long limit, long current) {
+        assertThat(response.status()).as("%s", response).isEqualTo(422);
+        assertThat(response.json().path("code").asString()).isEqualTo("QUOTA_EXCEEDED");
+        assertThat(response.json().path("quota").asString()).isEqualTo(quota);
+        assertThat(response.json().path("limit").asLong()).isEqualTo(limit);
+        assertThat(response.json().path("current").asLong()).isEqualTo(current);
     }
 
     private static void assertRefused(Http.Response response, int status, String field, String rule) {
