@@ -161,6 +161,16 @@ class CollectionRestoreIT extends StandaloneContext {
         JsonNode actual = http.post("/api/v2/tenants/default_tenant/databases/copies/collections/"
                 + response.json().path("id").asString() + "/get", json(EVERYTHING), key(ownerKey)).json();
         assertThat(actual).isEqualTo(expected);
+
+        // As of the collection's creation, before its first batch: an empty collection with no dimension yet.
+        Http.Response empty = restore("whole-log", "{'as_of':'" + createdAt(source) + "','name':'whole-log-empty'}",
+                ownerKey);
+        assertThat(empty.status()).as("%s", empty).isEqualTo(201);
+        assertThat(empty.json().path("log_position").asLong()).isZero();
+        assertThat(empty.json().path("records").asLong()).isZero();
+        assertThat(empty.json().path("dimension").isNull()).isTrue();
+        assertThat(http.get(COLLECTIONS + "/" + empty.json().path("id").asString() + "/count", key(ownerKey))
+                .body()).isEqualTo("0");
     }
 
     @Test
@@ -210,10 +220,7 @@ class CollectionRestoreIT extends StandaloneContext {
     void refusesATimeInTheFutureBeforeCreationMissingOrMalformedAndATakenNameWithNothingWritten() {
         String source = create("refusals");
         write(source, "add", "{'ids':['x'],'embeddings':[[1,1,1]]}");
-        Instant created = jdbc.sql("select created_at from quiver.collections where id = :id")
-                .param("id", UUID.fromString(source))
-                .query((rs, row) -> rs.getTimestamp(1).toInstant())
-                .single();
+        Instant created = createdAt(source);
         int collections = collectionCount();
 
         assertRefused(restore("refusals", "{'as_of':'" + clock.instant().plusSeconds(3600) + "','name':'new-1'}",
@@ -281,6 +288,13 @@ class CollectionRestoreIT extends StandaloneContext {
         return jdbc.sql("select log_position from quiver.collections where id = :id")
                 .param("id", UUID.fromString(collection))
                 .query(Long.class)
+                .single();
+    }
+
+    private Instant createdAt(String collection) {
+        return jdbc.sql("select created_at from quiver.collections where id = :id")
+                .param("id", UUID.fromString(collection))
+                .query((rs, row) -> rs.getTimestamp(1).toInstant())
                 .single();
     }
 
