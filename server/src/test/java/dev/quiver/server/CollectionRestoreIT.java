@@ -67,7 +67,8 @@ class CollectionRestoreIT extends StandaloneContext {
             return;
         }
         lastPort = port;
-        ownerKey = Console.signUp(http, "owner@restore.example", "Restore Org").mint(http, "owner", "owner", null).path("key").asString();
+        ownerKey = Console.signUp(http, "owner@restore.example", "Restore Org").mint(http, "owner", "owner", null)
+                .path("key").asString();
         otherKey = Console.signUp(http, "owner@other.example", "Other Org").mint(http, "other", "owner", null)
                 .path("key").asString();
     }
