@@ -71,7 +71,8 @@ class ControlCollectionController {
     @ApiResponse(responseCode = "201", description = "The new collection")
     @ApiResponse(responseCode = "400", description = "as_of in the future or outside the retention, or a bad name")
     @ApiResponse(responseCode = "404", description = "No such database or collection visible to the caller")
-    @ApiResponse(responseCode = "409", description = "The name is taken in the target database")
+    @ApiResponse(responseCode = "409", description = "The name is taken in the target database, or the source's "
+            + "log was truncated while it was being restored (try again)")
     @ApiResponse(responseCode = "422", description = "A quota would be exceeded; the body names it")
     @PostMapping("/api/control/v1/databases/{database}/collections/{collection}/restore")
     ResponseEntity<Map<String, @Nullable Object>> restore(Principal caller,

@@ -15,7 +15,9 @@ public interface CollectionRestore {
      * @throws dev.quiver.common.QuiverException         {@code INVALID_ARGUMENT} naming {@code as_of} when the time is
      *                                                  in the future, or before the earliest restorable time (which
      *                                                  the message gives); {@code ALREADY_EXISTS} when the name is
-     *                                                  taken; nothing is written then
+     *                                                  taken; {@code CONFLICT} when another node truncated the
+     *                                                  source's log while it was being restored (a retry plans
+     *                                                  again); nothing is written then
      * @throws dev.quiver.common.QuotaExceededException when the database would hold too many collections, the new
      *                                                  collection too many records, or the tenant too many bytes;
      *                                                  nothing is written then

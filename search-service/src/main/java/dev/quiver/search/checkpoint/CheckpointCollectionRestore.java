@@ -64,8 +64,8 @@ import tools.jackson.databind.json.JsonMapper;
  * reaches the new collection, and the new collection's own truncation never reaches the source.
  *
  * <p>Thread-safe. A restore holds the source shard's checkpoint lock on this node throughout, so this node neither
- * checkpoints nor truncates the source meanwhile; a truncation by another node is caught when the log is copied (the
- * copy must hold every entry), and the restore then fails with nothing written.
+ * checkpoints nor truncates the source meanwhile; a truncation by another node is caught when the log is read or
+ * copied (both must hold every entry), and the restore then fails with {@code CONFLICT} and nothing written.
  */
 public final class CheckpointCollectionRestore implements CollectionRestore {
 
@@ -165,6 +165,12 @@ public final class CheckpointCollectionRestore implements CollectionRestore {
             return restored;
         } catch (RuntimeException e) {
             deleteCopies(target, copied, e);
+            if (!(e instanceof QuiverException) && truncatedSince(source, plan)) {
+                // The base's objects or the log after it went while they were read: not a fault of the store.
+                QuiverException conflict = truncatedMeanwhile(source);
+                conflict.addSuppressed(e);
+                throw conflict;
+            }
             throw e;
         } finally {
             deleteRecursively(work);
@@ -274,8 +280,7 @@ public final class CheckpointCollectionRestore implements CollectionRestore {
                 List<WalEntry> entries = wal.read(tenant, source.id(), after,
                         (int) Math.min(LOG_PAGE, plan.through() - after));
                 if (entries.isEmpty() || entries.getFirst().sequence() != after + 1) {
-                    throw new IllegalStateException("the log of collection " + source.id() + " lacks sequence "
-                            + (after + 1) + ", which the restore as of sequence " + plan.through() + " needs");
+                    throw truncatedMeanwhile(source);
                 }
                 for (WalEntry entry : entries) {
                     if (entry.sequence() > plan.through()) {
@@ -349,9 +354,7 @@ public final class CheckpointCollectionRestore implements CollectionRestore {
         long after = plan.base() == null ? 0 : plan.base().sequence();
         int entries = wal.copy(tenant, source.id(), target, after, plan.through());
         if (entries != plan.through() - after) {
-            throw new IllegalStateException("the log of collection " + source.id() + " was truncated during its "
-                    + "restore: " + entries + " of the " + (plan.through() - after) + " entries after sequence "
-                    + after + " were left to copy");
+            throw truncatedMeanwhile(source);
         }
         RecordedCheckpoint base = plan.base();
         if (base != null && manifestKey != null) {
@@ -362,6 +365,35 @@ public final class CheckpointCollectionRestore implements CollectionRestore {
         }
         return new CollectionView(target, database, command.name(), source.metadata(), source.hnsw(),
                 source.embeddingFunction(), dimension, plan.through(), 0);
+    }
+
+    /** Whether the plan's base checkpoint, or a log entry after it that the plan needs, is gone now. */
+    private boolean truncatedSince(CollectionView source, Plan plan) {
+        RecordedCheckpoint base = plan.base();
+        long after = base == null ? 0 : base.sequence();
+        OptionalLong first = wal.firstSequence(source.database().tenant().id(), source.id());
+        if (plan.through() > after && (first.isEmpty() || first.getAsLong() > after + 1)) {
+            return true;
+        }
+        if (base == null) {
+            return false;
+        }
+        for (RecordedCheckpoint kept : checkpoints.listFrom(source.id(), SHARD, base.sequence())) {
+            if (kept.sequence() == base.sequence()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The plan found the log whole after its base, so a missing entry was truncated since, by a node that does not
+     * share this one's lock: the retention moved past the base while the restore ran. A retry plans again, and then
+     * either finds a newer base or refuses the time as outside the retention.
+     */
+    private static QuiverException truncatedMeanwhile(CollectionView source) {
+        return new QuiverException(ErrorCode.CONFLICT, "Collection [" + source.name() + "] had its log truncated "
+                + "while it was being restored; try again");
     }
 
     private void deleteCopies(CollectionId target, List<String> copied, RuntimeException failure) {

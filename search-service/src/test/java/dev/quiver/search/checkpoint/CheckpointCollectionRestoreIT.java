@@ -64,6 +64,7 @@ class CheckpointCollectionRestoreIT {
 
     private final MutableClock clock = new MutableClock(START);
     private final List<SearchNode> nodes = new ArrayList<>();
+    private InterruptingObjectStore interrupting;
     private FailingObjectStore store;
     private TenantId tenant;
     private DatabaseView database;
@@ -82,7 +83,8 @@ class CheckpointCollectionRestoreIT {
 
     @BeforeEach
     void tenant() {
-        store = new FailingObjectStore(new FileObjectStore(temporary.resolve("objects")));
+        interrupting = new InterruptingObjectStore(new FileObjectStore(temporary.resolve("objects")));
+        store = new FailingObjectStore(interrupting);
         tenant = new TenantId(UUID.randomUUID());
         JdbcClient jdbc = JdbcClient.create(postgres.getPostgresDatabase());
         jdbc.sql("insert into quiver.tenants (id, name, created_at) values (:id, :name, :now)")
@@ -152,6 +154,32 @@ class CheckpointCollectionRestoreIT {
         assertThat(storedKeys()).isEqualTo(stored);
         assertThat(collectionCount(node)).isEqualTo(collections);
         CollectionView restored = restore(node, source, "failing-copy", clock.instant());
+        assertSameRecords(node.all(restored), expected);
+    }
+
+    @Test
+    void whenAnotherNodeTruncatesTheLogDuringARestoreThenItConflictsWithNothingWrittenAndARetryRestores() {
+        SearchNode node = start(temporary.resolve("shards"), Duration.ofHours(24));
+        CollectionView source = create(node, "raced");
+        node.write(source, batch(0, 50));
+        assertThat(node.checkpoint(source)).isTrue();
+        node.write(source, batch(1, 50));
+        node.write(source, deletes(0, 0, 5));
+        List<StoredRecord> expected = node.all(source);
+        long collections = collectionCount(node);
+        // Another node, whose retention is over, checkpoints the source and truncates its log and old checkpoint.
+        interrupting.beforeNextDownload(() -> {
+            SearchNode other = start(temporary.resolve("other-shards"), Duration.ZERO);
+            assertThat(other.checkpoint(source)).isTrue();
+            assertThat(other.logSequences(tenant, source)).isEmpty();
+        });
+
+        assertThatThrownBy(() -> restore(node, source, "raced-copy", clock.instant()))
+                .isInstanceOfSatisfying(QuiverException.class,
+                        conflict -> assertThat(conflict.code()).isEqualTo(ErrorCode.CONFLICT));
+
+        assertThat(collectionCount(node)).isEqualTo(collections);
+        CollectionView restored = restore(node, source, "raced-copy", clock.instant());
         assertSameRecords(node.all(restored), expected);
     }
 
