@@ -11,8 +11,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Records the data-plane changes the audit log lists (databases and collections created or deleted); the tenant
- * module audits only its own changes. The change was committed by the tenant or search module, which own those
+ * Records the data-plane changes the audit log lists (databases and collections created, restored or deleted); the
+ * tenant module audits only its own changes. The change was committed by the tenant or search module, which own those
  * transactions; the event is published in a transaction of its own, as the house style asks of events, so that a
  * transactional listener would see it too. A crash between the two loses the entry, never the change. Thread-safe.
  */
@@ -41,6 +41,10 @@ class Audit {
 
     void collectionDeleted(Principal caller, DatabaseView database, String collection) {
         publish(caller, database, "collection.deleted", "collection:" + database.name() + "/" + collection);
+    }
+
+    void collectionRestored(Principal caller, DatabaseView database, String collection) {
+        publish(caller, database, "collection.restored", "collection:" + database.name() + "/" + collection);
     }
 
     private void publish(Principal caller, DatabaseView database, String action, String target) {

@@ -38,6 +38,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -370,6 +371,20 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
             throw new IllegalStateException("the log of collection " + collection + " starts at sequence "
                     + first.getAsLong() + ", but its shard holds only up to sequence " + base
                     + " and no recorded checkpoint holds the entries in between");
+        }
+    }
+
+    /**
+     * Runs {@code work} holding the shard's checkpoint lock, so no checkpoint or truncation of the shard by this
+     * node runs meanwhile: a restore reads a checkpoint's objects and the log after it, which truncation deletes.
+     */
+    <T> T holdingShard(CollectionId collection, Supplier<T> work) {
+        ShardState state = states.computeIfAbsent(collection, id -> new ShardState(clock.instant()));
+        state.lock.lock();
+        try {
+            return work.get();
+        } finally {
+            state.lock.unlock();
         }
     }
 

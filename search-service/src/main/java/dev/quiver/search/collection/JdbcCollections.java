@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -86,6 +87,14 @@ public final class JdbcCollections {
             returning log_position, dimension, record_count, stored_bytes
             """;
 
+    private static final String CREATED_AT = """
+            select created_at from quiver.collections where id = :id
+            """;
+    // A restored collection starts where its source's log was at the restored time.
+    private static final String RESTORED = """
+            update quiver.collections set log_position = :logPosition, dimension = :dimension where id = :id
+            """;
+
     private final JdbcClient jdbc;
     private final Clock clock;
 
@@ -102,7 +111,11 @@ public final class JdbcCollections {
     }
 
     public CollectionView insert(CreateCollection command) {
-        CollectionId id = new CollectionId(UUID.randomUUID());
+        return insert(new CollectionId(UUID.randomUUID()), command);
+    }
+
+    /** Inserts a collection under an id the caller chose, as a restore does to name its objects first. */
+    public CollectionView insert(CollectionId id, CreateCollection command) {
         HnswConfiguration hnsw = command.hnsw();
         try {
             jdbc.sql(INSERT)
@@ -188,6 +201,26 @@ public final class JdbcCollections {
 
     public void delete(CollectionId id) {
         jdbc.sql(DELETE).param("id", id.value()).update();
+    }
+
+    /** When the collection was created; empty when it is gone. */
+    public Optional<Instant> findCreatedAt(CollectionId id) {
+        return jdbc.sql(CREATED_AT)
+                .param("id", id.value())
+                .query((rs, row) -> rs.getTimestamp("created_at").toInstant())
+                .optional();
+    }
+
+    /**
+     * Sets a restored collection's log position and dimension, inside the transaction that inserted it, before any
+     * write can reach it.
+     */
+    public void restored(CollectionId id, long logPosition, @Nullable Integer dimension) {
+        jdbc.sql(RESTORED)
+                .param("id", id.value())
+                .param("logPosition", logPosition)
+                .param("dimension", new SqlParameterValue(Types.INTEGER, dimension))
+                .update();
     }
 
     /** Takes the next log position under the collection's row lock; empty when the collection is gone. */

@@ -1,6 +1,8 @@
 package dev.quiver.search.config;
 
 import dev.quiver.search.api.CollectionCatalog;
+import dev.quiver.search.api.CollectionRestore;
+import dev.quiver.search.checkpoint.CheckpointCollectionRestore;
 import dev.quiver.search.api.RecordStore;
 import dev.quiver.search.checkpoint.CheckpointMeters;
 import dev.quiver.search.checkpoint.CheckpointSettings;
@@ -100,6 +102,19 @@ class SearchConfiguration {
             ExecutorService checkpointPool, SearchProperties properties, MeterRegistry meters, Clock clock) {
         return new ObjectStoreCheckpoints(store, new JdbcCheckpoints(jdbc), wal, checkpointPool,
                 new CheckpointSettings(properties.logRetention()), checkpointMeters(meters), clock);
+    }
+
+    /**
+     * Restores collections as of a past time. Its scratch indexes are built beside the shards directory, never in
+     * it, where the registry owns every directory.
+     */
+    @Bean
+    CollectionRestore collectionRestore(ObjectStore store, JdbcClient jdbc, ObjectStoreCheckpoints checkpoints,
+            JdbcWal wal, JdbcCollections collections, JdbcRecordSizes sizes, JdbcCollectionCounters counters,
+            TransactionTemplate transactions, SearchProperties properties, Clock clock) {
+        return new CheckpointCollectionRestore(store, new JdbcCheckpoints(jdbc), checkpoints, wal, collections, sizes,
+                counters, transactions, properties.shardsDirectory().toAbsolutePath().resolveSibling("restores"),
+                clock);
     }
 
     @Bean(destroyMethod = "shutdownNow")

@@ -40,6 +40,21 @@ public final class JdbcWal {
             select coalesce(min(sequence), 0) from %s.wal where collection_id = :collectionId
             """;
 
+    private static final String LAST_AT_OR_BEFORE = """
+            select coalesce(max(sequence), 0) from %s.wal
+            where collection_id = :collectionId and created_at <= :atOrBefore
+            """;
+
+    /*
+     * Copies a range of one collection's log into another's of the same tenant, keeping sequences and payloads; the
+     * copies are dated now, when the target's log got them.
+     */
+    private static final String COPY = """
+            insert into %1$s.wal (collection_id, sequence, record_count, payload, created_at)
+            select :target, sequence, record_count, payload, :createdAt from %1$s.wal
+            where collection_id = :source and sequence > :after and sequence <= :through
+            """;
+
     private final JdbcClient jdbc;
     private final Clock clock;
 
@@ -91,6 +106,29 @@ public final class JdbcWal {
                 .query(Long.class)
                 .single();
         return first == 0 ? OptionalLong.empty() : OptionalLong.of(first);
+    }
+
+    /** The last sequence the log still holds that was appended at or before the time; 0 when none. */
+    public long lastSequenceAtOrBefore(TenantId tenant, CollectionId collection, Instant atOrBefore) {
+        return jdbc.sql(LAST_AT_OR_BEFORE.formatted(tenant.schemaName()))
+                .param("collectionId", collection.value())
+                .param("atOrBefore", Timestamp.from(atOrBefore))
+                .query(Long.class)
+                .single();
+    }
+
+    /**
+     * Copies the entries of {@code source} after {@code after} up to and including {@code through} into the log of
+     * {@code target}, with their sequences and payloads; returns how many. Both collections are the tenant's.
+     */
+    public int copy(TenantId tenant, CollectionId source, CollectionId target, long after, long through) {
+        return jdbc.sql(COPY.formatted(tenant.schemaName()))
+                .param("source", source.value())
+                .param("target", target.value())
+                .param("after", after)
+                .param("through", through)
+                .param("createdAt", Timestamp.from(clock.instant()))
+                .update();
     }
 
     /** Removes a deleted collection's log. */
