@@ -166,6 +166,11 @@ final class SearchNode implements AutoCloseable {
         }
 
         @Override
+        public long checkpointedSequence(CollectionId collection) {
+            return checkpoints.checkpointedSequence(collection);
+        }
+
+        @Override
         public void dropped(CollectionId collection) {
             checkpoints.dropped(collection);
         }
