@@ -198,10 +198,12 @@ public final class ShardRegistry implements AutoCloseable {
         TenantId tenant = collection.database().tenant().id();
         boolean local = ShardIndex.committedSequenceAt(slot.directory) >= 0;
         checkpoints.restore(tenant, id, slot.directory);
+        // Without local files, a commit now on disk came from the object store; a new collection has none yet.
+        boolean restored = !local && ShardIndex.committedSequenceAt(slot.directory) >= 0;
         ShardIndex index = ShardIndex.open(slot.directory, collection.hnsw(), indexPool, indexThreads);
         Shard shard = new Shard(tenant, id, index, wal, applierPool, settings, applyTimer, checkpoints,
                 collection.logPosition());
-        shard.timeColdOpen(local ? meters.openedLocal() : meters.openedRestored(), started);
+        shard.timeColdOpen(restored ? meters.openedRestored() : meters.openedLocal(), started);
         slot.shard = shard;
         slot.localBytes = -1;
         open.put(id, shard);
