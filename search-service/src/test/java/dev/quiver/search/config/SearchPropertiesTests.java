@@ -40,20 +40,20 @@ class SearchPropertiesTests {
 
     @Test
     void everyKeyBinds() {
-        SearchProperties properties = bind(Map.of(
-                "quiver.search.shards-directory", "/srv/quiver/shards",
-                "quiver.search.index-threads", "3",
-                "quiver.search.read-timeout", "5",
-                "quiver.search.wal-page-size", "8",
-                "quiver.search.refresh-records", "1000",
-                "quiver.search.commit-interval", "2m",
-                "quiver.search.checkpoint-interval", "5s",
-                "quiver.search.checkpoint-threads", "4",
-                "quiver.search.log-retention", "0s",
-                "quiver.search.close-after-idle", "30s",
-                "quiver.search.max-open-shards", "50",
-                "quiver.search.local-disk-budget", "20GB",
-                "quiver.search.sole-writer", "true"));
+        SearchProperties properties = bind(Map.ofEntries(
+                Map.entry("quiver.search.shards-directory", "/srv/quiver/shards"),
+                Map.entry("quiver.search.index-threads", "3"),
+                Map.entry("quiver.search.read-timeout", "5"),
+                Map.entry("quiver.search.wal-page-size", "8"),
+                Map.entry("quiver.search.refresh-records", "1000"),
+                Map.entry("quiver.search.commit-interval", "2m"),
+                Map.entry("quiver.search.checkpoint-interval", "5s"),
+                Map.entry("quiver.search.checkpoint-threads", "4"),
+                Map.entry("quiver.search.log-retention", "0s"),
+                Map.entry("quiver.search.close-after-idle", "30s"),
+                Map.entry("quiver.search.max-open-shards", "50"),
+                Map.entry("quiver.search.local-disk-budget", "20GB"),
+                Map.entry("quiver.search.sole-writer", "true")));
 
         assertThat(properties.shardsDirectory()).isEqualTo(Path.of("/srv/quiver/shards"));
         assertThat(properties.effectiveIndexThreads()).isEqualTo(3);
