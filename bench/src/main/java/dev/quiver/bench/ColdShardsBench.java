@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 
 /**
  * Many small tenants on one Quiver process: {@code java -cp quiver-bench.jar dev.quiver.bench.ColdShardsBench}
- * (or {@code bench/cold-shards.sh}). Starts the standalone jar with a short idle time and a tiny local disk budget,
+ * (or {@code bench/cold-shards.sh}). Starts the standalone jar with a short idle time and a local disk budget of 1 KB,
  * so a shard closes a few seconds after its last use and its local files are deleted once its checkpoint holds them.
  *
  * <ol>
@@ -86,7 +86,7 @@ public final class ColdShardsBench {
         port = ServerLauncher.Processes.freePort();
         var launcher = new ServerLauncher.Quiver(Path.of(options.get("server-jar")), ChromaApiEngine.API_KEY,
                 List.of("-Dquiver.search.close-after-idle=" + IDLE.toSeconds() + "s",
-                        "-Dquiver.search.local-disk-budget=1MB",
+                        "-Dquiver.search.local-disk-budget=1KB",
                         "-Dquiver.search.commit-interval=1s"));
         pid = launcher.start(port, dataDir, logFile);
         client = new ChromaClient(URI.create("http://127.0.0.1:" + port), TENANT, DATABASE,
@@ -113,6 +113,7 @@ public final class ColdShardsBench {
             result.put("coldQuery", coldQueries(option("large"), option("large-records")));
         } finally {
             launcher.stop(pid, logFile);
+            deleteRecursively(dataDir);
         }
         print(result);
         Path json = Path.of(options.get("results-dir")).resolve("cold-shards-"
@@ -253,6 +254,14 @@ public final class ColdShardsBench {
                 throw new IllegalStateException("timed out after " + timeout + " waiting for: " + what);
             }
             ServerLauncher.Processes.sleep(Duration.ofMillis(250));
+        }
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        try (var files = Files.walk(directory)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
         }
     }
 

@@ -264,8 +264,39 @@ class ColdShardsIT {
         assertThat(node.all(collection)).hasSize(100);
     }
 
+    @Test
+    void onRestartOnlyShardsWhoseLocalCommitIsBehindTheirLogNeedOpening() {
+        SearchNode first = start(new ShardCache(LONG, 1000, Long.MAX_VALUE));
+        CollectionView caughtUp = create(first, "caught-up");
+        CollectionView behind = create(first, "behind");
+        CollectionView neverHere = create(first, "never-here");
+        writeBatches(first, caughtUp, 1, 20);
+        writeBatches(first, behind, 1, 20);
+        assertThat(first.all(caughtUp)).hasSize(20);
+        assertThat(first.all(behind)).hasSize(20);
+        first.close();
+        nodes.remove(first);
+        // Another node, with shards of its own elsewhere, logs more for one collection.
+        SearchNode elsewhere = start(temporary.resolve("elsewhere"), new ShardCache(LONG, 1000, Long.MAX_VALUE));
+        elsewhere.write(behind, batch(1, 20));
+        writeBatches(elsewhere, neverHere, 1, 20);
+
+        SearchNode restarted = start(new ShardCache(LONG, 1000, Long.MAX_VALUE));
+
+        assertThat(restarted.shards.behindLog(restarted.current(caughtUp))).isFalse();
+        assertThat(restarted.shards.behindLog(restarted.current(behind))).isTrue();
+        assertThat(restarted.shards.behindLog(restarted.current(neverHere))).as("no local files: opened on use")
+                .isFalse();
+        assertThat(restarted.all(behind)).hasSize(40);
+        assertThat(restarted.shards.behindLog(restarted.current(behind))).as("open now").isFalse();
+    }
+
     private SearchNode start(ShardCache cache) {
-        SearchNode node = new SearchNode(postgres.getPostgresDatabase(), shardsDirectory, store, Duration.ZERO, clock,
+        return start(shardsDirectory, cache);
+    }
+
+    private SearchNode start(Path shards, ShardCache cache) {
+        SearchNode node = new SearchNode(postgres.getPostgresDatabase(), shards, store, Duration.ZERO, clock,
                 cache);
         nodes.add(node);
         return node;
