@@ -142,16 +142,33 @@ public final class Shard {
      * (the caller then asks the registry again, which reopens it). Any thread.
      */
     boolean tryAcquire() {
+        if (tryPin()) {
+            lastUsedNanos = System.nanoTime();
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Takes a reference without counting as a use, for metrics that size the index: a scrape must neither find the
+     * index closed under it nor keep an idle shard open. Give it back with {@link #unpin()}.
+     */
+    boolean tryPin() {
         while (true) {
             int held = references.get();
             if (held == RETIRED) {
                 return false;
             }
             if (references.compareAndSet(held, held + 1)) {
-                lastUsedNanos = System.nanoTime();
                 return true;
             }
         }
+    }
+
+    /** Gives back a reference taken by {@link #tryPin()}. */
+    void unpin() {
+        int left = references.decrementAndGet();
+        assert left >= 0 : "unpinned more references than were taken: " + left;
     }
 
     /** Gives back a reference taken by the registry for the caller; call exactly once, in {@code finally}. */

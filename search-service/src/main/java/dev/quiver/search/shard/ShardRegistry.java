@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -410,20 +411,12 @@ public final class ShardRegistry implements AutoCloseable {
 
     /** Heap bytes held by the index writers of open shards. */
     public long heapBytes() {
-        long heap = 0;
-        for (Shard shard : open.values()) {
-            heap += shard.index().ramBytesUsed();
-        }
-        return heap;
+        return sumOverOpen(shard -> shard.index().ramBytesUsed());
     }
 
     /** Bytes on disk of open shards; walks their directories, so call it at metrics-scrape rate, not per request. */
     public long diskBytes() {
-        long disk = 0;
-        for (Shard shard : open.values()) {
-            disk += shard.index().diskBytes();
-        }
-        return disk;
+        return sumOverOpen(shard -> shard.index().diskBytes());
     }
 
     /**
@@ -431,12 +424,9 @@ public final class ShardRegistry implements AutoCloseable {
      * what they held when they closed (or when this node started), so call it at metrics-scrape rate.
      */
     public long localDiskBytes() {
-        long disk = 0;
+        long disk = sumOverOpen(shard -> shard.index().diskBytes());
         for (Slot slot : slots.values()) {
-            Shard shard = slot.shard;
-            if (shard != null) {
-                disk += shard.unusable() ? 0 : shard.index().diskBytes();
-            } else if (slot.localBytes > 0) {
+            if (slot.shard == null && slot.localBytes > 0) {
                 disk += slot.localBytes;
             }
         }
@@ -449,8 +439,12 @@ public final class ShardRegistry implements AutoCloseable {
      */
     public long diskBytes(CollectionId id) {
         Shard shard = open.get(id);
-        if (shard != null && !shard.unusable()) {
-            return shard.index().diskBytes();
+        if (shard != null && !shard.unusable() && shard.tryPin()) {
+            try {
+                return shard.index().diskBytes();
+            } finally {
+                shard.unpin();
+            }
         }
         return directoryBytes(root.resolve(id.toString()));
     }
@@ -476,6 +470,21 @@ public final class ShardRegistry implements AutoCloseable {
                 slot.lock.unlock();
             }
         }
+    }
+
+    /** Sums {@code size} over the open shards, each pinned meanwhile so that no close races it; skips closing ones. */
+    private long sumOverOpen(ToLongFunction<Shard> size) {
+        long total = 0;
+        for (Shard shard : open.values()) {
+            if (!shard.unusable() && shard.tryPin()) {
+                try {
+                    total += size.applyAsLong(shard);
+                } finally {
+                    shard.unpin();
+                }
+            }
+        }
+        return total;
     }
 
     /** Takes the shard out of the open set; caller holds the slot's lock and closes the shard next. */
