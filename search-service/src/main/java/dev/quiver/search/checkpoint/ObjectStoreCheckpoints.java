@@ -192,6 +192,11 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
     }
 
     @Override
+    public long checkpointedSequence(CollectionId collection) {
+        return checkpoints.findNewest(collection, SHARD).map(RecordedCheckpoint::sequence).orElse(-1L);
+    }
+
+    @Override
     public void dropped(CollectionId collection) {
         states.remove(collection);
     }

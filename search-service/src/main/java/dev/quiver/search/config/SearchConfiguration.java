@@ -20,6 +20,8 @@ import dev.quiver.search.engine.LocalRecordStore;
 import dev.quiver.search.api.StorageCounters;
 import dev.quiver.search.api.WriteListener;
 import dev.quiver.search.engine.StartupRecovery;
+import dev.quiver.search.shard.ShardCache;
+import dev.quiver.search.shard.ShardCacheMeters;
 import dev.quiver.search.shard.ShardRegistry;
 import dev.quiver.search.shard.ShardSettings;
 import dev.quiver.search.wal.JdbcWal;
@@ -37,6 +39,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationListener;
@@ -50,6 +54,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SearchProperties.class)
 class SearchConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(SearchConfiguration.class);
 
     @Bean
     JdbcWal jdbcWal(JdbcClient jdbc, Clock clock) {
@@ -135,14 +141,39 @@ class SearchConfiguration {
         return timer;
     }
 
+    /**
+     * Closes idle shards and evicts local files, on a thread of its own: a close waits for its shard's applier and
+     * uploads a checkpoint, which must hold up neither the search timer's commits nor any pool a request needs.
+     * Stopped after the shard registry is closed (it is created first), so no close races the registry's own.
+     */
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService shardLifecycleTimer() {
+        return Executors.newSingleThreadScheduledExecutor(named("quiver-shard-lifecycle-", true));
+    }
+
     @Bean(destroyMethod = "close")
     ShardRegistry shardRegistry(SearchProperties properties, JdbcWal wal, ExecutorService applierPool,
-            ExecutorService indexPool, MeterRegistry meters, ObjectStoreCheckpoints checkpoints) {
+            ExecutorService indexPool, MeterRegistry meters, ObjectStoreCheckpoints checkpoints,
+            ScheduledExecutorService shardLifecycleTimer) {
         ShardSettings settings = new ShardSettings(properties.readTimeout(), properties.walPageSize(),
                 properties.refreshRecords(), properties.commitInterval(), properties.compactAfterIdle(),
                 properties.compactToSegments());
-        return new ShardRegistry(properties.shardsDirectory(), wal, applierPool, indexPool,
-                properties.effectiveIndexThreads(), settings, applyTimer(meters), checkpoints);
+        ShardCache cache = new ShardCache(properties.closeAfterIdle(), properties.maxOpenShards(),
+                properties.localDiskBudgetBytes());
+        ShardRegistry registry = new ShardRegistry(properties.shardsDirectory(), wal, applierPool, indexPool,
+                properties.effectiveIndexThreads(), settings, applyTimer(meters), checkpoints, cache,
+                shardCacheMeters(meters), shardLifecycleTimer);
+        // Once a second: cheap when nothing is due (no SQL; the disk budget sums sizes kept in memory).
+        shardLifecycleTimer.scheduleWithFixedDelay(() -> {
+            try {
+                registry.closeDue();
+                registry.evictDue();
+            } catch (RuntimeException e) {
+                // A failure must not cancel the schedule; the next round tries again.
+                log.warn("Closing or evicting shards failed; the next round tries again", e);
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+        return registry;
     }
 
     @Bean
@@ -183,7 +214,7 @@ class SearchConfiguration {
         return event -> {
             // Before the shards: collections logged before the counters existed are counted once, from their logs.
             recount.recountAll();
-            recovery.openAll();
+            recovery.openBehind();
         };
     }
 
@@ -205,6 +236,10 @@ class SearchConfiguration {
                     .register(registry);
             Gauge.builder("quiver.search.shards.disk", shards, ShardRegistry::diskBytes)
                     .description("Bytes on disk of open shards")
+                    .baseUnit("bytes")
+                    .register(registry);
+            Gauge.builder("quiver.search.shards.local.disk", shards, ShardRegistry::localDiskBytes)
+                    .description("Bytes on local disk of every shard on this node, open or closed")
                     .baseUnit("bytes")
                     .register(registry);
             Gauge.builder("quiver.search.apply.lag", shards, ShardRegistry::applyLag)
@@ -253,6 +288,35 @@ class SearchConfiguration {
                         .description("Bytes of index files uploaded by checkpoints")
                         .baseUnit("bytes")
                         .register(registry));
+    }
+
+    /**
+     * Shard cache meters: closes by reason, evictions, and the cold-open timer (from the request that found the
+     * shard closed until it caught up with the log), by whether its files came from local disk or the object store.
+     */
+    private static ShardCacheMeters shardCacheMeters(MeterRegistry registry) {
+        return new ShardCacheMeters(shardsClosed(registry, "idle"), shardsClosed(registry, "capacity"),
+                Counter.builder("quiver.search.shards.evicted")
+                        .description("Closed shards whose local files were deleted to stay within the disk budget")
+                        .register(registry),
+                coldOpenTimer(registry, "local"), coldOpenTimer(registry, "object.store"));
+    }
+
+    private static Counter shardsClosed(MeterRegistry registry, String reason) {
+        return Counter.builder("quiver.search.shards.closed")
+                .description("Shards closed to free memory: unused for the idle time, or beyond the open maximum")
+                .tag("reason", reason)
+                .register(registry);
+    }
+
+    private static Timer coldOpenTimer(MeterRegistry registry, String source) {
+        return Timer.builder("quiver.search.shards.cold.open")
+                .description("Time from a request that found its shard closed until the shard caught up with the log")
+                .tag("source", source)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(5))
+                .register(registry);
     }
 
     /** Times each log entry applied to a shard's index, decoding included; a histogram, as for appends. */

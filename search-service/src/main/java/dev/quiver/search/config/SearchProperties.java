@@ -5,6 +5,8 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import org.springframework.util.unit.DataSize;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -29,6 +31,12 @@ import org.springframework.validation.annotation.Validated;
  * @param checkpointThreads threads that upload checkpoints, apart from the appliers and readers they must not hold up
  * @param logRetention    how long log entries and checkpoints are kept after a checkpoint covers them, so a collection
  *                        can be restored as of any time within it; 0s truncates each log up to its newest checkpoint
+ * @param closeAfterIdle  how long a shard goes without reads or writes before it is committed, checkpointed and
+ *                        closed, releasing its memory; the next request reopens it and replays the log after its commit
+ * @param maxOpenShards   shards open at once on this node; beyond it the least recently used ones close
+ * @param localDiskBudget how much local disk the shard directories may take; beyond it the local files of closed
+ *                        shards that a checkpoint holds are deleted, least recently used first, and restored from the
+ *                        object store on next use; unset for no budget
  * @param soleWriter      whether this process is the only one writing collections and logs to its PostgreSQL (as
  *                        with standalone mode's embedded one): collections are then cached in memory and a read
  *                        needs no SQL; leave it false when other processes share the PostgreSQL
@@ -47,7 +55,21 @@ public record SearchProperties(
         @NotNull @DurationMin(seconds = 1) @DefaultValue("60s") Duration checkpointInterval,
         @Positive @DefaultValue("2") int checkpointThreads,
         @NotNull @DurationMin(seconds = 0) @DefaultValue("24h") Duration logRetention,
+        @NotNull @DurationMin(seconds = 1) @DefaultValue("10m") Duration closeAfterIdle,
+        @Positive @DefaultValue("1000") int maxOpenShards,
+        @Nullable DataSize localDiskBudget,
         @DefaultValue("false") boolean soleWriter) {
+
+    public SearchProperties {
+        if (localDiskBudget != null && localDiskBudget.toBytes() <= 0) {
+            throw new IllegalArgumentException("quiver.search.local-disk-budget must be positive: " + localDiskBudget);
+        }
+    }
+
+    /** The local disk budget in bytes; {@link Long#MAX_VALUE} when unset. */
+    public long localDiskBudgetBytes() {
+        return localDiskBudget == null ? Long.MAX_VALUE : localDiskBudget.toBytes();
+    }
 
     /** The applier threads to start: the configured count, or one per core. */
     public int effectiveIndexThreads() {

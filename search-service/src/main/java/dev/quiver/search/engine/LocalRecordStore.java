@@ -160,7 +160,12 @@ public final class LocalRecordStore implements RecordStore {
             deleted = ids.size();
         } else {
             // Chroma resolves a filtered delete to ids at the moment of the request and counts what matched.
-            ids = visibleShard(collection).index().matchingIds(filter);
+            Shard shard = visibleShard(collection);
+            try {
+                ids = shard.index().matchingIds(filter);
+            } finally {
+                shard.release();
+            }
             deleted = ids.size();
         }
         List<RecordWrite> records = new ArrayList<>(ids.size());
@@ -175,7 +180,11 @@ public final class LocalRecordStore implements RecordStore {
     public List<StoredRecord> get(CollectionView collection, RecordFilter filter, int offset, int limit,
             Set<Include> include) {
         Shard shard = visibleShard(collection);
-        return search(() -> shard.index().get(filter, offset, limit, include));
+        try {
+            return search(() -> shard.index().get(filter, offset, limit, include));
+        } finally {
+            shard.release();
+        }
     }
 
     @Override
@@ -183,12 +192,21 @@ public final class LocalRecordStore implements RecordStore {
             Set<Include> include) {
         Shard shard = visibleShard(collection);
         int searchEf = collection.hnsw().searchEf();
-        return search(() -> shard.index().query(queries, nResults, searchEf, filter, include));
+        try {
+            return search(() -> shard.index().query(queries, nResults, searchEf, filter, include));
+        } finally {
+            shard.release();
+        }
     }
 
     @Override
     public int count(CollectionView collection) {
-        return visibleShard(collection).index().count();
+        Shard shard = visibleShard(collection);
+        try {
+            return shard.index().count();
+        } finally {
+            shard.release();
+        }
     }
 
     @Override
@@ -253,10 +271,19 @@ public final class LocalRecordStore implements RecordStore {
         }
     }
 
+    /**
+     * The collection's shard once it shows the view's log position, with a reference that keeps it open: the caller
+     * releases it in {@code finally}, after its search finished (the search may run on the search pool).
+     */
     private Shard visibleShard(CollectionView collection) {
-        Shard shard = shards.shard(collection);
-        shard.awaitVisible(collection.logPosition());
-        return shard;
+        Shard shard = shards.acquire(collection);
+        try {
+            shard.awaitVisible(collection.logPosition());
+            return shard;
+        } catch (RuntimeException e) {
+            shard.release();
+            throw e;
+        }
     }
 
     private static @Nullable Integer dimension(WriteBatch batch) {

@@ -10,8 +10,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens every collection's shard once the process is up, so each replays the log after its last commit in the
- * background instead of on the first request. Reads that arrive earlier simply wait for their shard.
+ * Once the process is up, opens the shards whose local commit is behind their collection's log (a crash, or writes
+ * logged by another process), so each replays in the background instead of on its first request, and its
+ * checkpoint lets the log be truncated. Every other shard stays closed until a request needs it: a node with
+ * 10,000 collections starts without opening 10,000 indexes, and one whose local files are gone restores them on
+ * first use rather than downloading every checkpoint at start. Reads that arrive earlier simply wait for their
+ * shard.
  */
 public final class StartupRecovery {
 
@@ -27,14 +31,18 @@ public final class StartupRecovery {
         this.shards = shards;
     }
 
-    public void openAll() {
+    public void openBehind() {
         int opened = 0;
+        int seen = 0;
         for (TenantView tenant : tenants.listTenants()) {
             for (DatabaseView database : tenants.listDatabases(tenant, Integer.MAX_VALUE, 0)) {
                 for (CollectionView collection : collections.list(database, Integer.MAX_VALUE, 0)) {
+                    seen++;
                     try {
-                        shards.shard(collection);
-                        opened++;
+                        if (shards.behindLog(collection)) {
+                            shards.shard(collection);
+                            opened++;
+                        }
                     } catch (RuntimeException e) {
                         log.warn("Cannot open the shard of collection {}; it will be retried on first use",
                                 collection.id(), e);
@@ -42,6 +50,6 @@ public final class StartupRecovery {
                 }
             }
         }
-        log.info("Opened {} shards; each replays its log in the background", opened);
+        log.info("Opened {} of {} shards, those behind their log; each replays it in the background", opened, seen);
     }
 }

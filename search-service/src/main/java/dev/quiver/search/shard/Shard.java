@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -32,7 +33,9 @@ import org.springframework.dao.DataAccessException;
  * loops until no request arrived while it ran. So the index's writer is used by one thread at a time, in log order.
  *
  * <p>Readers call {@link #awaitVisible} with the log position their answer must include, then read the index,
- * which is safe from any thread. Thread-safe.
+ * which is safe from any thread. A reader holds a reference ({@link #tryAcquire}, {@link #release}) while it uses
+ * the index; the registry closes a shard only after {@link #tryRetire} found no reference, and then nobody can take
+ * one, so a reader never sees its index closed under it. Thread-safe.
  */
 public final class Shard {
 
@@ -75,6 +78,17 @@ public final class Shard {
     private volatile boolean compactionStarted;
     /** Written by the applier: a started compaction whose result is not published and committed yet. */
     private volatile boolean compactionUnpublished;
+    /** References held by readers (0 or more), or {@link #RETIRED} once the registry chose to close the shard. */
+    private final AtomicInteger references = new AtomicInteger();
+    /** When a reference was last taken or released, or the registry handed the shard to a writer; any thread. */
+    private volatile long lastUsedNanos = System.nanoTime();
+    /**
+     * Set by the registry when the shard was opened for a request, cleared by the applier's first complete drain,
+     * which records the time from that request until the index caught up with the log.
+     */
+    private volatile @Nullable ColdOpen coldOpen;
+
+    private static final int RETIRED = -1;
 
     Shard(TenantId tenant, CollectionId collection, ShardIndex index, JdbcWal wal, Executor applierPool,
             ShardSettings settings, Timer applyTimer, ShardCheckpoints checkpoints, long appendedSequence) {
@@ -121,6 +135,73 @@ public final class Shard {
      */
     long lag() {
         return appended.lagBehind(appliedSequence);
+    }
+
+    /**
+     * Takes a reference, which keeps the shard open until {@link #release()}; false once the registry retired it
+     * (the caller then asks the registry again, which reopens it). Any thread.
+     */
+    boolean tryAcquire() {
+        if (tryPin()) {
+            lastUsedNanos = System.nanoTime();
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Takes a reference without counting as a use, for metrics that size the index: a scrape must neither find the
+     * index closed under it nor keep an idle shard open. Give it back with {@link #unpin()}.
+     */
+    boolean tryPin() {
+        while (true) {
+            int held = references.get();
+            if (held == RETIRED) {
+                return false;
+            }
+            if (references.compareAndSet(held, held + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives back a reference taken by {@link #tryPin()}. */
+    void unpin() {
+        int left = references.decrementAndGet();
+        assert left >= 0 : "unpinned more references than were taken: " + left;
+    }
+
+    /** Gives back a reference taken by the registry for the caller; call exactly once, in {@code finally}. */
+    public void release() {
+        lastUsedNanos = System.nanoTime();
+        int left = references.decrementAndGet();
+        assert left >= 0 : "released more references than were taken: " + left;
+    }
+
+    /**
+     * Wins the right to close the shard: true only when no reader holds a reference, and from then on none can take
+     * one. The registry calls it under the shard's lifecycle lock, then closes the shard.
+     */
+    boolean tryRetire() {
+        return references.compareAndSet(0, RETIRED);
+    }
+
+    /** When the shard was last read or written, in {@link System#nanoTime()}; any thread. */
+    long lastUsedNanos() {
+        return Math.max(lastUsedNanos, lastWriteNanos);
+    }
+
+    /**
+     * Whether the shard may close for lack of use: caught up with what the log is known to hold, no compaction
+     * running and no reader inside. Closing a shard that still replays would only replay again on its next open.
+     */
+    boolean quiet() {
+        return !closed && !broken && references.get() == 0 && lag() == 0 && waiters.get() == 0 && !index.merging();
+    }
+
+    /** Records, on the applier's first complete drain, the time since {@code startedNanos} on {@code timer}. */
+    void timeColdOpen(Timer timer, long startedNanos) {
+        coldOpen = new ColdOpen(timer, startedNanos);
     }
 
     /** Asks the applier to catch up with the log; returns at once. */
@@ -172,6 +253,11 @@ public final class Shard {
             }
             try {
                 drain();
+                ColdOpen opened = coldOpen;
+                if (opened != null && !closed) {
+                    coldOpen = null;
+                    opened.timer().record(System.nanoTime() - opened.startedNanos(), TimeUnit.NANOSECONDS);
+                }
                 maintain();
                 failure = null;
             } catch (LogUnavailableException e) {
@@ -307,6 +393,10 @@ public final class Shard {
     /** True once the index failed; the registry then replaces this shard. */
     boolean broken() {
         return broken;
+    }
+
+    /** A cold open waiting to be timed: the timer of its kind and when the request that opened the shard began. */
+    private record ColdOpen(Timer timer, long startedNanos) {
     }
 
     /** The log could not be read; unlike an index failure, this leaves the shard usable. */

@@ -5,8 +5,9 @@ import dev.quiver.search.api.CollectionId;
 import java.nio.file.Path;
 
 /**
- * What the shard registry asks of checkpoints at a shard's lifecycle edges; the registry calls these under its
- * lifecycle lock, so a shard directory is never restored while it is open. Implementations are thread-safe.
+ * What the shard registry asks of checkpoints at a shard's lifecycle edges; the registry calls these under the
+ * shard's own lifecycle lock, so a shard directory is never restored or evicted while it is open, and one shard's
+ * download holds up no other shard. Implementations are thread-safe.
  */
 public interface ShardCheckpoints {
 
@@ -19,6 +20,13 @@ public interface ShardCheckpoints {
 
     /** Called after a clean close committed the shard and before its index closes: checkpoints that commit. */
     void closing(Shard shard);
+
+    /**
+     * The log sequence of the collection's newest recorded checkpoint, read from where checkpoints are recorded
+     * (not a cache), or -1 when it has none. The registry deletes a closed shard's local files only when this is
+     * at or after the shard's local commit, so the object store holds everything those files held.
+     */
+    long checkpointedSequence(CollectionId collection);
 
     /** Called after the shard of a deleted collection was closed and its files deleted. */
     void dropped(CollectionId collection);

@@ -2,14 +2,18 @@ package dev.quiver.search.shard;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.quiver.common.ErrorCode;
+import dev.quiver.common.QuiverException;
 import dev.quiver.common.TenantId;
 import dev.quiver.search.api.CollectionId;
 import dev.quiver.search.api.CollectionView;
 import dev.quiver.search.index.ShardIndex;
 import dev.quiver.search.wal.JdbcWal;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -17,20 +21,34 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Owns the lifecycle of every shard on this node: the only code that opens, closes or deletes a shard directory.
- * A collection has one shard for now, kept under {@code <root>/<collection id>/0}. Before a directory is opened,
- * {@link ShardCheckpoints#restore} may replace it with the collection's newest checkpoint (a lost or stale local
- * copy); a clean close checkpoints the final commit. Both run under the lifecycle lock, so a restore that downloads
- * holds up other shards' first opens meanwhile. Thread-safe.
+ * A collection has one shard for now, kept under {@code <root>/<collection id>/0}.
+ *
+ * <p>Each collection seen on this node has a slot with its own lifecycle lock: opening (which may first
+ * {@linkplain ShardCheckpoints#restore restore} the directory from a checkpoint, a download), closing and evicting
+ * happen under it, so one directory never gets two writers while a long download holds up no other shard. Reads take
+ * no lock: they take a reference on the open shard ({@link #acquire}), which the shard refuses once the registry
+ * retired it for closing; the reader then waits on the slot's lock and reopens the shard.
+ *
+ * <p>Memory follows the shards in use: {@link #closeDue()} closes (commits, checkpoints and closes) shards unused
+ * for {@link ShardCache#closeAfterIdle()} and the least recently used beyond {@link ShardCache#maxOpenShards()};
+ * {@link #evictDue()} deletes the local files of closed shards that a recorded checkpoint holds, least recently
+ * used first, while the shard directories exceed the disk budget. The next request restores and replays them.
+ * Thread-safe.
  */
 public final class ShardRegistry implements AutoCloseable {
 
@@ -47,12 +65,33 @@ public final class ShardRegistry implements AutoCloseable {
     /** Handed to every shard: times each applied log entry. */
     private final Timer applyTimer;
     private final ShardCheckpoints checkpoints;
+    private final ShardCache cache;
+    private final ShardCacheMeters meters;
+    /** Runs {@link #closeDue()} when an open took the node past its maximum of open shards. */
+    private final Executor lifecycleExecutor;
+    /** Every collection this node has seen, open or closed, with local files or not; removed when dropped. */
+    private final Map<CollectionId, Slot> slots = new ConcurrentHashMap<>();
+    /** The open shards, a subset of the slots' for cheap iteration; written under the slot's lock. */
     private final Map<CollectionId, Shard> open = new ConcurrentHashMap<>();
-    /** Guards opening and dropping, so one directory never gets two writers. */
-    private final ReentrantLock lifecycle = new ReentrantLock();
+    /** Set while a {@link #closeDue()} requested by an open is queued, so opens queue at most one. */
+    private final AtomicBoolean closeQueued = new AtomicBoolean();
+    /** Set by {@link #close()}: no shard opens any more. */
+    private volatile boolean shutdown;
 
     public ShardRegistry(Path root, JdbcWal wal, Executor applierPool, ExecutorService indexPool, int indexThreads,
             ShardSettings settings, Timer applyTimer, ShardCheckpoints checkpoints) {
+        this(root, wal, applierPool, indexPool, indexThreads, settings, applyTimer, checkpoints, ShardCache.UNBOUNDED,
+                ShardCacheMeters.none(), Runnable::run);
+    }
+
+    /**
+     * @param lifecycleExecutor runs closes that an open made due; a thread of the node's shard timer, never a pool
+     *                          that appliers or readers need, since a close waits for its shard's applier and may
+     *                          upload a checkpoint
+     */
+    public ShardRegistry(Path root, JdbcWal wal, Executor applierPool, ExecutorService indexPool, int indexThreads,
+            ShardSettings settings, Timer applyTimer, ShardCheckpoints checkpoints, ShardCache cache,
+            ShardCacheMeters meters, Executor lifecycleExecutor) {
         this.root = requireNonNull(root, "root is null");
         this.wal = requireNonNull(wal, "wal is null");
         this.applierPool = requireNonNull(applierPool, "applierPool is null");
@@ -64,27 +103,63 @@ public final class ShardRegistry implements AutoCloseable {
         this.settings = requireNonNull(settings, "settings is null");
         this.applyTimer = requireNonNull(applyTimer, "applyTimer is null");
         this.checkpoints = requireNonNull(checkpoints, "checkpoints is null");
+        this.cache = requireNonNull(cache, "cache is null");
+        this.meters = requireNonNull(meters, "meters is null");
+        this.lifecycleExecutor = requireNonNull(lifecycleExecutor, "lifecycleExecutor is null");
         ShardIndex.initializeVectorization();
+        scanLocalShards();
     }
 
     /**
-     * The collection's shard, opened (and scheduled to replay its log) on first use. The view's log position is
-     * what the log is known to hold, for {@link #applyLag()}.
+     * The collection's shard for a writer, opened (and scheduled to replay its log) on first use. The view's log
+     * position is what the log is known to hold, for {@link #applyLag()}. No reference is held: the shard may close
+     * once idle, which loses nothing (the log holds every write, and the next open replays it), so use it only to
+     * wake its applier. A reader uses {@link #acquire}.
      */
     public Shard shard(CollectionView collection) {
-        CollectionId id = collection.id();
-        Shard shard = open.get(id);
-        if (shard != null && !shard.broken()) {
+        Shard shard = acquire(collection);
+        shard.release();
+        return shard;
+    }
+
+    /**
+     * The collection's shard, opened on first use, with a reference that keeps it open: the caller must call
+     * {@link Shard#release()} exactly once, in {@code finally}. Takes no lock while the shard is open.
+     *
+     * @throws QuiverException {@code UNAVAILABLE} while this node shuts down; {@code COLLECTION_NOT_FOUND} if the
+     *                         collection was dropped meanwhile
+     */
+    public Shard acquire(CollectionView collection) {
+        Slot slot = slots.computeIfAbsent(collection.id(), this::slot);
+        Shard shard = slot.shard;
+        if (shard != null && !shard.broken() && shard.tryAcquire()) {
             shard.appended(collection.logPosition());
             return shard;
         }
-        lifecycle.lock();
+        return acquireSlowly(slot, collection);
+    }
+
+    /**
+     * Opens or reopens the shard under its slot's lock, then takes a reference.
+     * 1. A shard that failed is closed without committing; the new one reopens from its last commit and the log.
+     * 2. A shard the registry retired was closed before the lock was released to us, so its directory is free.
+     * 3. Restore the directory from a checkpoint if it is missing or older, open the index, and schedule the
+     *    applier to replay the log after its commit. The time until that replay finishes is the cold-open latency.
+     * 4. If that took the node past its maximum of open shards, queue a close of the least recently used.
+     */
+    private Shard acquireSlowly(Slot slot, CollectionView collection) {
+        long started = System.nanoTime();
+        CollectionId id = collection.id();
+        Shard shard;
+        slot.lock.lock();
         try {
-            shard = open.get(id);
+            if (slot.dropped) {
+                throw new QuiverException(ErrorCode.COLLECTION_NOT_FOUND, "Collection [" + id + "] does not exist.");
+            }
+            shard = slot.shard;
             if (shard != null && shard.broken()) {
-                // A failed index is unusable: close it without committing and reopen it from its last commit;
-                // the new shard replays the log after that commit.
-                open.remove(id);
+                // Readers still holding it fail as they would have anyway: the index is unusable.
+                closed(slot, shard);
                 try {
                     shard.close(false);
                 } catch (RuntimeException e) {
@@ -93,37 +168,203 @@ public final class ShardRegistry implements AutoCloseable {
                 shard = null;
             }
             if (shard == null) {
-                Path directory = root.resolve(id.toString()).resolve("0");
-                TenantId tenant = collection.database().tenant().id();
-                checkpoints.restore(tenant, id, directory);
-                ShardIndex index = ShardIndex.open(directory, collection.hnsw(), indexPool, indexThreads);
-                shard = new Shard(tenant, id, index, wal, applierPool, settings, applyTimer, checkpoints,
-                        collection.logPosition());
-                open.put(id, shard);
-                log.debug("Opened shard of collection {} at sequence {}", id, index.committedSequence());
-                shard.schedule();
-            } else {
-                shard.appended(collection.logPosition());
+                if (shutdown) {
+                    throw new QuiverException(ErrorCode.UNAVAILABLE, "This search node is shutting down; retry");
+                }
+                shard = open(slot, collection, started);
             }
-            return shard;
+            if (!shard.tryAcquire()) {
+                throw new IllegalStateException("shard of collection " + id + " retired outside its lifecycle lock");
+            }
+            shard.appended(collection.logPosition());
         } finally {
-            lifecycle.unlock();
+            slot.lock.unlock();
         }
+        if (open.size() > cache.maxOpenShards() && closeQueued.compareAndSet(false, true)) {
+            try {
+                lifecycleExecutor.execute(() -> {
+                    closeQueued.set(false);
+                    closeDue();
+                });
+            } catch (RejectedExecutionException e) {
+                closeQueued.set(false); // shutting down: the close of the registry closes every shard
+            }
+        }
+        return shard;
+    }
+
+    /** Opens the slot's shard; caller holds the slot's lock and found it closed. */
+    private Shard open(Slot slot, CollectionView collection, long started) {
+        CollectionId id = collection.id();
+        TenantId tenant = collection.database().tenant().id();
+        boolean local = ShardIndex.committedSequenceAt(slot.directory) >= 0;
+        checkpoints.restore(tenant, id, slot.directory);
+        // Without local files, a commit now on disk came from the object store; a new collection has none yet.
+        boolean restored = !local && ShardIndex.committedSequenceAt(slot.directory) >= 0;
+        ShardIndex index = ShardIndex.open(slot.directory, collection.hnsw(), indexPool, indexThreads);
+        Shard shard = new Shard(tenant, id, index, wal, applierPool, settings, applyTimer, checkpoints,
+                collection.logPosition());
+        shard.timeColdOpen(restored ? meters.openedRestored() : meters.openedLocal(), started);
+        slot.shard = shard;
+        slot.localBytes = -1;
+        open.put(id, shard);
+        log.debug("Opened shard of collection {} at sequence {}", id, index.committedSequence());
+        shard.schedule();
+        return shard;
     }
 
     /** Closes the shard and deletes its files, for a deleted collection. */
     public void drop(CollectionId id) {
-        lifecycle.lock();
+        Slot slot = slots.computeIfAbsent(id, this::slot);
+        slot.lock.lock();
         try {
-            Shard shard = open.remove(id);
+            slot.dropped = true;
+            Shard shard = slot.shard;
             if (shard != null) {
+                closed(slot, shard);
                 shard.close(false);
             }
             deleteRecursively(root.resolve(id.toString()));
             checkpoints.dropped(id);
         } finally {
-            lifecycle.unlock();
+            slots.remove(id, slot);
+            slot.lock.unlock();
         }
+    }
+
+    /**
+     * Closes, committing and checkpointing each, the open shards that went unused for the idle time, then the least
+     * recently used beyond the maximum of open shards. A shard a reader holds, or that still replays its log, is
+     * left open. Called by the node's shard timer and after opens; each close runs on the caller's thread.
+     */
+    public void closeDue() {
+        long now = System.nanoTime();
+        long idleNanos = cache.closeAfterIdle().toNanos();
+        for (Shard shard : List.copyOf(open.values())) {
+            if (now - shard.lastUsedNanos() >= idleNanos && tryClose(shard, meters.closedIdle())) {
+                log.debug("Closed collection {} after {} idle", shard.collection(), cache.closeAfterIdle());
+            }
+        }
+        int excess = open.size() - cache.maxOpenShards();
+        if (excess <= 0) {
+            return;
+        }
+        List<Shard> leastRecent = new ArrayList<>(open.values());
+        leastRecent.sort(Comparator.comparingLong(Shard::lastUsedNanos));
+        for (Shard shard : leastRecent) {
+            if (excess <= 0) {
+                break;
+            }
+            if (tryClose(shard, meters.closedOverCap())) {
+                excess--;
+            }
+        }
+    }
+
+    /**
+     * Closes the shard if it is still its slot's open shard and nobody uses it; false when it was left open.
+     * 1. Take the slot's lock without waiting: an open or another close of it is under way.
+     * 2. Retire the shard, which succeeds only without references and stops new ones.
+     * 3. Commit, checkpoint (the closing hook) and close it. Readers that arrive meanwhile wait for the lock, then
+     *    reopen it from this commit.
+     */
+    private boolean tryClose(Shard shard, Counter counter) {
+        Slot slot = slots.get(shard.collection());
+        if (slot == null || !slot.lock.tryLock()) {
+            return false;
+        }
+        try {
+            if (slot.shard != shard || !shard.quiet() || !shard.tryRetire()) {
+                return false;
+            }
+            closed(slot, shard);
+            try {
+                shard.close(true);
+            } catch (RuntimeException e) {
+                log.warn("Closing the idle shard of collection {} failed; its log will be replayed",
+                        shard.collection(), e);
+            }
+            slot.localBytes = directoryBytes(root.resolve(shard.collection().toString()));
+            counter.increment();
+            return true;
+        } finally {
+            slot.lock.unlock();
+        }
+    }
+
+    /**
+     * Deletes local files of closed shards, least recently used first, while the shard directories take more than
+     * the disk budget. Only a shard whose local commit a recorded checkpoint holds (or that holds no record yet)
+     * loses its files, so nothing leaves the node that the object store does not hold; its next open restores
+     * that checkpoint and replays the log after it. Called by the node's shard timer; reads PostgreSQL once per
+     * candidate.
+     *
+     * @return the bytes deleted
+     */
+    public long evictDue() {
+        if (!cache.hasDiskBudget()) {
+            return 0;
+        }
+        long total = localDiskBytes();
+        if (total <= cache.localDiskBudgetBytes()) {
+            return 0;
+        }
+        List<Slot> candidates = new ArrayList<>();
+        for (Slot slot : slots.values()) {
+            if (slot.shard == null && slot.localBytes != 0) {
+                candidates.add(slot);
+            }
+        }
+        candidates.sort(Comparator.comparingLong(slot -> slot.lastUsedNanos));
+        long deleted = 0;
+        for (Slot slot : candidates) {
+            if (total - deleted <= cache.localDiskBudgetBytes()) {
+                break;
+            }
+            deleted += tryEvict(slot);
+        }
+        return deleted;
+    }
+
+    /** Deletes the closed slot's local files if a checkpoint holds them; the bytes deleted. */
+    private long tryEvict(Slot slot) {
+        if (!slot.lock.tryLock()) {
+            return 0;
+        }
+        try {
+            if (slot.shard != null || slot.dropped) {
+                return 0;
+            }
+            long committed = ShardIndex.committedSequenceAt(slot.directory);
+            if (committed > 0 && checkpoints.checkpointedSequence(slot.id) < committed) {
+                return 0;
+            }
+            long bytes = slot.localBytes >= 0 ? slot.localBytes : directoryBytes(root.resolve(slot.id.toString()));
+            deleteRecursively(root.resolve(slot.id.toString()));
+            slot.localBytes = 0;
+            meters.evicted().increment();
+            log.debug("Evicted the local files of collection {} ({} bytes, commit {})", slot.id, bytes, committed);
+            return bytes;
+        } catch (RuntimeException e) {
+            log.warn("Cannot evict the local files of collection {}; it keeps them", slot.id, e);
+            return 0;
+        } finally {
+            slot.lock.unlock();
+        }
+    }
+
+    /**
+     * Whether the collection's shard has local files whose commit is behind the view's log position, so opening it
+     * would replay entries; read from the directory without opening it. False for a shard without local files
+     * (its first use restores it) and for an open shard (its applier replays already).
+     */
+    public boolean behindLog(CollectionView collection) {
+        Slot slot = slots.get(collection.id());
+        if (slot != null && slot.shard != null) {
+            return false;
+        }
+        long committed = ShardIndex.committedSequenceAt(root.resolve(collection.id().toString()).resolve("0"));
+        return committed >= 0 && committed < collection.logPosition();
     }
 
     /** Schedules a commit on every shard with applied but uncommitted batches (called by a timer). */
@@ -170,18 +411,24 @@ public final class ShardRegistry implements AutoCloseable {
 
     /** Heap bytes held by the index writers of open shards. */
     public long heapBytes() {
-        long heap = 0;
-        for (Shard shard : open.values()) {
-            heap += shard.index().ramBytesUsed();
-        }
-        return heap;
+        return sumOverOpen(shard -> shard.index().ramBytesUsed());
     }
 
     /** Bytes on disk of open shards; walks their directories, so call it at metrics-scrape rate, not per request. */
     public long diskBytes() {
-        long disk = 0;
-        for (Shard shard : open.values()) {
-            disk += shard.index().diskBytes();
+        return sumOverOpen(shard -> shard.index().diskBytes());
+    }
+
+    /**
+     * Bytes on local disk of every shard, open or closed: open shards list their directories; closed ones count
+     * what they held when they closed (or when this node started), so call it at metrics-scrape rate.
+     */
+    public long localDiskBytes() {
+        long disk = sumOverOpen(shard -> shard.index().diskBytes());
+        for (Slot slot : slots.values()) {
+            if (slot.shard == null && slot.localBytes > 0) {
+                disk += slot.localBytes;
+            }
         }
         return disk;
     }
@@ -192,28 +439,115 @@ public final class ShardRegistry implements AutoCloseable {
      */
     public long diskBytes(CollectionId id) {
         Shard shard = open.get(id);
-        if (shard != null && !shard.broken()) {
-            return shard.index().diskBytes();
+        if (shard != null && !shard.unusable() && shard.tryPin()) {
+            try {
+                return shard.index().diskBytes();
+            } finally {
+                shard.unpin();
+            }
         }
         return directoryBytes(root.resolve(id.toString()));
     }
 
-    /** Commits and closes every shard. */
+    /** Commits and closes every shard; no shard opens afterwards. */
     @Override
     public void close() {
-        lifecycle.lock();
-        try {
-            List<CollectionId> ids = new ArrayList<>(open.keySet());
-            for (CollectionId id : ids) {
-                Shard shard = open.remove(id);
+        shutdown = true;
+        for (Slot slot : List.copyOf(slots.values())) {
+            slot.lock.lock();
+            try {
+                Shard shard = slot.shard;
+                if (shard == null) {
+                    continue;
+                }
+                closed(slot, shard);
                 try {
                     shard.close(true);
                 } catch (RuntimeException e) {
-                    log.warn("Closing the shard of collection {} failed; its log will be replayed", id, e);
+                    log.warn("Closing the shard of collection {} failed; its log will be replayed", slot.id, e);
+                }
+            } finally {
+                slot.lock.unlock();
+            }
+        }
+    }
+
+    /** Sums {@code size} over the open shards, each pinned meanwhile so that no close races it; skips closing ones. */
+    private long sumOverOpen(ToLongFunction<Shard> size) {
+        long total = 0;
+        for (Shard shard : open.values()) {
+            if (!shard.unusable() && shard.tryPin()) {
+                try {
+                    total += size.applyAsLong(shard);
+                } finally {
+                    shard.unpin();
                 }
             }
-        } finally {
-            lifecycle.unlock();
+        }
+        return total;
+    }
+
+    /** Takes the shard out of the open set; caller holds the slot's lock and closes the shard next. */
+    private void closed(Slot slot, Shard shard) {
+        slot.lastUsedNanos = shard.lastUsedNanos();
+        slot.shard = null;
+        open.remove(slot.id, shard);
+    }
+
+    private Slot slot(CollectionId id) {
+        return new Slot(id, root.resolve(id.toString()).resolve("0"), System.nanoTime(), -1);
+    }
+
+    /**
+     * Registers the shard directories already on disk as closed slots, so the disk budget sees them before their
+     * collections are used: sizes as found, and the directory's modification time as when each was last used.
+     */
+    private void scanLocalShards() {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        long nowNanos = System.nanoTime();
+        long nowMillis = System.currentTimeMillis();
+        try (DirectoryStream<Path> directories = Files.newDirectoryStream(root)) {
+            for (Path directory : directories) {
+                CollectionId id;
+                try {
+                    id = new CollectionId(UUID.fromString(directory.getFileName().toString()));
+                } catch (IllegalArgumentException e) {
+                    continue; // not a collection's directory
+                }
+                Path shard = directory.resolve("0");
+                long modifiedMillis = Files.getLastModifiedTime(Files.isDirectory(shard) ? shard : directory)
+                        .toMillis();
+                long ageNanos = Math.max(0, nowMillis - modifiedMillis) * 1_000_000;
+                slots.put(id, new Slot(id, directory.resolve("0"), nowNanos - ageNanos, directoryBytes(directory)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list shard directories under " + root, e);
+        }
+    }
+
+    /** One collection's place on this node. */
+    private static final class Slot {
+
+        final CollectionId id;
+        final Path directory;
+        /** Guards opening, closing, evicting and dropping this collection's shard. */
+        final ReentrantLock lock = new ReentrantLock();
+        /** The open shard, or null while closed; written under the lock, read by readers without it. */
+        volatile @Nullable Shard shard;
+        /** When the shard was last used, as of its last close; the open shard's own clock counts while it is open. */
+        volatile long lastUsedNanos;
+        /** Bytes of the local files while closed: 0 after eviction, -1 while open or unknown; under the lock. */
+        volatile long localBytes;
+        /** Set under the lock when the collection is deleted; the slot is then never opened again. */
+        volatile boolean dropped;
+
+        Slot(CollectionId id, Path directory, long lastUsedNanos, long localBytes) {
+            this.id = id;
+            this.directory = directory;
+            this.lastUsedNanos = lastUsedNanos;
+            this.localBytes = localBytes;
         }
     }
 

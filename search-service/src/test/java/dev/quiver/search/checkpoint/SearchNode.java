@@ -18,6 +18,8 @@ import dev.quiver.search.engine.LocalCollectionCatalog;
 import dev.quiver.search.engine.LocalRecordStore;
 import dev.quiver.search.objectstore.ObjectStore;
 import dev.quiver.search.shard.Shard;
+import dev.quiver.search.shard.ShardCache;
+import dev.quiver.search.shard.ShardCacheMeters;
 import dev.quiver.search.shard.ShardCheckpoints;
 import dev.quiver.search.shard.ShardRegistry;
 import dev.quiver.search.shard.ShardSettings;
@@ -31,6 +33,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +67,16 @@ final class SearchNode implements AutoCloseable {
     /** Set by {@link #crash()}: the registry's close then checkpoints nothing. */
     private volatile boolean crashed;
 
+    /** Collections whose shards close without a checkpoint, as if the upload had failed. */
+    final Set<CollectionId> uncheckpointed = ConcurrentHashMap.newKeySet();
+
     SearchNode(DataSource dataSource, Path shardsDirectory, ObjectStore store, Duration logRetention, Clock clock) {
+        this(dataSource, shardsDirectory, store, logRetention, clock, ShardCache.UNBOUNDED);
+    }
+
+    /** A node whose registry closes and evicts shards as {@code cache} says, when a test calls it to. */
+    SearchNode(DataSource dataSource, Path shardsDirectory, ObjectStore store, Duration logRetention, Clock clock,
+            ShardCache shardCache) {
         jdbc = JdbcClient.create(dataSource);
         wal = new JdbcWal(jdbc, clock);
         collections = new JdbcCollections(jdbc, clock);
@@ -76,7 +89,12 @@ final class SearchNode implements AutoCloseable {
         ShardSettings settings = new ShardSettings(Duration.ofSeconds(30), 4, 50_000, Duration.ZERO,
                 Duration.ofHours(1), 1);
         shards = new ShardRegistry(shardsDirectory, wal, applierPool, indexPool, 1, settings,
-                Timer.builder("apply").register(meters), new CrashableCheckpoints());
+                Timer.builder("apply").register(meters), new CrashableCheckpoints(), shardCache,
+                new ShardCacheMeters(Counter.builder("closed.idle").register(meters),
+                        Counter.builder("closed.capacity").register(meters),
+                        Counter.builder("evicted").register(meters), Timer.builder("cold.local").register(meters),
+                        Timer.builder("cold.restored").register(meters)),
+                Runnable::run);
         TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         CollectionCache cache = new CollectionCache(collections, false);
         records = new LocalRecordStore(collections, wal, sizes, new JdbcCollectionCounters(jdbc), shards,
@@ -160,9 +178,14 @@ final class SearchNode implements AutoCloseable {
 
         @Override
         public void closing(Shard shard) {
-            if (!crashed) {
+            if (!crashed && !uncheckpointed.contains(shard.collection())) {
                 checkpoints.closing(shard);
             }
+        }
+
+        @Override
+        public long checkpointedSequence(CollectionId collection) {
+            return checkpoints.checkpointedSequence(collection);
         }
 
         @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.springframework.util.unit.DataSize;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -30,22 +31,29 @@ class SearchPropertiesTests {
         assertThat(properties.checkpointInterval()).isEqualTo(Duration.ofSeconds(60));
         assertThat(properties.checkpointThreads()).isEqualTo(2);
         assertThat(properties.logRetention()).isEqualTo(Duration.ofHours(24));
+        assertThat(properties.closeAfterIdle()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(properties.maxOpenShards()).isEqualTo(1000);
+        assertThat(properties.localDiskBudget()).isNull();
+        assertThat(properties.localDiskBudgetBytes()).isEqualTo(Long.MAX_VALUE);
         assertThat(properties.soleWriter()).isFalse();
     }
 
     @Test
     void everyKeyBinds() {
-        SearchProperties properties = bind(Map.of(
-                "quiver.search.shards-directory", "/srv/quiver/shards",
-                "quiver.search.index-threads", "3",
-                "quiver.search.read-timeout", "5",
-                "quiver.search.wal-page-size", "8",
-                "quiver.search.refresh-records", "1000",
-                "quiver.search.commit-interval", "2m",
-                "quiver.search.checkpoint-interval", "5s",
-                "quiver.search.checkpoint-threads", "4",
-                "quiver.search.log-retention", "0s",
-                "quiver.search.sole-writer", "true"));
+        SearchProperties properties = bind(Map.ofEntries(
+                Map.entry("quiver.search.shards-directory", "/srv/quiver/shards"),
+                Map.entry("quiver.search.index-threads", "3"),
+                Map.entry("quiver.search.read-timeout", "5"),
+                Map.entry("quiver.search.wal-page-size", "8"),
+                Map.entry("quiver.search.refresh-records", "1000"),
+                Map.entry("quiver.search.commit-interval", "2m"),
+                Map.entry("quiver.search.checkpoint-interval", "5s"),
+                Map.entry("quiver.search.checkpoint-threads", "4"),
+                Map.entry("quiver.search.log-retention", "0s"),
+                Map.entry("quiver.search.close-after-idle", "30s"),
+                Map.entry("quiver.search.max-open-shards", "50"),
+                Map.entry("quiver.search.local-disk-budget", "20GB"),
+                Map.entry("quiver.search.sole-writer", "true")));
 
         assertThat(properties.shardsDirectory()).isEqualTo(Path.of("/srv/quiver/shards"));
         assertThat(properties.effectiveIndexThreads()).isEqualTo(3);
@@ -56,6 +64,10 @@ class SearchPropertiesTests {
         assertThat(properties.checkpointInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(properties.checkpointThreads()).isEqualTo(4);
         assertThat(properties.logRetention()).isZero();
+        assertThat(properties.closeAfterIdle()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(properties.maxOpenShards()).isEqualTo(50);
+        assertThat(properties.localDiskBudget()).isEqualTo(DataSize.ofGigabytes(20));
+        assertThat(properties.localDiskBudgetBytes()).isEqualTo(20L * 1024 * 1024 * 1024);
         assertThat(properties.soleWriter()).isTrue();
     }
 
@@ -78,6 +90,26 @@ class SearchPropertiesTests {
                 .withPropertyValues("quiver.search.checkpoint-interval=10ms")
                 .run(context -> assertThat(context).getFailure()
                         .rootCause().hasMessageContaining("quiver.search.checkpoint-interval"));
+    }
+
+    @Test
+    void maxOpenShardsOfZeroStopsStartupNamingTheKey() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
+                .withUserConfiguration(PropertiesOnly.class)
+                .withPropertyValues("quiver.search.max-open-shards=0")
+                .run(context -> assertThat(context).getFailure()
+                        .rootCause().hasMessageContaining("quiver.search.max-open-shards"));
+    }
+
+    @Test
+    void emptyLocalDiskBudgetStopsStartupNamingTheKey() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
+                .withUserConfiguration(PropertiesOnly.class)
+                .withPropertyValues("quiver.search.local-disk-budget=0B")
+                .run(context -> assertThat(context).getFailure()
+                        .hasStackTraceContaining("quiver.search.local-disk-budget"));
     }
 
     private static SearchProperties bind(Map<String, String> values) {
