@@ -10,6 +10,8 @@ import dev.quiver.search.api.LoggedWrite;
 import dev.quiver.search.api.RecordFilter;
 import dev.quiver.search.api.RecordStore;
 import dev.quiver.search.api.RecordWrite;
+import dev.quiver.search.api.SearchRequest;
+import dev.quiver.search.api.SearchResult;
 import dev.quiver.search.api.StoredRecord;
 import dev.quiver.search.api.WriteBatch;
 import dev.quiver.search.api.WriteLimits;
@@ -184,6 +186,13 @@ public final class LocalRecordStore implements RecordStore {
         Shard shard = visibleShard(collection);
         int searchEf = collection.hnsw().searchEf();
         return search(() -> shard.index().query(queries, nResults, searchEf, filter, include));
+    }
+
+    @Override
+    public List<SearchResult> search(CollectionView collection, List<SearchRequest> searches) {
+        Shard shard = visibleShard(collection);
+        int searchEf = collection.hnsw().searchEf();
+        return search(() -> shard.index().search(searches, searchEf));
     }
 
     @Override
