@@ -27,6 +27,7 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.RescoreTopNQuery;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.util.VectorUtil;
 import org.jspecify.annotations.Nullable;
@@ -50,9 +51,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class RankedSearch {
 
-    private static final Sort INSERTION_ORDER =
-            new Sort(new org.apache.lucene.search.SortField(FieldNames.ORDER,
-                    org.apache.lucene.search.SortField.Type.LONG));
+    private static final Sort INSERTION_ORDER = new Sort(new SortField(FieldNames.ORDER, SortField.Type.LONG));
     private static final float ZERO_VECTOR_COSINE_SCORE = 0.5f;
 
     private final IndexSearcher searcher;
@@ -280,7 +279,8 @@ final class RankedSearch {
             return byType;
         }
         return switch (left) {
-            case MetadataValue.BoolValue bool -> Boolean.compare(bool.value(), ((MetadataValue.BoolValue) right).value());
+            case MetadataValue.BoolValue bool ->
+                    Boolean.compare(bool.value(), ((MetadataValue.BoolValue) right).value());
             case MetadataValue.IntValue integer -> Double.compare(integer.value(), number(right));
             case MetadataValue.FloatValue number -> Double.compare(number.value(), number(right));
             case MetadataValue.StringValue string ->
