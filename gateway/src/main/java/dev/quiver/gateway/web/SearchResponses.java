@@ -1,6 +1,7 @@
 package dev.quiver.gateway.web;
 
 import dev.quiver.search.api.SearchResult;
+import dev.quiver.search.api.SearchSelect;
 import dev.quiver.search.api.StoredRecord;
 import java.util.List;
 import tools.jackson.core.JsonGenerator;
@@ -53,7 +54,7 @@ final class SearchResponses {
         json.writeStartArray();
         for (int i = 0; i < results.size(); i++) {
             SearchResult result = results.get(i);
-            var select = searches.get(i).request().select();
+            SearchSelect select = searches.get(i).request().select();
             boolean selected = switch (column) {
                 case "documents" -> select.documents();
                 case "embeddings" -> select.embeddings();

@@ -223,17 +223,15 @@ final class RankedSearch {
             groups.computeIfAbsent(groupKey(candidate, groupBy.keys()), key -> new ArrayList<>()).add(candidate);
         }
         Comparator<Candidate> order = aggregateOrder(groupBy);
-        List<Long> kept = new ArrayList<>();
+        long[] kept = new long[candidates.size()];
+        int size = 0;
         for (List<Candidate> group : groups.values()) {
             group.sort(order);
             for (int i = 0; i < Math.min(groupBy.k(), group.size()); i++) {
-                kept.add(group.get(i).ranked());
+                kept[size++] = group.get(i).ranked();
             }
         }
-        long[] result = new long[kept.size()];
-        for (int i = 0; i < result.length; i++) {
-            result[i] = kept.get(i);
-        }
+        long[] result = Arrays.copyOf(kept, size);
         Arrays.sort(result);
         return result;
     }
@@ -285,7 +283,12 @@ final class RankedSearch {
             case MetadataValue.FloatValue number -> Double.compare(number.value(), number(right));
             case MetadataValue.StringValue string ->
                     string.value().compareTo(((MetadataValue.StringValue) right).value());
-            default -> left.toString().compareTo(right.toString());
+            // Arrays are not meant as group or order keys; any consistent order will do.
+            case MetadataValue.StringArray array -> array.toString().compareTo(right.toString());
+            case MetadataValue.IntArray array -> array.toString().compareTo(right.toString());
+            case MetadataValue.FloatArray array -> array.toString().compareTo(right.toString());
+            case MetadataValue.BoolArray array -> array.toString().compareTo(right.toString());
+            case MetadataValue.Null ignored -> 0;
         };
     }
 
