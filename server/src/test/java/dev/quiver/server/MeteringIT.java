@@ -177,6 +177,33 @@ class MeteringIT extends OperatedServer {
     }
 
     @Test
+    void aSearchIsMeteredAsAReadWhoseVectorLeavesCountAsQueryVectors() {
+        Console owner = Console.signUp(http, "owner@search-metered.example", "Search Metered Org");
+        String secret = owner.mint(http, "app", "owner", null).path("key").asString();
+        String base = "/api/v2/tenants/" + owner.tenantName() + "/databases/default_database/collections";
+        Http.Response created = http.post(base, json("{'name':'search-metered'}"), key(secret));
+        assertThat(created.status()).as("%s", created).isEqualTo(200);
+        String collection = created.json().path("id").asString();
+        assertThat(http.post(base + "/" + collection + "/add", json("{'ids':['a','b','c'],"
+                + "'embeddings':[[1,0],[0,1],[1,1]],'documents':['red fox','blue bird','red bird']}"),
+                key(secret)).status()).isEqualTo(201);
+
+        Http.Response searched = http.post(base + "/" + collection + "/search", json("{'searches':[{'rank':"
+                + "{'$sum':[{'$knn':{'query':[1,0],'limit':2,'default':10}},{'$bm25':{'query':'red','limit':2,"
+                + "'default':10}}]},'limit':{'limit':2}}]}"), key(secret));
+        assertThat(searched.status()).as("%s", searched).isEqualTo(200);
+        assertThat(searched.json().path("ids").get(0).size()).isEqualTo(2);
+
+        // One vector leaf: ceil(max(2, searchEf 100) x dimension 2 / 16384) = 1, plus the 2 records returned.
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql("""
+                        select coalesce(sum(read_units), 0) from quiver.usage_rollups
+                        where collection_id = :id and granularity = 'day'
+                        """)
+                .param("id", java.util.UUID.fromString(collection))
+                .query(Long.class).single() == 1 + 2);
+    }
+
+    @Test
     void consolePeeksAndQueriesAreMeteredAsTheChromaReadsAre() {
         Principal owner = accounts.signUp(new SignUp("owner@console-metered.example", "correct horse battery",
                 "Console Metered Org")).principal();

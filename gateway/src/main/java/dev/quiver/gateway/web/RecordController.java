@@ -188,7 +188,7 @@ class RecordController {
         return json(Integer.toString(count));
     }
 
-    @PostMapping({"/search", "/fork"})
+    @PostMapping("/fork")
     ResponseEntity<byte[]> unsupported(Principal caller, @PathVariable String tenant,
             @PathVariable String database, @PathVariable String id) {
         resources.collectionById(caller, tenant, database, id);

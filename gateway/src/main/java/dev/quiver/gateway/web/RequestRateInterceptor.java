@@ -15,10 +15,10 @@ import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
  * Holds Chroma's record routes to the caller's tenant's request rates: add, upsert, update and delete count as
- * writes; get, query and count as reads. It runs after the security chain (an unauthenticated caller has had its
- * 401) and after the route is matched, before the controller, so a refused request reads and writes nothing. A
- * refusal is thrown as the controllers' are, and so answered by the same error mapping: 429, {@code Retry-After},
- * Chroma's body on {@code /api/v2}.
+ * writes; get, query, count and search as reads. It runs after the security chain (an unauthenticated caller has
+ * had its 401) and after the route is matched, before the controller, so a refused request reads and writes
+ * nothing. A refusal is thrown as the controllers' are, and so answered by the same error mapping: 429,
+ * {@code Retry-After}, Chroma's body on {@code /api/v2}.
  *
  * <p>Requests without a tenant to charge pass: authentication off (every caller anonymous, as local Chroma), or an
  * operator who belongs to no tenant. So does a suspended tenant's request, which the controller refuses with 403:
@@ -54,12 +54,12 @@ public final class RequestRateInterceptor implements HandlerInterceptor {
         return true;
     }
 
-    /** The kind of a record route's operation, or null for one no rate limits (search, fork: not implemented). */
+    /** The kind of a record route's operation, or null for one no rate limits (fork: not implemented). */
     static @Nullable RequestKind kind(String path) {
         String operation = path.substring(path.lastIndexOf('/') + 1);
         return switch (operation) {
             case "add", "upsert", "update", "delete" -> RequestKind.WRITE;
-            case "get", "query", "count" -> RequestKind.READ;
+            case "get", "query", "count", "search" -> RequestKind.READ;
             default -> null;
         };
     }

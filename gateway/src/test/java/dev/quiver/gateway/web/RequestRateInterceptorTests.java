@@ -52,7 +52,7 @@ class RequestRateInterceptorTests {
         for (String operation : List.of("get", "query", "count")) {
             assertThat(RequestRateInterceptor.kind(RECORDS + "/" + operation)).isEqualTo(RequestKind.READ);
         }
-        assertThat(RequestRateInterceptor.kind(RECORDS + "/search")).isNull();
+        assertThat(RequestRateInterceptor.kind(RECORDS + "/search")).isEqualTo(RequestKind.READ);
         assertThat(RequestRateInterceptor.kind(RECORDS + "/indexing_status")).isNull();
     }
 

@@ -39,6 +39,15 @@ public interface RecordStore {
     List<List<Hit>> query(CollectionView collection, float[][] queries, int nResults, RecordFilter filter,
             Set<Include> include);
 
+    /**
+     * Runs searches of Chroma's Search API (see {@link SearchRequest}) over one snapshot of the collection, which
+     * includes every write acknowledged before the call; one result per search, in order. Vectors of {@link Rank.Knn}
+     * leaves must have the collection's dimension (a collection without vectors yet has no knn candidates).
+     *
+     * @throws IllegalArgumentException if a query vector has another dimension than the collection's
+     */
+    List<SearchResult> search(CollectionView collection, List<SearchRequest> searches);
+
     int count(CollectionView collection);
 
     /**

@@ -10,6 +10,8 @@ import dev.quiver.search.api.LoggedWrite;
 import dev.quiver.search.api.RecordFilter;
 import dev.quiver.search.api.RecordStore;
 import dev.quiver.search.api.RecordWrite;
+import dev.quiver.search.api.SearchRequest;
+import dev.quiver.search.api.SearchResult;
 import dev.quiver.search.api.StoredRecord;
 import dev.quiver.search.api.WriteBatch;
 import dev.quiver.search.api.WriteLimits;
@@ -197,6 +199,13 @@ public final class LocalRecordStore implements RecordStore {
         } finally {
             shard.release();
         }
+    }
+
+    @Override
+    public List<SearchResult> search(CollectionView collection, List<SearchRequest> searches) {
+        Shard shard = visibleShard(collection);
+        int searchEf = collection.hnsw().searchEf();
+        return search(() -> shard.index().search(searches, searchEf));
     }
 
     @Override

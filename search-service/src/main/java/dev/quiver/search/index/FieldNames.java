@@ -41,6 +41,12 @@ final class FieldNames {
      * {@link #ID_VALUE} existed also store the string.
      */
     static final String DOCUMENT = "document";
+    /**
+     * The document as analysed text for BM25 ({@link DocumentText}): tokens with their frequencies and the field's
+     * length norm, no positions and nothing stored. Segments written before it existed lack it, so their records
+     * have no BM25 hits until they are rewritten (an upsert, update, or a replay of the log into a new shard).
+     */
+    static final String DOCUMENT_TEXT = "document_text";
     /** The metadata as {@link BatchCodec#encodeMetadata} bytes, stored: segments older than {@link #ID_VALUE}. */
     static final String METADATA = "metadata";
     /** The metadata as {@link BatchCodec#encodeMetadata} bytes in binary doc values; see {@link #ID_VALUE}. */

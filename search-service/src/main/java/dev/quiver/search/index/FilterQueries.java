@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.quiver.search.api.MetadataValue;
 import dev.quiver.search.api.RecordFilter;
+import dev.quiver.search.api.SearchFilter;
 import dev.quiver.search.api.Where;
 import dev.quiver.search.api.WhereDocument;
 import java.util.ArrayList;
@@ -67,6 +68,35 @@ final class FilterQueries {
             all.add(whereDocument(whereDocument), BooleanClause.Occur.FILTER);
         }
         return all.build();
+    }
+
+    /** The query for a Search API filter: ids, metadata and document conditions under any $and/$or nesting. */
+    static Query search(SearchFilter filter) {
+        return switch (filter) {
+            case SearchFilter.And and -> {
+                if (and.clauses().isEmpty()) {
+                    yield MatchAllDocsQuery.INSTANCE;
+                }
+                BooleanQuery.Builder builder = new BooleanQuery.Builder();
+                for (SearchFilter clause : and.clauses()) {
+                    builder.add(search(clause), BooleanClause.Occur.FILTER);
+                }
+                yield builder.build();
+            }
+            case SearchFilter.Or or -> {
+                if (or.clauses().isEmpty()) {
+                    yield new MatchNoDocsQuery("empty $or");
+                }
+                BooleanQuery.Builder builder = new BooleanQuery.Builder();
+                for (SearchFilter clause : or.clauses()) {
+                    builder.add(search(clause), BooleanClause.Occur.SHOULD);
+                }
+                yield builder.build();
+            }
+            case SearchFilter.Metadata metadata -> where(metadata.where());
+            case SearchFilter.Document document -> whereDocument(document.whereDocument());
+            case SearchFilter.Ids ids -> ids.negated() ? not(ids(ids.ids())) : ids(ids.ids());
+        };
     }
 
     /** Records whose id is in the list; an empty list matches nothing. */

@@ -10,6 +10,8 @@ import dev.quiver.search.api.Metric;
 import dev.quiver.search.api.Quantization;
 import dev.quiver.search.api.RecordFilter;
 import dev.quiver.search.api.RecordWrite;
+import dev.quiver.search.api.SearchRequest;
+import dev.quiver.search.api.SearchResult;
 import dev.quiver.search.api.StoredRecord;
 import dev.quiver.search.api.WriteBatch;
 import java.io.Closeable;
@@ -303,7 +305,7 @@ public final class ShardIndex implements Closeable {
         try {
             Files.createDirectories(directory);
             luceneDirectory = FSDirectory.open(directory);
-            IndexWriterConfig config = new IndexWriterConfig()
+            IndexWriterConfig config = new IndexWriterConfig(DocumentText.indexAnalyzer())
                     .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
                     // The applier alone decides what is durable; close() must not commit a half-replayed state.
                     .setCommitOnClose(false)
@@ -792,6 +794,34 @@ public final class ShardIndex implements Closeable {
             return results;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot query shard index at " + path, e);
+        } finally {
+            release(searcher);
+        }
+    }
+
+    /**
+     * Runs searches of Chroma's Search API over one refreshed snapshot, one result per request in order (see
+     * {@link RankedSearch} for how). Any thread.
+     *
+     * @param searchEf the least {@code k} of each vector search, at least 1
+     * @throws IllegalArgumentException if a knn leaf's vector has another dimension than the shard's
+     */
+    public List<SearchResult> search(List<SearchRequest> requests, int searchEf) {
+        requireNonNull(requests, "requests is null");
+        if (searchEf < 1) {
+            throw new IllegalArgumentException("searchEf must be positive: " + searchEf);
+        }
+        IndexSearcher searcher = acquire();
+        try {
+            RankedSearch search = new RankedSearch(searcher, metric, exactSimilarity, rescore, searchEf,
+                    vectorField(searcher.getIndexReader()));
+            List<SearchResult> results = new ArrayList<>(requests.size());
+            for (SearchRequest request : requests) {
+                results.add(search.run(request));
+            }
+            return results;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot search shard index at " + path, e);
         } finally {
             release(searcher);
         }
@@ -1372,6 +1402,7 @@ public final class ShardIndex implements Closeable {
         String text = entry.document();
         if (text != null) {
             document.add(new BinaryDocValuesField(FieldNames.DOCUMENT, new BytesRef(text)));
+            document.add(DocumentText.field(text));
         }
         Map<String, MetadataValue> metadata = entry.metadata();
         if (metadata != null) {
