@@ -1,7 +1,9 @@
 package dev.quiver.search.config;
 
+import dev.quiver.common.ConditionalOnRole;
+import dev.quiver.common.Role;
 import dev.quiver.search.api.CollectionCatalog;
-import dev.quiver.search.api.RecordStore;
+import dev.quiver.search.checkpoint.CheckpointFence;
 import dev.quiver.search.checkpoint.CheckpointMeters;
 import dev.quiver.search.checkpoint.CheckpointSettings;
 import dev.quiver.search.checkpoint.JdbcCheckpoints;
@@ -15,6 +17,7 @@ import dev.quiver.search.engine.AppendMeters;
 import dev.quiver.search.engine.CollectionCache;
 import dev.quiver.search.engine.LocalCollectionCatalog;
 import dev.quiver.search.engine.LocalRecordStore;
+import dev.quiver.search.engine.LogAppender;
 import dev.quiver.search.api.StorageCounters;
 import dev.quiver.search.api.WriteListener;
 import dev.quiver.search.engine.StartupRecovery;
@@ -41,6 +44,7 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -95,11 +99,14 @@ class SearchConfiguration {
         return Executors.newFixedThreadPool(properties.checkpointThreads(), named("quiver-checkpoint-", false));
     }
 
+    /** On a search node of a cluster, every checkpoint and truncation is fenced by the shard's lease. */
     @Bean
     ObjectStoreCheckpoints objectStoreCheckpoints(ObjectStore store, JdbcClient jdbc, JdbcWal wal,
-            ExecutorService checkpointPool, SearchProperties properties, MeterRegistry meters, Clock clock) {
+            ExecutorService checkpointPool, SearchProperties properties, MeterRegistry meters, Clock clock,
+            ObjectProvider<CheckpointFence> fence) {
         return new ObjectStoreCheckpoints(store, new JdbcCheckpoints(jdbc), wal, checkpointPool,
-                new CheckpointSettings(properties.logRetention()), checkpointMeters(meters), clock);
+                new CheckpointSettings(properties.logRetention()), checkpointMeters(meters), clock,
+                fence.getIfAvailable(() -> CheckpointFence.NONE));
     }
 
     @Bean(destroyMethod = "shutdownNow")
@@ -147,13 +154,20 @@ class SearchConfiguration {
         return Executors.newFixedThreadPool(properties.effectiveIndexThreads(), named("quiver-search-", false));
     }
 
+    /** The write path to the log, which every role that takes writes (gateway, standalone) shares. */
     @Bean
-    RecordStore recordStore(JdbcCollections collections, JdbcWal wal, JdbcRecordSizes sizes,
-            JdbcCollectionCounters counters, ShardRegistry shards, TransactionTemplate transactions,
-            ExecutorService searchPool, CollectionCache cache, MeterRegistry meters,
-            ObjectProvider<WriteListener> listeners) {
-        return new LocalRecordStore(collections, wal, sizes, counters, shards, transactions, searchPool, cache,
-                appendMeters(meters), listeners.orderedStream().toList());
+    LogAppender logAppender(JdbcCollections collections, JdbcWal wal, JdbcRecordSizes sizes,
+            JdbcCollectionCounters counters, TransactionTemplate transactions, CollectionCache cache,
+            MeterRegistry meters, ObjectProvider<WriteListener> listeners) {
+        return new LogAppender(collections, wal, sizes, counters, transactions, cache, appendMeters(meters),
+                listeners.orderedStream().toList());
+    }
+
+    /** Standalone, and a search node answering gateways; a gateway-only process has the remote one instead. */
+    @Bean
+    @ConditionalOnRole(Role.SEARCH)
+    LocalRecordStore recordStore(LogAppender appender, ShardRegistry shards, ExecutorService searchPool) {
+        return new LocalRecordStore(appender, shards, searchPool);
     }
 
     @Bean
@@ -163,12 +177,16 @@ class SearchConfiguration {
 
     @Bean
     ApplicationListener<ApplicationReadyEvent> startupRecovery(TenantCatalog tenants, CollectionCatalog catalog,
-            ShardRegistry shards, LogRecount recount) {
+            ShardRegistry shards, LogRecount recount, Environment environment) {
         StartupRecovery recovery = new StartupRecovery(tenants, catalog, shards);
+        boolean distributed = Role.distributed(environment);
         return event -> {
             // Before the shards: collections logged before the counters existed are counted once, from their logs.
             recount.recountAll();
-            recovery.openAll();
+            // In a cluster a search node opens the shards it wins leases for, and a gateway opens none.
+            if (!distributed) {
+                recovery.openAll();
+            }
         };
     }
 

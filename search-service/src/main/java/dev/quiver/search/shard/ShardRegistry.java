@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -106,6 +107,29 @@ public final class ShardRegistry implements AutoCloseable {
                 shard.appended(collection.logPosition());
             }
             return shard;
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    /** The collection's shard if it is open on this node now; never opens one. */
+    public Optional<Shard> find(CollectionId id) {
+        return Optional.ofNullable(open.get(id));
+    }
+
+    /**
+     * Closes the shard without committing or checkpointing, when this node lost or gives up its lease: what it
+     * applied since its last checkpoint is in the log, which the next owner replays. Its files stay, so taking the
+     * shard back later replays only from their commit (if no newer checkpoint replaces them).
+     */
+    public void release(CollectionId id) {
+        lifecycle.lock();
+        try {
+            Shard shard = open.remove(id);
+            if (shard != null) {
+                shard.close(false);
+                log.info("Closed the shard of collection {}: this node no longer holds its lease", id);
+            }
         } finally {
             lifecycle.unlock();
         }
