@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -34,7 +35,10 @@ import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
@@ -46,6 +50,7 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
  * collections succeed again within the lease duration plus a few seconds, and a fourth node that joins takes only
  * shards that rendezvous placement moves to it: no shard moves between the nodes that were already there.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DistributedFailoverIT {
 
     private static final String SECRET = "distributed-test-secret";
@@ -114,6 +119,7 @@ class DistributedFailoverIT {
     }
 
     @Test
+    @Order(2)
     void whenASearchNodeIsKilledWhileClientsWriteThenEveryAcknowledgedRecordIsFoundAndAJoiningNodeTakesOnlyItsShare()
             throws Exception {
         List<String> collections = new ArrayList<>();
@@ -175,12 +181,18 @@ class DistributedFailoverIT {
             killed.set(true);
 
             // 3. Query one of its collections until it answers again: the lease expires and a live node takes it.
+            //    Meanwhile a query may be refused, but only with a retryable 503 in Chroma's error body.
             recoveredAt = 0;
             while (recoveredAt == 0) {
                 assertThat(System.nanoTime() - killedAt).as("queries answer again within a minute")
                         .isLessThan(Duration.ofSeconds(60).toNanos());
-                if (query(gateways.getFirst(), victimCollection) == 200) {
+                HttpResponse<String> response = query(gateways.getFirst(), victimCollection);
+                if (response.statusCode() == 200) {
                     recoveredAt = System.nanoTime();
+                } else {
+                    assertThat(response.statusCode()).as("refused while the shard moves: %s", response.body())
+                            .isEqualTo(503);
+                    assertThat(response.body()).contains("\"error\"").contains("retry");
                 }
             }
             // Keep loading a little after recovery, so writes also land on the new owners.
@@ -235,6 +247,20 @@ class DistributedFailoverIT {
         for (int i = 0; i < collections.size(); i++) {
             assertThat(ids(gateways.get(i % 2), collections.get(i))).containsAll(acknowledged.get(collections.get(i)));
         }
+    }
+
+    @Test
+    @Order(1)
+    void aSearchNodeServesNoPublicApiAndItsInternalApiOnlyCallersWithTheSecret() throws Exception {
+        ServerProcess node = nodes.get("node-1");
+        String collection = UUID.randomUUID().toString();
+
+        assertThat(post(node, COLLECTIONS_PATH, "{\"name\":\"bypass\"}").statusCode()).isEqualTo(404);
+        String internal = "/internal/v1/collections/" + collection + "/shards/0/count";
+        assertThat(post(node, internal, "{\"position\":0}").statusCode()).as("no secret").isEqualTo(401);
+        HttpResponse<String> gatewayInternal = post(gateways.getFirst(), internal, "{\"position\":0}");
+        assertThat(gatewayInternal.statusCode()).as("a gateway serves no /internal: %s", gatewayInternal.body())
+                .isBetween(400, 499);
     }
 
     /** Waits until at least half of the collections have a recorded checkpoint. */
@@ -321,14 +347,9 @@ class DistributedFailoverIT {
         }
     }
 
-    private static int query(ServerProcess gateway, String collection) {
-        try {
-            return post(gateway, COLLECTIONS_PATH + "/" + collection + "/query",
-                    "{\"query_embeddings\":[[" + "0.5,".repeat(DIMENSION - 1) + "0.5]],\"n_results\":3}")
-                    .statusCode();
-        } catch (IOException | InterruptedException e) {
-            return 0;
-        }
+    private static HttpResponse<String> query(ServerProcess gateway, String collection) throws Exception {
+        return post(gateway, COLLECTIONS_PATH + "/" + collection + "/query",
+                "{\"query_embeddings\":[[" + "0.5,".repeat(DIMENSION - 1) + "0.5]],\"n_results\":3}");
     }
 
     private static Set<String> ids(ServerProcess gateway, String collection) throws Exception {
