@@ -2,11 +2,9 @@ package dev.quiver.search.engine;
 
 import dev.quiver.common.ErrorCode;
 import dev.quiver.common.QuiverException;
-import dev.quiver.common.TenantId;
 import dev.quiver.search.api.CollectionView;
 import dev.quiver.search.api.Hit;
 import dev.quiver.search.api.Include;
-import dev.quiver.search.api.LoggedWrite;
 import dev.quiver.search.api.RecordFilter;
 import dev.quiver.search.api.RecordStore;
 import dev.quiver.search.api.RecordWrite;
@@ -17,8 +15,6 @@ import dev.quiver.search.api.WriteListener;
 import dev.quiver.search.collection.JdbcCollections;
 import dev.quiver.search.counter.JdbcCollectionCounters;
 import dev.quiver.search.counter.JdbcRecordSizes;
-import dev.quiver.search.counter.RecordSizes;
-import dev.quiver.search.index.BatchCodec;
 import dev.quiver.search.shard.Shard;
 import dev.quiver.search.shard.ShardRegistry;
 import dev.quiver.search.wal.JdbcWal;
@@ -29,10 +25,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
