@@ -56,11 +56,15 @@ class DistributedConfiguration {
             return new LeasedShards(fence, shards, collections, shardOpener);
         }
 
-        /** Wakes a shard when a gateway appends to its log, and every heartbeat wakes all of them regardless. */
+        /**
+         * Wakes a shard when a gateway appends to its log, and every lease duration wakes all of them regardless. The
+         * fallback can be that slow: a read never depends on it (it carries the log position and wakes the shard
+         * itself), and each wake-up of an idle shard costs a log read, so a node with many shards polls rarely.
+         */
         @Bean(initMethod = "start", destroyMethod = "close")
         LogNotifications logNotifications(DataSource dataSource, ShardRegistry shards, ClusterProperties properties) {
             return new LogNotifications(dataSource, collection -> shards.find(collection).ifPresent(Shard::schedule),
-                    () -> shards.shards().forEach(Shard::schedule), properties.heartbeatInterval());
+                    () -> shards.shards().forEach(Shard::schedule), properties.leaseDuration());
         }
     }
 
