@@ -77,6 +77,12 @@ app.kubernetes.io/component: {{ .component }}
       {{- $message := "postgresql.existingSecret must name a Secret holding the PostgreSQL password" }}
       name: {{ required $message .Values.postgresql.existingSecret }}
       key: {{ .Values.postgresql.passwordKey }}
+- name: QUIVER_CLUSTER_SECRET
+  valueFrom:
+    secretKeyRef:
+      {{- $clusterMessage := "cluster.existingSecret must name a Secret holding the shared cluster secret" }}
+      name: {{ required $clusterMessage .Values.cluster.existingSecret }}
+      key: {{ .Values.cluster.secretKey }}
 {{- with .Values.objectStore.credentials.existingSecret }}
 - name: AWS_ACCESS_KEY_ID
   valueFrom:

@@ -1,5 +1,12 @@
 package dev.quiver.server;
 
+import dev.quiver.common.ConditionalOnRole;
+import dev.quiver.common.Role;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -7,6 +14,9 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /** Beans every role shares, and the one line that tells a newcomer where Quiver listens. */
 @Configuration(proxyBeanMethods = false)
@@ -17,6 +27,33 @@ class ServerConfiguration {
     @Bean
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    /**
+     * A search node serves gateways only: the public API and the console answer 404 there, so a load balancer
+     * pointed at the wrong pods fails loudly instead of serving reads that bypass the gateways' checks.
+     */
+    @Bean
+    @ConditionalOnRole(value = Role.SEARCH, only = true)
+    FilterRegistrationBean<OncePerRequestFilter> searchNodeRefusesPublicApi() {
+        OncePerRequestFilter filter = new OncePerRequestFilter() {
+            @Override
+            protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
+                    FilterChain chain) throws ServletException, IOException {
+                String path = request.getRequestURI();
+                if (path.startsWith("/api/") || path.equals("/console") || path.startsWith("/console/")) {
+                    response.setStatus(404);
+                    response.setContentType("application/json");
+                    response.getWriter().write("{\"error\":\"NotFoundError\",\"message\":\"This is a search "
+                            + "node (quiver.roles=search): send requests to a gateway\"}");
+                    return;
+                }
+                chain.doFilter(request, response);
+            }
+        };
+        FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(filter);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
     }
 
     @Bean

@@ -65,8 +65,29 @@ final class ServerProcess implements AutoCloseable {
         return launch(List.of("-Xmx512m"), dataDir, port, log, properties);
     }
 
+    /**
+     * Starts a process of a cluster on the external PostgreSQL at {@code jdbcUrl}, with its heap held to 384 MB, and
+     * waits until {@code readyPath} answers 200: a search node serves no public API, so its health is what it has.
+     * {@link #kill()} does not apply; {@link #killJvm()} does.
+     */
+    static ServerProcess startInCluster(String jdbcUrl, Path dataDir, int port, String log, String readyPath,
+            List<String> jvmOptions, List<String> arguments) throws IOException {
+        List<String> properties = new ArrayList<>(List.of("--quiver.embedded-postgres.enabled=false",
+                "--spring.datasource.url=" + jdbcUrl, "--spring.datasource.username=postgres"));
+        properties.addAll(arguments);
+        List<String> options = new ArrayList<>(List.of("-Xmx384m"));
+        options.addAll(jvmOptions);
+        return launch(options, dataDir, port, log, properties, readyPath,
+                readyPath.endsWith("heartbeat") ? "heartbeat" : "UP");
+    }
+
     private static ServerProcess launch(List<String> jvmOptions, Path dataDir, int port, String log,
             List<String> properties) throws IOException {
+        return launch(jvmOptions, dataDir, port, log, properties, "/api/v2/heartbeat", "heartbeat");
+    }
+
+    private static ServerProcess launch(List<String> jvmOptions, Path dataDir, int port, String log,
+            List<String> properties, String readyPath, String readyText) throws IOException {
         Path jar = Path.of("target", "quiver-server.jar").toAbsolutePath();
         assertThat(jar).as("the server jar is built by the package phase").exists();
         String java = ProcessHandle.current().info().command().orElse("java");
@@ -80,7 +101,7 @@ final class ServerProcess implements AutoCloseable {
         ServerProcess server = new ServerProcess(dataDir, port, process);
         try {
             await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                    .until(() -> server.get("/api/v2/heartbeat").contains("heartbeat"));
+                    .until(() -> server.get(readyPath).contains(readyText));
         } catch (RuntimeException | Error e) {
             // The caller never gets the server, so it cannot stop it: a process that did not come up goes here.
             process.destroyForcibly();
@@ -111,6 +132,11 @@ final class ServerProcess implements AutoCloseable {
             await().atMost(Duration.ofSeconds(30)).until(() -> !handle.isAlive()
                     && children.stream().noneMatch(ProcessHandle::isAlive));
         });
+    }
+
+    /** SIGKILL to the server's JVM alone, for a process whose PostgreSQL is not its own. */
+    void killJvm() throws InterruptedException {
+        process.destroyForcibly().waitFor();
     }
 
     /** The port the server's PostgreSQL listens on, from its {@code postmaster.pid}. */

@@ -2,6 +2,7 @@ package dev.quiver.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quiver.common.Role;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,16 +27,25 @@ class ServerPropertiesTests {
         assertThat(properties.dataDir()).isEqualTo(Path.of("data"));
         assertThat(properties.embeddedPostgres()).isNotNull();
         assertThat(properties.embeddedPostgres().enabled()).isTrue();
+        assertThat(properties.roles()).containsExactlyInAnyOrder(Role.GATEWAY, Role.SEARCH);
     }
 
     @Test
     void everyKeyBinds() {
         ServerProperties properties = bind(Map.of(
                 "quiver.data-dir", "/srv/quiver",
-                "quiver.embedded-postgres.enabled", "false"));
+                "quiver.embedded-postgres.enabled", "false",
+                "quiver.roles", "search"));
 
         assertThat(properties.dataDir()).isEqualTo(Path.of("/srv/quiver"));
         assertThat(properties.embeddedPostgres().enabled()).isFalse();
+        assertThat(properties.roles()).containsExactly(Role.SEARCH);
+    }
+
+    @Test
+    void anUnknownRoleStopsStartupNamingTheKey() {
+        runner.withPropertyValues("quiver.roles=indexer")
+                .run(context -> assertThat(context).getFailure().hasStackTraceContaining("quiver.roles"));
     }
 
     @Test

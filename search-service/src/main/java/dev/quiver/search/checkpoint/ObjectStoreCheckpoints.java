@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -68,8 +69,6 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
 
     /** The shard number of every collection until collections have several. */
     private static final int SHARD = 0;
-    /** The lease epoch until shards have leases. TODO(#8): the epoch of the shard's lease, as a fence. */
-    private static final long NO_LEASE_EPOCH = 0;
     /** Deleted collections purged per pass, so one pass stays short. */
     private static final int PURGE_BATCH = 100;
     /** Keys per delete call: S3 deletes at most 1,000 objects per request. */
@@ -84,6 +83,7 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
     private final CheckpointSettings settings;
     private final CheckpointMeters meters;
     private final Clock clock;
+    private final CheckpointFence fence;
     private final JsonMapper json = JsonMapper.builder().build();
     private final Map<CollectionId, ShardState> states = new ConcurrentHashMap<>();
 
@@ -93,6 +93,13 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
      */
     public ObjectStoreCheckpoints(ObjectStore store, JdbcCheckpoints checkpoints, JdbcWal wal, Executor uploads,
             CheckpointSettings settings, CheckpointMeters meters, Clock clock) {
+        this(store, checkpoints, wal, uploads, settings, meters, clock, CheckpointFence.NONE);
+    }
+
+    /** @param fence the lease every checkpoint and truncation is written under ({@link CheckpointFence#NONE} alone) */
+    public ObjectStoreCheckpoints(ObjectStore store, JdbcCheckpoints checkpoints, JdbcWal wal, Executor uploads,
+            CheckpointSettings settings, CheckpointMeters meters, Clock clock, CheckpointFence fence) {
+        this.fence = requireNonNull(fence, "fence is null");
         this.store = requireNonNull(store, "store is null");
         this.checkpoints = requireNonNull(checkpoints, "checkpoints is null");
         this.wal = requireNonNull(wal, "wal is null");
@@ -215,6 +222,13 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
      */
     private boolean take(Shard shard, ShardState state) {
         long started = System.nanoTime();
+        // The epoch is read before the snapshot: a lease won later is a later term, which this snapshot must not
+        // claim. A shard this node does not hold is not checkpointed at all.
+        OptionalLong leased = fence.epoch(shard.collection(), SHARD);
+        if (leased.isEmpty()) {
+            return false;
+        }
+        long epoch = leased.getAsLong();
         Optional<CommitSnapshot> taken = shard.index().snapshot();
         if (taken.isEmpty()) {
             return false;
@@ -243,10 +257,16 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
             Instant now = clock.instant();
             String manifestKey = prefix + "manifests/" + String.format("%020d", snapshot.sequence()) + ".json";
             CheckpointManifest manifest = new CheckpointManifest(shard.tenant().value().toString(),
-                    shard.collection().toString(), SHARD, snapshot.sequence(), NO_LEASE_EPOCH, now.toString(), files);
+                    shard.collection().toString(), SHARD, snapshot.sequence(), epoch, now.toString(), files);
             store.put(manifestKey, json.writeValueAsBytes(manifest));
-            checkpoints.insert(new RecordedCheckpoint(shard.tenant(), shard.collection(), SHARD, snapshot.sequence(),
-                    NO_LEASE_EPOCH, manifestKey, bytes, fileKeys, now));
+            RecordedCheckpoint recorded = new RecordedCheckpoint(shard.tenant(), shard.collection(), SHARD,
+                    snapshot.sequence(), epoch, manifestKey, bytes, fileKeys, now);
+            if (!fence.tryWrite(shard.collection(), SHARD, epoch, () -> checkpoints.insert(recorded))) {
+                // The uploaded objects are named by no row; the next owner's truncation sweeps them.
+                log.info("Not recording the checkpoint of collection {} at sequence {}: its lease at epoch {} is "
+                        + "lost", shard.collection(), snapshot.sequence(), epoch);
+                return false;
+            }
             state.recorded(snapshot.sequence(), now);
             long elapsed = System.nanoTime() - started;
             meters.taken().increment();
@@ -263,7 +283,8 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
      * Deletes what the retention no longer needs. Caller holds the shard's lock.
      * 1. Find the newest checkpoint taken before the retention began. Without one nothing may go: a restore as of
      *    the start of the retention needs a checkpoint from before it.
-     * 2. Delete the log entries it holds. Every shard of the collection must hold them; a collection has one
+     * 2. Delete the log entries it holds, in one transaction with the check that this node still holds the shard's
+     *    lease (the fence): a node that lost it deletes nothing. Every shard of the collection must hold them; a collection has one
      *    shard today, so its checkpoint decides. TODO(#8): the least such sequence over the collection's shards.
      * 3. Delete the rows of older checkpoints, then every object of the shard that no kept checkpoint names:
      *    their manifests and files, and leftovers of uploads that failed before their row was written. Rows go
@@ -277,8 +298,18 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
             return;
         }
         long through = oldestKept.get().sequence();
-        int entries = wal.truncate(tenant, collection, through, cutoff);
-        checkpoints.deleteBelow(collection, SHARD, through);
+        OptionalLong epoch = fence.epoch(collection, SHARD);
+        if (epoch.isEmpty()) {
+            return;
+        }
+        int[] entries = new int[1];
+        boolean written = fence.tryWrite(collection, SHARD, epoch.getAsLong(), () -> {
+            entries[0] = wal.truncate(tenant, collection, through, cutoff);
+            checkpoints.deleteBelow(collection, SHARD, through);
+        });
+        if (!written) {
+            return;
+        }
         Set<String> needed = new HashSet<>();
         for (RecordedCheckpoint kept : checkpoints.listFrom(collection, SHARD, through)) {
             needed.add(kept.manifestKey());
@@ -292,9 +323,9 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
         }
         delete(unneeded);
         state.truncatedThrough = through;
-        if (entries > 0 || !unneeded.isEmpty()) {
+        if (entries[0] > 0 || !unneeded.isEmpty()) {
             log.info("Truncated the log of collection {} through sequence {}: {} entries and {} objects deleted",
-                    collection, through, entries, unneeded.size());
+                    collection, through, entries[0], unneeded.size());
         }
     }
 

@@ -11,7 +11,10 @@ import dev.quiver.search.api.MetadataValue;
 import dev.quiver.search.api.Metric;
 import dev.quiver.search.api.Quantization;
 import dev.quiver.search.index.BatchCodec;
+import dev.quiver.common.TenantId;
+import dev.quiver.tenant.api.DatabaseId;
 import dev.quiver.tenant.api.DatabaseView;
+import dev.quiver.tenant.api.TenantView;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -48,6 +51,16 @@ public final class JdbcCollections {
             """;
     private static final String FIND_BY_ID = "select " + COLUMNS + """
             from quiver.collections where database_id = :databaseId and id = :id
+            """;
+    /*
+     * For a search node, which is asked about a collection by id alone (a lease, a gateway's call): the database and
+     * tenant come from their rows. Column names are qualified because databases and tenants have names too.
+     */
+    private static final String FIND_ANYWHERE = "select " + COLUMNS.replace("id, name,", "c.id, c.name,") + """
+            , d.id as database_id, d.name as database_name, t.id as tenant_id, t.name as tenant_name
+            from quiver.collections c join quiver.databases d on d.id = c.database_id
+                join quiver.tenants t on t.id = d.tenant_id
+            where c.id = :id
             """;
     // The real Chroma server pages through collections in id order, not creation order.
     private static final String LIST = "select " + COLUMNS + """
@@ -163,6 +176,18 @@ public final class JdbcCollections {
                 .param("databaseId", database.id().value())
                 .param("id", id.value())
                 .query((rs, row) -> collection(rs, database))
+                .optional();
+    }
+
+    /** The collection with this id in whatever database holds it; for search nodes, never for a tenant's request. */
+    public Optional<CollectionView> findById(CollectionId id) {
+        return jdbc.sql(FIND_ANYWHERE)
+                .param("id", id.value())
+                .query((rs, row) -> collection(rs, new DatabaseView(
+                        new DatabaseId(rs.getObject("database_id", UUID.class)),
+                        new TenantView(new TenantId(rs.getObject("tenant_id", UUID.class)),
+                                rs.getString("tenant_name")),
+                        rs.getString("database_name"))))
                 .optional();
     }
 

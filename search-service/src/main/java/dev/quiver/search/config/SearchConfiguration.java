@@ -1,9 +1,12 @@
 package dev.quiver.search.config;
 
+import dev.quiver.common.ConditionalOnRole;
+import dev.quiver.common.Role;
 import dev.quiver.search.api.CollectionCatalog;
 import dev.quiver.search.api.CollectionRestore;
 import dev.quiver.search.checkpoint.CheckpointCollectionRestore;
 import dev.quiver.search.api.RecordStore;
+import dev.quiver.search.checkpoint.CheckpointFence;
 import dev.quiver.search.checkpoint.CheckpointMeters;
 import dev.quiver.search.checkpoint.CheckpointSettings;
 import dev.quiver.search.checkpoint.JdbcCheckpoints;
@@ -17,6 +20,7 @@ import dev.quiver.search.engine.AppendMeters;
 import dev.quiver.search.engine.CollectionCache;
 import dev.quiver.search.engine.LocalCollectionCatalog;
 import dev.quiver.search.engine.LocalRecordStore;
+import dev.quiver.search.engine.LogAppender;
 import dev.quiver.search.api.StorageCounters;
 import dev.quiver.search.api.WriteListener;
 import dev.quiver.search.engine.StartupRecovery;
@@ -47,6 +51,7 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -103,11 +108,14 @@ class SearchConfiguration {
         return Executors.newFixedThreadPool(properties.checkpointThreads(), named("quiver-checkpoint-", false));
     }
 
+    /** On a search node of a cluster, every checkpoint and truncation is fenced by the shard's lease. */
     @Bean
     ObjectStoreCheckpoints objectStoreCheckpoints(ObjectStore store, JdbcClient jdbc, JdbcWal wal,
-            ExecutorService checkpointPool, SearchProperties properties, MeterRegistry meters, Clock clock) {
+            ExecutorService checkpointPool, SearchProperties properties, MeterRegistry meters, Clock clock,
+            ObjectProvider<CheckpointFence> fence) {
         return new ObjectStoreCheckpoints(store, new JdbcCheckpoints(jdbc), wal, checkpointPool,
-                new CheckpointSettings(properties.logRetention()), checkpointMeters(meters), clock);
+                new CheckpointSettings(properties.logRetention()), checkpointMeters(meters), clock,
+                fence.getIfAvailable(() -> CheckpointFence.NONE));
     }
 
     /**
@@ -193,13 +201,20 @@ class SearchConfiguration {
         return Executors.newFixedThreadPool(properties.effectiveIndexThreads(), named("quiver-search-", false));
     }
 
+    /** The write path to the log, which every role that takes writes (gateway, standalone) shares. */
     @Bean
-    RecordStore recordStore(JdbcCollections collections, JdbcWal wal, JdbcRecordSizes sizes,
-            JdbcCollectionCounters counters, ShardRegistry shards, TransactionTemplate transactions,
-            ExecutorService searchPool, CollectionCache cache, MeterRegistry meters,
-            ObjectProvider<WriteListener> listeners) {
-        return new LocalRecordStore(collections, wal, sizes, counters, shards, transactions, searchPool, cache,
-                appendMeters(meters), listeners.orderedStream().toList());
+    LogAppender logAppender(JdbcCollections collections, JdbcWal wal, JdbcRecordSizes sizes,
+            JdbcCollectionCounters counters, TransactionTemplate transactions, CollectionCache cache,
+            MeterRegistry meters, ObjectProvider<WriteListener> listeners) {
+        return new LogAppender(collections, wal, sizes, counters, transactions, cache, appendMeters(meters),
+                listeners.orderedStream().toList());
+    }
+
+    /** Standalone, and a search node answering gateways; a gateway-only process has the remote one instead. */
+    @Bean
+    @ConditionalOnRole(Role.SEARCH)
+    LocalRecordStore recordStore(LogAppender appender, ShardRegistry shards, ExecutorService searchPool) {
+        return new LocalRecordStore(appender, shards, searchPool);
     }
 
     @Bean
@@ -209,12 +224,16 @@ class SearchConfiguration {
 
     @Bean
     ApplicationListener<ApplicationReadyEvent> startupRecovery(TenantCatalog tenants, CollectionCatalog catalog,
-            ShardRegistry shards, LogRecount recount) {
+            ShardRegistry shards, LogRecount recount, Environment environment) {
         StartupRecovery recovery = new StartupRecovery(tenants, catalog, shards);
+        boolean distributed = Role.distributed(environment);
         return event -> {
             // Before the shards: collections logged before the counters existed are counted once, from their logs.
             recount.recountAll();
-            recovery.openBehind();
+            // In a cluster a search node opens the shards it wins leases for, and a gateway opens none.
+            if (!distributed) {
+                recovery.openBehind();
+            }
         };
     }
 

@@ -1,5 +1,7 @@
 package dev.quiver.search.ownership;
 
+import dev.quiver.common.ConditionalOnRole;
+import dev.quiver.common.Role;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -52,8 +54,12 @@ class ClusterConfiguration {
             return new ShardOwners(leases, properties.heartbeatInterval());
         }
 
-        /** Started and stopped by {@link #shardOwnershipLifecycle}, not by the bean's own lifecycle. */
+        /**
+         * Started and stopped by {@link #shardOwnershipLifecycle}, not by the bean's own lifecycle. Only where shards
+         * are served: a gateway of a cluster reads the leases but never holds one.
+         */
         @Bean(destroyMethod = "")
+        @ConditionalOnRole(Role.SEARCH)
         ShardOwnership shardOwnership(ClusterProperties properties, Environment environment, JdbcSearchNodes nodes,
                 JdbcShardLeases leases, ShardOwners owners, ObjectProvider<ShardOwnershipListener> listeners) {
             NodeId node = properties.nodeId() != null
@@ -74,6 +80,7 @@ class ClusterConfiguration {
          * so a clean shutdown releases the shards while the node can still finish the requests it has.
          */
         @Bean
+        @ConditionalOnRole(Role.SEARCH)
         SmartLifecycle shardOwnershipLifecycle(ShardOwnership ownership) {
             return new SmartLifecycle() {
                 private volatile boolean running;
@@ -99,6 +106,7 @@ class ClusterConfiguration {
 
         /** Cluster meters of this node; no per-shard tags. */
         @Bean
+        @ConditionalOnRole(Role.SEARCH)
         MeterBinder clusterMeters(ShardOwnership ownership) {
             return registry -> {
                 Gauge.builder("quiver.cluster.nodes.live", ownership, ShardOwnership::liveNodes)

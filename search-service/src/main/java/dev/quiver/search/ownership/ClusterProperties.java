@@ -20,6 +20,8 @@ import org.springframework.validation.annotation.Validated;
  * @param heartbeatInterval how often the node proves it is alive, renews its leases and rebalances shards
  * @param leaseDuration     how long a lease lasts unless renewed, and how long a silent node counts as live; more
  *                          than twice the heartbeat interval, so one late heartbeat loses nothing
+ * @param secret            the shared secret gateways and search nodes prove to each other on {@code /internal};
+ *                          required in distributed mode ({@code quiver.roles} not both), unused standalone
  */
 @Validated
 @ConfigurationProperties("quiver.cluster")
@@ -28,7 +30,16 @@ public record ClusterProperties(
         @Nullable @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,127}") String nodeId,
         @Nullable URI advertiseUrl,
         @NotNull @DefaultValue("2s") Duration heartbeatInterval,
-        @NotNull @DefaultValue("10s") Duration leaseDuration) {
+        @NotNull @DefaultValue("10s") Duration leaseDuration,
+        @Nullable String secret) {
+
+    @Override
+    public String toString() {
+        // Never the secret: properties records end up in logs and failure analyses.
+        return "ClusterProperties[enabled=" + enabled + ", nodeId=" + nodeId + ", advertiseUrl=" + advertiseUrl
+                + ", heartbeatInterval=" + heartbeatInterval + ", leaseDuration=" + leaseDuration + ", secret="
+                + (secret == null ? "unset" : "set") + "]";
+    }
 
     public ClusterProperties {
         // Checked here rather than by an annotation: the rule ties two keys, and the message must name both.

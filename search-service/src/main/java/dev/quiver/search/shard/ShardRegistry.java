@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -211,6 +212,36 @@ public final class ShardRegistry implements AutoCloseable {
         log.debug("Opened shard of collection {} at sequence {}", id, index.committedSequence());
         shard.schedule();
         return shard;
+    }
+
+    /** The collection's shard if it is open on this node now; never opens one. */
+    public Optional<Shard> find(CollectionId id) {
+        return Optional.ofNullable(open.get(id));
+    }
+
+    /**
+     * Closes the shard without committing or checkpointing, when this node lost or gives up its lease: what it
+     * applied since its last checkpoint is in the log, which the next owner replays. Its files stay, so taking the
+     * shard back later replays only from their commit (if no newer checkpoint replaces them).
+     */
+    public void release(CollectionId id) {
+        Slot slot = slots.get(id);
+        if (slot == null) {
+            return;
+        }
+        slot.lock.lock();
+        try {
+            Shard shard = slot.shard;
+            if (shard != null) {
+                // Not retired gently as an idle shard is: readers still holding it fail over to the new owner,
+                // and nothing this node applies after losing the lease may reach a checkpoint.
+                closed(slot, shard);
+                shard.close(false);
+                log.info("Closed the shard of collection {}: this node no longer holds its lease", id);
+            }
+        } finally {
+            slot.lock.unlock();
+        }
     }
 
     /** Closes the shard and deletes its files, for a deleted collection. */

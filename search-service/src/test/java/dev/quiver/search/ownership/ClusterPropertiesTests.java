@@ -29,6 +29,7 @@ class ClusterPropertiesTests {
         assertThat(properties.advertiseUrl()).isNull();
         assertThat(properties.heartbeatInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(properties.leaseDuration()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(properties.secret()).isNull();
     }
 
     @Test
@@ -38,13 +39,16 @@ class ClusterPropertiesTests {
                 "quiver.cluster.node-id", "search-2",
                 "quiver.cluster.advertise-url", "http://search-2.search:8000",
                 "quiver.cluster.heartbeat-interval", "500ms",
-                "quiver.cluster.lease-duration", "3s"));
+                "quiver.cluster.lease-duration", "3s",
+                "quiver.cluster.secret", "shared between gateways and nodes"));
 
         assertThat(properties.enabled()).isTrue();
         assertThat(properties.nodeId()).isEqualTo("search-2");
         assertThat(properties.advertiseUrl()).isEqualTo(URI.create("http://search-2.search:8000"));
         assertThat(properties.heartbeatInterval()).isEqualTo(Duration.ofMillis(500));
         assertThat(properties.leaseDuration()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(properties.secret()).isEqualTo("shared between gateways and nodes");
+        assertThat(properties.toString()).as("the secret never reaches a log").doesNotContain("shared between");
     }
 
     @Test

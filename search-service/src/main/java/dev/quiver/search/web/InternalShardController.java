@@ -1,0 +1,176 @@
+package dev.quiver.search.web;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.quiver.common.ConditionalOnRole;
+import dev.quiver.common.ErrorCode;
+import dev.quiver.common.QuiverException;
+import dev.quiver.common.Role;
+import dev.quiver.search.api.CollectionId;
+import dev.quiver.search.api.CollectionView;
+import dev.quiver.search.api.Include;
+import dev.quiver.search.api.RecordFilter;
+import dev.quiver.search.collection.JdbcCollections;
+import dev.quiver.search.engine.LocalRecordStore;
+import dev.quiver.search.ownership.ClusterProperties;
+import dev.quiver.search.ownership.LeaseFence;
+import dev.quiver.search.ownership.ShardKey;
+import dev.quiver.search.remote.ShardWire;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What a search node answers the gateways: reads of the shards it holds, each at least as of the log position the
+ * gateway sends (the collection's position when the client's read began). Only callers that send the cluster's
+ * secret are served; a shard this node does not hold answers {@link ShardWire#NOT_OWNER}, so the gateway looks the
+ * owner up again. Registered on search-only nodes; gateways never route {@code /internal} outwards. Thread-safe.
+ */
+@RestController
+@ConditionalOnRole(value = Role.SEARCH, only = true)
+public final class InternalShardController {
+
+    private static final Logger log = LoggerFactory.getLogger(InternalShardController.class);
+    private static final String SHARD = "/internal/v1/collections/{collection}/shards/{shard}";
+
+    private final byte[] secret;
+    private final LeaseFence leases;
+    private final JdbcCollections collections;
+    private final LocalRecordStore records;
+    private final ShardWire wire = new ShardWire();
+
+    public InternalShardController(ClusterProperties properties, LeaseFence leases, JdbcCollections collections,
+            LocalRecordStore records) {
+        if (properties.secret() == null || properties.secret().isBlank()) {
+            throw new IllegalStateException("quiver.cluster.secret must be set on a search node: gateways prove "
+                    + "themselves with it");
+        }
+        this.secret = properties.secret().getBytes(StandardCharsets.UTF_8);
+        this.leases = requireNonNull(leases, "leases is null");
+        this.collections = requireNonNull(collections, "collections is null");
+        this.records = requireNonNull(records, "records is null");
+    }
+
+    @PostMapping(SHARD + "/query")
+    ResponseEntity<byte[]> query(@PathVariable String collection, @PathVariable int shard,
+            @RequestHeader(name = ShardWire.SECRET_HEADER, required = false) String caller,
+            @RequestBody byte[] body) {
+        return answer(collection, shard, caller, body, (request) -> {
+            ObjectNode answer = wire.object();
+            Set<Include> include = wire.readInclude(request.body());
+            answer.set("hits", wire.hits(records.query(request.view(), wire.readQueries(request.body()),
+                    request.body().path("nResults").intValue(), wire.readFilter(request.body()), include)));
+            return answer;
+        });
+    }
+
+    @PostMapping(SHARD + "/get")
+    ResponseEntity<byte[]> get(@PathVariable String collection, @PathVariable int shard,
+            @RequestHeader(name = ShardWire.SECRET_HEADER, required = false) String caller,
+            @RequestBody byte[] body) {
+        return answer(collection, shard, caller, body, (request) -> {
+            ObjectNode answer = wire.object();
+            answer.set("records", wire.records(records.get(request.view(), wire.readFilter(request.body()),
+                    request.body().path("offset").intValue(), request.body().path("limit").intValue(),
+                    wire.readInclude(request.body()))));
+            return answer;
+        });
+    }
+
+    @PostMapping(SHARD + "/count")
+    ResponseEntity<byte[]> count(@PathVariable String collection, @PathVariable int shard,
+            @RequestHeader(name = ShardWire.SECRET_HEADER, required = false) String caller,
+            @RequestBody byte[] body) {
+        return answer(collection, shard, caller, body, (request) -> {
+            ObjectNode answer = wire.object();
+            answer.put("count", records.count(request.view()));
+            return answer;
+        });
+    }
+
+    @PostMapping(SHARD + "/ids")
+    ResponseEntity<byte[]> ids(@PathVariable String collection, @PathVariable int shard,
+            @RequestHeader(name = ShardWire.SECRET_HEADER, required = false) String caller,
+            @RequestBody byte[] body) {
+        return answer(collection, shard, caller, body, (request) -> {
+            ObjectNode answer = wire.object();
+            RecordFilter filter = wire.readFilter(request.body());
+            var ids = answer.putArray("ids");
+            records.matchingIds(request.view(), filter).forEach(ids::add);
+            return answer;
+        });
+    }
+
+    /**
+     * Serves one call.
+     * 1. Refuse a caller without the secret (401), before reading anything.
+     * 2. Refuse a shard this node does not hold ({@link ShardWire#NOT_OWNER}): it must not open it, and the
+     *    gateway's idea of the owner is stale.
+     * 3. Read the collection and answer as of the position sent; a position the shard cannot reach within its read
+     *    timeout is a 503, which the gateway may retry.
+     */
+    private ResponseEntity<byte[]> answer(String collection, int shard, String caller, byte[] body,
+            Function<Request, ObjectNode> handler) {
+        if (caller == null || !MessageDigest.isEqual(secret, caller.getBytes(StandardCharsets.UTF_8))) {
+            return error(401, ErrorCode.UNAUTHENTICATED, "Missing or wrong cluster secret");
+        }
+        CollectionId id;
+        try {
+            id = new CollectionId(UUID.fromString(collection));
+        } catch (IllegalArgumentException e) {
+            return error(404, ErrorCode.COLLECTION_NOT_FOUND, "Collection [" + collection + "] does not exist.");
+        }
+        ShardKey key = new ShardKey(id, shard);
+        if (leases.heldEpoch(key).isEmpty()) {
+            return error(ShardWire.NOT_OWNER, ErrorCode.UNAVAILABLE, "This node does not hold shard " + key);
+        }
+        try {
+            JsonNode request = wire.read(body);
+            Optional<CollectionView> found = collections.findById(id);
+            if (found.isEmpty()) {
+                return error(404, ErrorCode.COLLECTION_NOT_FOUND, "Collection [" + id + "] does not exist.");
+            }
+            CollectionView view = atPosition(found.get(), request.path("position").longValue());
+            return ok(handler.apply(new Request(view, request)));
+        } catch (QuiverException e) {
+            return error(e.code().status(), e.code(), e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("Internal call for shard {} failed", key, e);
+            return error(500, ErrorCode.INTERNAL, "The search node failed; see its log");
+        }
+    }
+
+    /** The view with the gateway's log position: the answer must include at least that. */
+    private static CollectionView atPosition(CollectionView view, long position) {
+        return new CollectionView(view.id(), view.database(), view.name(), view.metadata(), view.hnsw(),
+                view.embeddingFunction(), view.dimension(), Math.max(position, 0), view.version());
+    }
+
+    private ResponseEntity<byte[]> ok(ObjectNode answer) {
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(wire.bytes(answer));
+    }
+
+    private ResponseEntity<byte[]> error(int status, ErrorCode code, String message) {
+        ObjectNode body = wire.object();
+        body.put("code", code.name());
+        body.put("message", message);
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(wire.bytes(body));
+    }
+
+    private record Request(CollectionView view, JsonNode body) {
+    }
+}
