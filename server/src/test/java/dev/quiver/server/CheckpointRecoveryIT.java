@@ -4,16 +4,15 @@ import static dev.quiver.server.ServerProcess.COLLECTIONS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.quiver.common.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,7 +60,7 @@ class CheckpointRecoveryIT {
         }
 
         server.kill();
-        deleteRecursively(dataDir.resolve("shards"));
+        FileTrees.deleteRecursively(dataDir.resolve("shards"));
         server = ServerProcess.start(dataDir, port, "checkpoint-recovery-second.log", FAST_CHECKPOINTS);
 
         assertThat(Integer.parseInt(server.get(COLLECTIONS + "/" + collection + "/count")))
@@ -129,11 +128,4 @@ class CheckpointRecoveryIT {
                 .single() == 0;
     }
 
-    private static void deleteRecursively(Path path) throws IOException {
-        try (Stream<Path> files = Files.walk(path)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(file);
-            }
-        }
-    }
 }

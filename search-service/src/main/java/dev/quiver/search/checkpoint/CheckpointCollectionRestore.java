@@ -3,6 +3,7 @@ package dev.quiver.search.checkpoint;
 import static dev.quiver.common.QuiverException.invalidField;
 import static java.util.Objects.requireNonNull;
 
+import dev.quiver.common.FileTrees;
 import dev.quiver.common.ErrorCode;
 import dev.quiver.common.QuiverException;
 import dev.quiver.common.QuotaLimit;
@@ -37,13 +38,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -173,7 +172,7 @@ public final class CheckpointCollectionRestore implements CollectionRestore {
             }
             throw e;
         } finally {
-            deleteRecursively(work);
+            FileTrees.deleteRecursively(work);
         }
     }
 
@@ -409,18 +408,6 @@ public final class CheckpointCollectionRestore implements CollectionRestore {
         }
     }
 
-    private static void deleteRecursively(Path path) {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(path)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + path, e);
-        }
-    }
 
     /**
      * What a restore replays.

@@ -2,6 +2,7 @@ package dev.quiver.search.checkpoint;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.quiver.common.FileTrees;
 import dev.quiver.common.TenantId;
 import dev.quiver.search.api.CollectionId;
 import dev.quiver.search.checkpoint.CheckpointManifest.ManifestFile;
@@ -25,7 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +40,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -357,7 +356,7 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
     /** Restores the directory if needed; returns the sequence of the commit it now holds (0 for none). */
     private long restoreLocked(CollectionId collection, Path directory, ShardState state) {
         Path partial = directory.resolveSibling(directory.getFileName() + RESTORING);
-        deleteRecursively(partial);
+        FileTrees.deleteRecursively(partial);
         long local = ShardIndex.committedSequenceAt(directory);
         Optional<RecordedCheckpoint> found = checkpoints.findNewest(collection, SHARD);
         if (found.isEmpty()) {
@@ -383,12 +382,12 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
                     channel.force(true);
                 }
             }
-            deleteRecursively(directory);
+            FileTrees.deleteRecursively(directory);
             Files.move(partial, directory, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot restore collection " + collection + " into " + directory, e);
         } finally {
-            deleteRecursively(partial);
+            FileTrees.deleteRecursively(partial);
         }
         log.info("Restored collection {} from its checkpoint at sequence {} ({} files, local commit {}) in {} ms",
                 collection, newest.sequence(), manifest.files().size(), local,
@@ -502,18 +501,6 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
         return keys;
     }
 
-    private static void deleteRecursively(Path path) {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(path)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + path, e);
-        }
-    }
 
     /** What this node knows of one shard's checkpoints. */
     private static final class ShardState {

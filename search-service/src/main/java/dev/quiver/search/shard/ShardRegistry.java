@@ -2,6 +2,7 @@ package dev.quiver.search.shard;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.quiver.common.FileTrees;
 import dev.quiver.common.ErrorCode;
 import dev.quiver.common.QuiverException;
 import dev.quiver.common.TenantId;
@@ -255,7 +256,7 @@ public final class ShardRegistry implements AutoCloseable {
                 closed(slot, shard);
                 shard.close(false);
             }
-            deleteRecursively(root.resolve(id.toString()));
+            FileTrees.deleteRecursively(root.resolve(id.toString()));
             checkpoints.dropped(id);
         } finally {
             slots.remove(id, slot);
@@ -371,7 +372,7 @@ public final class ShardRegistry implements AutoCloseable {
                 return 0;
             }
             long bytes = slot.localBytes >= 0 ? slot.localBytes : directoryBytes(root.resolve(slot.id.toString()));
-            deleteRecursively(root.resolve(slot.id.toString()));
+            FileTrees.deleteRecursively(root.resolve(slot.id.toString()));
             slot.localBytes = 0;
             meters.evicted().increment();
             log.debug("Evicted the local files of collection {} ({} bytes, commit {})", slot.id, bytes, committed);
@@ -614,16 +615,4 @@ public final class ShardRegistry implements AutoCloseable {
         return total;
     }
 
-    private static void deleteRecursively(Path path) {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(path)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot delete shard files under " + path, e);
-        }
-    }
 }

@@ -2,6 +2,7 @@ package dev.quiver.search.checkpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quiver.common.FileTrees;
 import dev.quiver.search.api.CollectionView;
 import dev.quiver.search.api.StoredRecord;
 import dev.quiver.search.objectstore.ObjectStore;
@@ -86,7 +87,7 @@ class S3ShardCheckpointsIT extends ShardCheckpointsIT {
         List<StoredRecord> expected = node.all(collection);
         node.crash();
         nodes.remove(node);
-        deleteRecursively(shardsDirectory);
+        FileTrees.deleteRecursively(shardsDirectory);
 
         assertThat(start(store, Duration.ZERO).all(collection)).usingRecursiveFieldByFieldElementComparator()
                 .containsExactlyElementsOf(expected).hasSize(200);

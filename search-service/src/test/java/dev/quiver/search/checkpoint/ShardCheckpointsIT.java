@@ -3,6 +3,7 @@ package dev.quiver.search.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.quiver.common.FileTrees;
 import dev.quiver.common.TenantId;
 import dev.quiver.search.api.CollectionView;
 import dev.quiver.search.api.CreateCollection;
@@ -26,7 +27,6 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -165,7 +165,7 @@ class ShardCheckpointsIT {
         List<StoredRecord> before = first.all(collection);
         first.crash();
         nodes.remove(first);
-        deleteRecursively(shardsDirectory);
+        FileTrees.deleteRecursively(shardsDirectory);
 
         SearchNode second = start(store, Duration.ofHours(24));
         List<StoredRecord> after = second.all(collection);
@@ -201,7 +201,7 @@ class ShardCheckpointsIT {
         List<StoredRecord> expected = second.all(collection);
         second.crash();
         nodes.remove(second);
-        deleteRecursively(shardsDirectory);
+        FileTrees.deleteRecursively(shardsDirectory);
         copyRecursively(stale, shardsDirectory);
 
         SearchNode third = start(store, Duration.ZERO);
@@ -220,7 +220,7 @@ class ShardCheckpointsIT {
         first.write(collection, batch(2, 50));
         first.crash();
         nodes.remove(first);
-        deleteRecursively(shardsDirectory);
+        FileTrees.deleteRecursively(shardsDirectory);
         first.jdbc.sql("delete from quiver.shard_checkpoints where collection_id = :id")
                 .param("id", collection.id().value())
                 .update();
@@ -304,7 +304,7 @@ class ShardCheckpointsIT {
         List<StoredRecord> expected = node.all(collection);
         node.crash();
         nodes.remove(node);
-        deleteRecursively(shardsDirectory);
+        FileTrees.deleteRecursively(shardsDirectory);
         assertThat(start(store, Duration.ZERO).all(collection)).usingRecursiveFieldByFieldElementComparator()
                 .containsExactlyElementsOf(expected).hasSize(200);
     }
@@ -376,18 +376,6 @@ class ShardCheckpointsIT {
         return new WriteBatch(WriteBatch.Operation.ADD, records);
     }
 
-    static void deleteRecursively(Path path) {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(path)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(file);
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 
     private static void copyRecursively(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
