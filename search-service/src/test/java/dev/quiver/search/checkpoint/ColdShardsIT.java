@@ -3,7 +3,6 @@ package dev.quiver.search.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.quiver.common.TenantId;
 import dev.quiver.search.api.CollectionId;
 import dev.quiver.search.api.CollectionView;
 import dev.quiver.search.api.CreateCollection;
@@ -15,35 +14,28 @@ import dev.quiver.search.objectstore.FileObjectStore;
 import dev.quiver.search.objectstore.ObjectStore;
 import dev.quiver.search.shard.Shard;
 import dev.quiver.search.shard.ShardCache;
-import dev.quiver.tenant.api.DatabaseId;
 import dev.quiver.tenant.api.DatabaseView;
-import dev.quiver.tenant.api.TenantView;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Cold shards on a real PostgreSQL and the filesystem object store: idle shards close and reopen with every record,
@@ -70,9 +62,7 @@ class ColdShardsIT {
 
     @BeforeAll
     static void database() throws IOException {
-        postgres = EmbeddedPostgres.builder().start();
-        Flyway.configure().dataSource(postgres.getPostgresDatabase()).schemas("quiver").createSchemas(true)
-                .locations("classpath:db/quiver").load().migrate();
+        postgres = CheckpointDatabase.start();
     }
 
     @AfterAll
@@ -84,22 +74,7 @@ class ColdShardsIT {
     void tenant() {
         store = new FileObjectStore(temporary.resolve("objects"));
         shardsDirectory = temporary.resolve("shards");
-        TenantId tenant = new TenantId(UUID.randomUUID());
-        JdbcClient jdbc = JdbcClient.create(postgres.getPostgresDatabase());
-        jdbc.sql("insert into quiver.tenants (id, name, created_at) values (:id, :name, :now)")
-                .param("id", tenant.value())
-                .param("name", "tenant-" + tenant.value())
-                .param("now", Timestamp.from(START))
-                .update();
-        DatabaseId databaseId = new DatabaseId(UUID.randomUUID());
-        jdbc.sql("insert into quiver.databases (id, tenant_id, name, created_at) values (:id, :tenant, 'db', :now)")
-                .param("id", databaseId.value())
-                .param("tenant", tenant.value())
-                .param("now", Timestamp.from(START))
-                .update();
-        Flyway.configure().dataSource(postgres.getPostgresDatabase()).schemas(tenant.schemaName())
-                .createSchemas(true).locations("classpath:db/tenant").load().migrate();
-        database = new DatabaseView(databaseId, new TenantView(tenant, "tenant-" + tenant.value()), "db");
+        database = CheckpointDatabase.newTenantDatabase(postgres, START);
     }
 
     @AfterEach
