@@ -85,6 +85,9 @@ class ServerEmbeddingIT extends StandaloneContext {
         assertThat(answer.get("ids").get(2).get(0).stringValue()).isEqualTo("plants");
         assertThat(answer.get("distances").get(0).get(0).doubleValue())
                 .isLessThan(answer.get("distances").get(0).get(1).doubleValue() - 0.2);
+        Http.Response none = http.post(records + "/query", json("{'query_texts': []}"));
+        assertThat(none.status()).as(none.toString()).isEqualTo(200);
+        assertThat(none.json().get("ids").size()).isZero();
 
         // An update with a new document and no embedding re-embeds it: the record now answers for its new topic.
         assertThat(http.post(records + "/update", json("{'ids': ['bread'], 'documents': ['Volcanoes erupt when "

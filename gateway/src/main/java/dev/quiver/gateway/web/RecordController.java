@@ -194,7 +194,9 @@ class RecordController {
             }
             queries = support.function().embed(texts);
             RecordParser.checkEmbeddedQueries(queries, collection.dimension(), "query_texts");
-            metering.embedded(collection, texts.size());
+            if (!texts.isEmpty()) {
+                metering.embedded(collection, texts.size());
+            }
         }
         List<List<Hit>> results;
         int searched = 0;
