@@ -19,6 +19,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,12 @@ public final class OnnxEmbeddingFunction implements EmbeddingFunction {
     private final int batchSize;
     private final Duration timeout;
     private final ReentrantLock loading = new ReentrantLock();
+
+    /**
+     * Held shared by every batch while it runs and exclusively by {@link #close()}, so that the native session is
+     * never freed under a run (a crash, not an exception).
+     */
+    private final ReentrantReadWriteLock running = new ReentrantReadWriteLock();
 
     /** Null until the first call loads it; written once, under {@link #loading}. */
     private volatile @Nullable SentenceEncoder encoder;
@@ -115,7 +122,13 @@ public final class OnnxEmbeddingFunction implements EmbeddingFunction {
                     batch.add(requireNonNull(texts.get(positions[j]), "texts holds null"));
                 }
                 batches.add(pool.submit(() -> {
-                    float[][] encoded = encoder().encode(batch);
+                    float[][] encoded;
+                    running.readLock().lock();
+                    try {
+                        encoded = encoder().encode(batch);
+                    } finally {
+                        running.readLock().unlock();
+                    }
                     for (int j = 0; j < positions.length; j++) {
                         vectors[positions[j]] = encoded[j];
                     }
@@ -148,11 +161,17 @@ public final class OnnxEmbeddingFunction implements EmbeddingFunction {
 
     /** Word pieces {@code text} becomes, the cut applied: what one text costs the model. Loads it if needed. */
     int tokens(String text) {
-        return encoder().tokens(text);
+        running.readLock().lock();
+        try {
+            return encoder().tokens(text);
+        } finally {
+            running.readLock().unlock();
+        }
     }
 
-    /** Closes the model if it was loaded; a later call loads it again. */
+    /** Closes the model if it was loaded, once the batches running have finished; a later call loads it again. */
     public void close() {
+        running.writeLock().lock();
         loading.lock();
         try {
             SentenceEncoder loaded = encoder;
@@ -162,6 +181,7 @@ public final class OnnxEmbeddingFunction implements EmbeddingFunction {
             }
         } finally {
             loading.unlock();
+            running.writeLock().unlock();
         }
     }
 
