@@ -26,7 +26,7 @@ class EmbeddingPropertiesTests {
 
         assertThat(properties.threads()).isZero();
         assertThat(properties.effectiveThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
-        assertThat(properties.batchSize()).isEqualTo(16);
+        assertThat(properties.batchSize()).isEqualTo(2);
         assertThat(properties.queueCapacity()).isEqualTo(10_000);
         assertThat(properties.timeout()).isEqualTo(Duration.ofSeconds(60));
     }
