@@ -58,7 +58,7 @@ describe('collection create', () => {
     });
 
     it('stores and echoes the embedding function configuration the client sends', async (t) => {
-        // Without an embeddingFunction argument the client sends the "default" known function and warns that
+        // Without an embeddingFunction argument the client sends the "default" known function, and warns when
         // @chroma-core/default-embed is missing; silence that warning here.
         const warn = console.warn;
         console.warn = () => {};

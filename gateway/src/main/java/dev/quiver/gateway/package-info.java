@@ -3,7 +3,8 @@
  * mapping; its {@code api} serves the console.
  */
 @NullMarked
-@ApplicationModule(allowedDependencies = {"common", "tenant::api", "search::api", "billing::api"})
+@ApplicationModule(allowedDependencies = {"common", "tenant::api", "search::api", "billing::api",
+        "embedding::api"})
 package dev.quiver.gateway;
 
 import org.jspecify.annotations.NullMarked;

@@ -29,6 +29,13 @@ class ArchitectureTests {
     }
 
     @Test
+    void onlyTheOnnxPackageLoadsOnnxRuntimeOrDjl() {
+        noClasses().that().resideOutsideOfPackage("dev.quiver.embedding.onnx..")
+                .should().dependOnClassesThat().resideInAnyPackage("ai.onnxruntime..", "ai.djl..")
+                .check(classes);
+    }
+
+    @Test
     void valueAnnotationsOnlyInConfigPackages() {
         noClasses().that().resideOutsideOfPackage("..config..")
                 .should().dependOnClassesThat().haveFullyQualifiedName(

@@ -19,6 +19,13 @@ final class NodeSuite {
 
     private static final Path SUITE = Path.of("..", "compat", "chromadb-js").toAbsolutePath().normalize();
 
+    /**
+     * onnxruntime-node (under {@code @chroma-core/default-embed}) downloads CUDA binaries at install time when it
+     * finds {@code nvcc}, which fails without a network; its CPU binaries ship inside the package. The suite's
+     * {@code .npmrc} says the same, for a plain {@code npm ci}.
+     */
+    private static final Map<String, String> NPM_CI = Map.of("ONNXRUNTIME_NODE_INSTALL_CUDA", "skip");
+
     private NodeSuite() {
     }
 
@@ -28,7 +35,7 @@ final class NodeSuite {
         Path log = Path.of("target", logName).toAbsolutePath();
         Files.createDirectories(log.getParent());
         if (!Files.isDirectory(SUITE.resolve("node_modules"))) {
-            int installed = run(List.of("npm", "ci", "--no-audit", "--no-fund"), port, Map.of(), log, 600);
+            int installed = run(List.of("npm", "ci", "--no-audit", "--no-fund"), port, NPM_CI, log, 600);
             assertThat(installed).as("npm ci in %s, see %s", SUITE, log).isZero();
         }
         int exit = run(command, port, environment, log, 900);
@@ -45,7 +52,7 @@ final class NodeSuite {
         Files.createDirectories(log.getParent());
         Files.deleteIfExists(log);
         if (!Files.isDirectory(SUITE.resolve("node_modules"))) {
-            int installed = run(List.of("npm", "ci", "--no-audit", "--no-fund"), port, Map.of(), log, 600);
+            int installed = run(List.of("npm", "ci", "--no-audit", "--no-fund"), port, NPM_CI, log, 600);
             assertThat(installed).as("npm ci in %s, see %s", SUITE, log).isZero();
         }
         int exit = run(command, port, environment, log, 300);

@@ -16,6 +16,11 @@ import dev.quiver.search.api.CollectionView;
  *       counted in memory, then written to the outbox in one batch every {@code quiver.billing.read-flush-interval}
  *       (1 s) and at shutdown: a process killed outright loses at most that last interval of read units. That
  *       errs towards billing less, never twice.</li>
+ *   <li><b>Embedding units</b>: one per text the server embeds (a document added, upserted or updated without an
+ *       embedding, or a query text), whatever its length. A text costs at most 256 word pieces of inference, since
+ *       longer ones are cut, so a flat price per text stays fair and a client can predict it without the model's
+ *       tokenizer. Counted in memory and flushed with the read units, once the write is logged or the query
+ *       embedded: work refused before that is not billed.</li>
  *   <li><b>Storage</b>: byte-hours. Every {@code quiver.billing.storage-sample-interval} one process samples the
  *       bytes each collection stores ({@link dev.quiver.search.api.StorageCounters}) and meters them for the time
  *       since the previous sample, rounded down to whole byte-hours.</li>
@@ -33,4 +38,12 @@ public interface Metering {
      * @param records  the records the read returned, summed over its queries; 0 for a count
      */
     void read(CollectionView collection, int queries, int nResults, long records);
+
+    /**
+     * Meters texts the server embedded for {@code collection}. Cheap: counts in memory and never blocks on the
+     * database.
+     *
+     * @param texts documents or query texts embedded, at least 1
+     */
+    void embedded(CollectionView collection, int texts);
 }

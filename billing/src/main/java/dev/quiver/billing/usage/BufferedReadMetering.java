@@ -18,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Read metering: reads are far too frequent for an outbox row each, so their units are summed in memory per
- * collection and UTC hour and written to the outbox in one batch by {@link #flush()}, which the billing timer calls
+ * Read and embedding metering: reads and embedded texts are far too frequent for an outbox row each, so their
+ * units are summed in memory per collection, kind and UTC hour and written to the outbox in one batch by {@link #flush()}, which the billing timer calls
  * every {@code quiver.billing.read-flush-interval} and once more at shutdown.
  *
  * <p>Exactly-once within the process: a read adds to its entry with {@link Map#merge} and a flush takes each entry
@@ -33,8 +33,12 @@ public final class BufferedReadMetering implements Metering {
 
     private static final Logger log = LoggerFactory.getLogger(BufferedReadMetering.class);
 
-    /** A collection's reads in one UTC hour; the hour keeps units counted at 10:59 out of 11:00's roll-up. */
-    private record Bucket(TenantId tenant, DatabaseId database, CollectionId collection, Instant hour) {
+    /**
+     * A collection's units of one kind in one UTC hour; the hour keeps units counted at 10:59 out of 11:00's
+     * roll-up.
+     */
+    private record Bucket(TenantId tenant, DatabaseId database, CollectionId collection, MeteringEvent.Kind kind,
+            Instant hour) {
     }
 
     private final JdbcMeteringOutbox outbox;
@@ -51,8 +55,17 @@ public final class BufferedReadMetering implements Metering {
         Integer dimension = collection.dimension();
         long units = MeteringUnits.readUnits(queries, queries == 0 ? 0 : nResults,
                 queries == 0 ? 0 : collection.hnsw().searchEf(), dimension == null ? 0 : dimension, records);
+        count(collection, MeteringEvent.Kind.READ, units);
+    }
+
+    @Override
+    public void embedded(CollectionView collection, int texts) {
+        count(collection, MeteringEvent.Kind.EMBEDDING, MeteringUnits.embeddingUnits(texts));
+    }
+
+    private void count(CollectionView collection, MeteringEvent.Kind kind, long units) {
         Bucket bucket = new Bucket(collection.database().tenant().id(), collection.database().id(), collection.id(),
-                MeteringUnits.periodStart(clock.instant(), Granularity.HOUR));
+                kind, MeteringUnits.periodStart(clock.instant(), Granularity.HOUR));
         pending.merge(bucket, units, Long::sum);
     }
 
@@ -65,7 +78,7 @@ public final class BufferedReadMetering implements Metering {
             if (units != null) {
                 taken.add(bucket);
                 events.add(new MeteringEvent(bucket.tenant(), bucket.database(), bucket.collection(),
-                        MeteringEvent.Kind.READ, units, bucket.hour()));
+                        bucket.kind(), units, bucket.hour()));
             }
         }
         try {
@@ -74,7 +87,7 @@ public final class BufferedReadMetering implements Metering {
             for (int i = 0; i < taken.size(); i++) {
                 pending.merge(taken.get(i), events.get(i).units(), Long::sum);
             }
-            log.warn("Could not write {} read metering events, keeping them for the next flush", events.size(), e);
+            log.warn("Could not write {} read and embedding metering events, keeping them for the next flush", events.size(), e);
         }
     }
 

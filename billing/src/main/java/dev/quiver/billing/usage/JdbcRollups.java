@@ -40,20 +40,22 @@ public final class JdbcRollups {
                        coalesce(sum(taken.units) filter (where taken.kind = 'read'), 0) as read_units,
                        coalesce(sum(taken.units) filter (where taken.kind = 'write'), 0) as write_units,
                        coalesce(sum(taken.units) filter (where taken.kind = 'storage'), 0) as storage_byte_hours,
+                       coalesce(sum(taken.units) filter (where taken.kind = 'embedding'), 0) as embedding_units,
                        count(*) as events
                 from taken cross join (values ('hour'), ('day')) as periods (granularity)
                 group by periods.granularity, period_start, taken.tenant_id, taken.database_id, taken.collection_id
             ), added as (
                 insert into quiver.usage_rollups (granularity, period_start, tenant_id, database_id, collection_id,
-                    read_units, write_units, storage_byte_hours)
+                    read_units, write_units, storage_byte_hours, embedding_units)
                 select granularity, period_start, tenant_id, database_id, collection_id, read_units, write_units,
-                       storage_byte_hours
+                       storage_byte_hours, embedding_units
                 from sums
                 order by tenant_id, granularity, period_start, database_id, collection_id
                 on conflict (tenant_id, granularity, period_start, database_id, collection_id) do update set
                     read_units = usage_rollups.read_units + excluded.read_units,
                     write_units = usage_rollups.write_units + excluded.write_units,
-                    storage_byte_hours = usage_rollups.storage_byte_hours + excluded.storage_byte_hours
+                    storage_byte_hours = usage_rollups.storage_byte_hours + excluded.storage_byte_hours,
+                    embedding_units = usage_rollups.embedding_units + excluded.embedding_units
             )
             select coalesce(sum(events), 0) from sums where granularity = 'hour'
             """;

@@ -12,7 +12,7 @@ import java.util.Locale;
 /**
  * One row of the outbox: units of one kind spent in one collection.
  *
- * @param units      whole units, at least 0: read or write units, or byte-hours of storage
+ * @param units      whole units, at least 0: read, write or embedding units, or byte-hours of storage
  * @param occurredAt when they were spent; the roll-up puts them in this instant's UTC hour and day
  */
 record MeteringEvent(TenantId tenant, DatabaseId database, CollectionId collection, Kind kind, long units,
@@ -22,7 +22,9 @@ record MeteringEvent(TenantId tenant, DatabaseId database, CollectionId collecti
     enum Kind {
         READ,
         WRITE,
-        STORAGE;
+        STORAGE,
+        /** Texts embedded on the server, one unit each. */
+        EMBEDDING;
 
         String key() {
             return name().toLowerCase(Locale.ROOT);

@@ -51,6 +51,14 @@ final class MeteringUnits {
         return Math.max(1, Math.addExact(Math.multiplyExact(perQuery, queries), records));
     }
 
+    /** One embedding unit per text embedded, however long: the model cuts every text at 256 word pieces. */
+    static long embeddingUnits(int texts) {
+        if (texts < 1) {
+            throw new IllegalArgumentException("texts must be positive: " + texts);
+        }
+        return texts;
+    }
+
     /**
      * {@code floor(bytes * elapsedMillis / 3_600_000)}, exact without overflowing for any stored size and any gap
      * under a century: the floor loses less than one byte-hour per collection per sample.

@@ -47,6 +47,14 @@ class MeteringUnitsTests {
     }
 
     @Test
+    void embeddingCostsOneUnitPerTextWhateverItsLength() {
+        assertThat(MeteringUnits.embeddingUnits(1)).isEqualTo(1);
+        assertThat(MeteringUnits.embeddingUnits(250)).isEqualTo(250);
+        assertThatIllegalArgumentException().isThrownBy(() -> MeteringUnits.embeddingUnits(0))
+                .withMessageContaining("0");
+    }
+
+    @Test
     void rejectsNegativeCounts() {
         assertThatIllegalArgumentException().isThrownBy(() -> MeteringUnits.readUnits(-1, 1, 1, 1, 1))
                 .withMessageContaining("queries=-1");

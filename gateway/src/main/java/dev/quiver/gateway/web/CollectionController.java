@@ -33,10 +33,12 @@ class CollectionController {
 
     private final ChromaResources resources;
     private final CollectionChanges changes;
+    private final ServerEmbedding embedding;
 
-    CollectionController(ChromaResources resources, CollectionChanges changes) {
+    CollectionController(ChromaResources resources, CollectionChanges changes, ServerEmbedding embedding) {
         this.resources = resources;
         this.changes = changes;
+        this.embedding = embedding;
     }
 
     @PostMapping("/collections")
@@ -52,7 +54,7 @@ class CollectionController {
         DatabaseView owner = resources.databaseForCreate(caller, tenant, database);
         CollectionView created = changes.create(caller,
                 new CreateCollection(owner, name, metadata, hnsw, embeddingFunction, getOrCreate));
-        return json(JsonResponses.collection(created));
+        return json(JsonResponses.collection(created, embedding::function));
     }
 
     @GetMapping("/collections")
@@ -67,7 +69,7 @@ class CollectionController {
                     return resources.collections().list(found, pageLimit, pageOffset);
                 })
                 .orElse(List.of());
-        return json(JsonResponses.collections(collections));
+        return json(JsonResponses.collections(collections, embedding::function));
     }
 
     @GetMapping("/collections_count")
@@ -87,7 +89,7 @@ class CollectionController {
             @PathVariable String name) {
         CollectionView collection = resources.collectionByName(caller, tenant, database, name);
         caller.require(Privilege.RECORDS_READ);
-        return json(JsonResponses.collection(collection));
+        return json(JsonResponses.collection(collection, embedding::function));
     }
 
     @GetMapping("/collections/by-id/{id}")
@@ -95,7 +97,7 @@ class CollectionController {
             @PathVariable String id) {
         CollectionView collection = resources.collectionById(caller, tenant, database, id);
         caller.require(Privilege.RECORDS_READ);
-        return json(JsonResponses.collection(collection));
+        return json(JsonResponses.collection(collection, embedding::function));
     }
 
     @PutMapping("/collections/{id}")

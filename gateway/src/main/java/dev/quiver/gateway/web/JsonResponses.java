@@ -1,5 +1,6 @@
 package dev.quiver.gateway.web;
 
+import dev.quiver.embedding.api.EmbeddingFunction;
 import dev.quiver.search.api.CollectionView;
 import dev.quiver.search.api.Hit;
 import dev.quiver.search.api.HnswConfiguration;
@@ -10,7 +11,9 @@ import dev.quiver.search.api.StoredRecord;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.json.JsonMapper;
@@ -35,20 +38,38 @@ final class JsonResponses {
     }
 
     static byte[] collection(CollectionView collection) {
-        return write(json -> writeCollection(json, collection));
+        return collection(collection, view -> Optional.empty());
+    }
+
+    /**
+     * Chroma's Collection.
+     *
+     * @param functions the embedding function the server runs for a collection, if any: its model and dimension
+     *                  are added to the configuration as {@code server_embedding}
+     */
+    static byte[] collection(CollectionView collection,
+            Function<CollectionView, Optional<EmbeddingFunction>> functions) {
+        return write(json -> writeCollection(json, collection, functions));
     }
 
     static byte[] collections(List<CollectionView> collections) {
+        return collections(collections, view -> Optional.empty());
+    }
+
+    /** Chroma's Collection list; see {@link #collection(CollectionView, Function)} for {@code functions}. */
+    static byte[] collections(List<CollectionView> collections,
+            Function<CollectionView, Optional<EmbeddingFunction>> functions) {
         return write(json -> {
             json.writeStartArray();
             for (CollectionView collection : collections) {
-                writeCollection(json, collection);
+                writeCollection(json, collection, functions);
             }
             json.writeEndArray();
         });
     }
 
-    private static void writeCollection(JsonGenerator json, CollectionView collection) {
+    private static void writeCollection(JsonGenerator json, CollectionView collection,
+            Function<CollectionView, Optional<EmbeddingFunction>> functions) {
         HnswConfiguration hnsw = collection.hnsw();
         json.writeStartObject();
         json.writeStringProperty("id", collection.id().toString());
@@ -74,6 +95,19 @@ final class JsonResponses {
             json.writeNull();
         } else {
             json.writeRawValue(collection.embeddingFunction());
+        }
+        // Quiver's extension, only where the server embeds: the function is echoed exactly as the client sent it
+        // (Chroma's clients compare it), so what it resolves to is said beside it, with the model's own name and
+        // dimension in the snake_case of Chroma's function configs.
+        Optional<EmbeddingFunction> function = collection.embeddingFunction() == null ? Optional.empty()
+                : functions.apply(collection);
+        if (function.isPresent()) {
+            json.writeName("server_embedding");
+            json.writeStartObject();
+            json.writeStringProperty("name", function.get().name());
+            json.writeStringProperty("model_name", function.get().model());
+            json.writeNumberProperty("dimension", function.get().dimension());
+            json.writeEndObject();
         }
         json.writeEndObject();
         json.writeNullProperty("schema");

@@ -2,6 +2,7 @@ package dev.quiver.gateway.web;
 
 import static dev.quiver.gateway.web.ChromaResources.json;
 import static dev.quiver.gateway.web.ChromaResources.writeJson;
+import static java.util.Objects.requireNonNull;
 
 import dev.quiver.billing.api.Metering;
 import dev.quiver.billing.api.TenantLimits;
@@ -36,6 +37,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Chroma's record operations on one collection, addressed by its id. Every answered get, query and count is
  * metered ({@link Metering}); writes are metered by the record store, inside the transaction that logs them.
+ * Documents and query texts the server embeds ({@link ServerEmbedding}) are metered as embedding units once the
+ * write is logged or the query embedded.
  */
 @RestController
 @RequestMapping("/api/v2/tenants/{tenant}/databases/{database}/collections/{id}")
@@ -45,12 +48,15 @@ class RecordController {
     private final RecordStore records;
     private final Quotas quotas;
     private final Metering metering;
+    private final ServerEmbedding embedding;
 
-    RecordController(ChromaResources resources, RecordStore records, Quotas quotas, Metering metering) {
+    RecordController(ChromaResources resources, RecordStore records, Quotas quotas, Metering metering,
+            ServerEmbedding embedding) {
         this.resources = resources;
         this.records = records;
         this.quotas = quotas;
         this.metering = metering;
+        this.embedding = embedding;
     }
 
     @PostMapping("/add")
@@ -78,21 +84,36 @@ class RecordController {
             WriteBatch.Operation operation) {
         CollectionView collection = resources.collectionById(caller, tenant, database, id);
         caller.require(Privilege.RECORDS_WRITE);
-        WriteBatch batch = RecordParser.write(request, operation, collection.dimension());
+        ServerEmbedding.Support support = embedding.support(collection);
+        WriteBatch parsed = RecordParser.write(request, operation, collection.dimension(), support);
         // The owning tenant's plan, also when an unauthenticated local caller writes into it.
         TenantLimits limits = quotas.limits(collection.database().tenant());
-        quotas.checkWrite(limits, batch);
-        if (RecordQuotas.mergesMetadata(batch)) {
-            Map<String, Map<String, MetadataValue>> stored = storedMetadata(collection, batch);
+        quotas.checkWrite(limits, parsed);
+        if (RecordQuotas.mergesMetadata(parsed)) {
+            Map<String, Map<String, MetadataValue>> stored = storedMetadata(collection, parsed);
             quotas.counted(() -> {
-                RecordQuotas.checkMerged(limits, batch, stored);
+                RecordQuotas.checkMerged(limits, parsed, stored);
                 return null;
             });
         }
+        // Without a function (an update's new documents on such a collection) stored vectors are kept, as in Chroma.
+        int embedded = support.function() == null ? 0 : ServerEmbedding.documentsToEmbed(parsed);
+        WriteBatch batch = parsed;
+        if (embedded > 0) {
+            // 1. Every check that needs no vector ran above, so a batch they refuse costs no inference.
+            // 2. Embed, then check all the batch's vectors together, and the dimension quota, before logging.
+            batch = ServerEmbedding.embedDocuments(parsed, requireNonNull(support.function()));
+            RecordParser.checkEmbedded(batch, collection.dimension());
+            quotas.checkWrite(limits, batch);
+        }
+        WriteBatch checked = batch;
         quotas.counted(() -> {
-            records.write(collection, batch, Quotas.writeLimits(limits));
+            records.write(collection, checked, Quotas.writeLimits(limits));
             return null;
         });
+        if (embedded > 0) {
+            metering.embedded(collection, embedded);
+        }
     }
 
     /** The stored metadata of the batch's ids that exist, for the merged-metadata quota check. */
@@ -148,14 +169,35 @@ class RecordController {
     @PostMapping("/query")
     void query(Principal caller, @PathVariable String tenant, @PathVariable String database,
             @PathVariable String id, JsonNode request, HttpServletResponse response) throws IOException {
-        JsonBody.required(request, "query_embeddings");
+        // Quiver's extension: query_texts instead of query_embeddings, embedded with the collection's function.
+        JsonNode textsNode = JsonBody.optional(request, "query_texts");
+        if (textsNode == null) {
+            JsonBody.required(request, "query_embeddings");
+        } else if (JsonBody.optional(request, "query_embeddings") != null) {
+            throw QuiverException.invalidField(ErrorCode.INVALID_ARGUMENT, "query_texts", "exclusive",
+                    "Validation error: query_texts: send query_embeddings or query_texts, not both");
+        }
+        List<String> texts = textsNode == null ? List.of() : RecordParser.queryTexts(textsNode);
         RecordFilter filter = RecordParser.filter(request);
         List<String> include = RecordParser.include(request, RecordParser.QUERY_DEFAULT_INCLUDE);
         JsonNode nResultsNode = JsonBody.optional(request, "n_results");
         int nResults = nResultsNode == null ? 10 : JsonBody.unsigned(nResultsNode, "n_results");
         CollectionView collection = resources.collectionById(caller, tenant, database, id);
         caller.require(Privilege.RECORDS_READ);
-        float[][] queries = RecordParser.queryEmbeddings(request, collection.dimension());
+        float[][] queries;
+        if (textsNode == null) {
+            queries = RecordParser.queryEmbeddings(request, collection.dimension());
+        } else {
+            ServerEmbedding.Support support = embedding.support(collection);
+            if (support.function() == null) {
+                throw support.refusal("query_texts");
+            }
+            queries = support.function().embed(texts);
+            RecordParser.checkEmbeddedQueries(queries, collection.dimension(), "query_texts");
+            if (!texts.isEmpty()) {
+                metering.embedded(collection, texts.size());
+            }
+        }
         List<List<Hit>> results;
         int searched = 0;
         if (queries.length == 0) {

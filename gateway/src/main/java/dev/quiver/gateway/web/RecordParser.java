@@ -40,16 +40,37 @@ final class RecordParser {
     }
 
     /**
-     * Parses add, upsert or update. Add and upsert need embeddings; update may leave any part out.
+     * Parses add, upsert or update for a collection the server embeds nothing for. Add and upsert need embeddings;
+     * update may leave any part out.
      *
      * @param dimension the collection's dimension, or null before its first vectors
      */
     static WriteBatch write(JsonNode body, WriteBatch.Operation operation, @Nullable Integer dimension) {
+        return write(body, operation, dimension, new ServerEmbedding.Support(null, "The collection has no embedding "
+                + "function"));
+    }
+
+    /**
+     * Parses add, upsert or update. Where the server embeds for the collection ({@code support} has a function),
+     * a record may come with a document and no embedding, in add and upsert too: its embedding is left null here
+     * for {@link ServerEmbedding#embedDocuments}, and {@link #checkEmbedded} checks the dimensions once it is
+     * filled in. Where it does not, add and upsert need embeddings as in Chroma, and documents sent without them
+     * are refused with a 400 that says why.
+     *
+     * @param dimension the collection's dimension, or null before its first vectors
+     */
+    static WriteBatch write(JsonNode body, WriteBatch.Operation operation, @Nullable Integer dimension,
+            ServerEmbedding.Support support) {
         List<String> ids = ids(required(body, "ids"), "ids");
         boolean update = operation == WriteBatch.Operation.UPDATE;
-        JsonNode embeddingsNode = update ? optional(body, "embeddings") : required(body, "embeddings");
-        List<float @Nullable []> embeddings =
-                embeddingsNode == null ? null : embeddings(embeddingsNode, "embeddings", update);
+        boolean serverEmbeds = support.available();
+        JsonNode embeddingsNode = optional(body, "embeddings");
+        if (embeddingsNode == null && !update && !serverEmbeds && optional(body, "documents") == null) {
+            // Chroma's 422 (a missing member) or its shape error (an explicit null).
+            required(body, "embeddings");
+        }
+        List<float @Nullable []> embeddings = embeddingsNode == null ? null
+                : embeddings(embeddingsNode, "embeddings", update || serverEmbeds);
         List<@Nullable String> documents = nullableStrings(optional(body, "documents"), "documents");
         List<@Nullable String> uris = nullableStrings(optional(body, "uris"), "uris");
         // In update and upsert a null metadata value removes the key; add refuses it (Chroma's rules).
@@ -68,13 +89,57 @@ final class RecordParser {
         }
         List<RecordWrite> records = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            records.add(new RecordWrite(ids.get(i),
-                    embeddings == null ? null : embeddings.get(i),
-                    documents == null ? null : documents.get(i),
+            float[] embedding = embeddings == null ? null : embeddings.get(i);
+            String document = documents == null ? null : documents.get(i);
+            if (embedding == null && !update) {
+                if (document == null) {
+                    throw invalidField(ErrorCode.INVALID_ARGUMENT, "embeddings[" + i + "]", "embedding-or-document",
+                            "Validation error: embeddings[" + i + "]: record '" + ids.get(i) + "' has neither an "
+                                    + "embedding nor a document to embed");
+                }
+                if (!serverEmbeds) {
+                    throw support.refusal("documents[" + i + "]");
+                }
+            }
+            records.add(new RecordWrite(ids.get(i), embedding, document,
                     metadatas == null ? null : metadatas.get(i),
                     uris == null ? null : uris.get(i)));
         }
         return new WriteBatch(operation, records);
+    }
+
+    /**
+     * Checks a batch's vectors once the server has embedded its documents: one dimension for all of them, and the
+     * collection's if it has one. Vectors that came with the request were already checked one by one.
+     *
+     * @param dimension the collection's dimension, or null before its first vectors
+     */
+    static void checkEmbedded(WriteBatch batch, @Nullable Integer dimension) {
+        List<float @Nullable []> embeddings = new ArrayList<>(batch.records().size());
+        for (RecordWrite record : batch.records()) {
+            embeddings.add(record.embedding());
+        }
+        checkDimensions(embeddings, dimension);
+    }
+
+    /**
+     * The {@code query_texts} of a query, Quiver's extension of Chroma's query for collections the server embeds
+     * for: a non-empty array of strings.
+     */
+    static List<String> queryTexts(JsonNode node) {
+        array(node, "query_texts");
+        List<String> texts = new ArrayList<>(node.size());
+        for (int i = 0; i < node.size(); i++) {
+            texts.add(JsonBody.string(node.get(i), "query_texts[" + i + "]"));
+        }
+        return texts;
+    }
+
+    /** Checks vectors the server made from {@code field}'s texts against the collection's dimension. */
+    static void checkEmbeddedQueries(float[][] queries, @Nullable Integer dimension, String field) {
+        if (queries.length > 0) {
+            checkDimension(queries[0].length, dimension, field);
+        }
     }
 
     /** The {@code ids}, {@code where} and {@code where_document} of a get, query or delete. */

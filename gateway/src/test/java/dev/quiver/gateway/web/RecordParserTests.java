@@ -82,10 +82,22 @@ class RecordParserTests {
 
     @Test
     void refusesUpsertWithoutEmbeddings() {
-        QuiverException error = refusal(() -> write("{'ids': ['a'], 'documents': ['d']}", Operation.UPSERT, null));
+        QuiverException error = refusal(() -> write("{'ids': ['a'], 'metadatas': [{'k': 1}]}", Operation.UPSERT,
+                null));
 
         assertThat(error.code()).isEqualTo(ErrorCode.UNPROCESSABLE);
         assertThat(error).hasMessageEndingWith("missing field `embeddings`");
+    }
+
+    @Test
+    void refusesDocumentsWithoutEmbeddingsWhereTheServerEmbedsNothingNamingTheDocument() {
+        QuiverException error = refusal(() -> write("{'ids': ['a'], 'documents': ['d']}", Operation.UPSERT, null));
+
+        assertThat(error.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        assertThat(error).hasMessage("Validation error: documents[0]: The collection has no embedding function, so "
+                + "the server cannot embed text: send embeddings");
+        assertThat(error.errors()).extracting(FieldError::field, FieldError::rule)
+                .containsExactly(tuple("documents[0]", "embedding-function"));
     }
 
     @Test
