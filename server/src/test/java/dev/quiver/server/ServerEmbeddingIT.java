@@ -85,6 +85,10 @@ class ServerEmbeddingIT extends StandaloneContext {
         assertThat(answer.get("ids").get(2).get(0).stringValue()).isEqualTo("plants");
         assertThat(answer.get("distances").get(0).get(0).doubleValue())
                 .isLessThan(answer.get("distances").get(0).get(1).doubleValue() - 0.2);
+        // The Search API ranks by a text query the same way: $knn with a string is embedded on the server.
+        JsonNode searched = http.post(records + "/search", json("{'searches': [{'rank': {'$knn': {'query': "
+                + "'A kitten was lying on the rug near the fireplace.', 'limit': 3}}, 'limit': {'limit': 1}}]}")).json();
+        assertThat(searched.path("ids").path(0).path(0).toString()).as(searched.toString()).isEqualTo("\"cat\"");
         Http.Response none = http.post(records + "/query", json("{'query_texts': []}"));
         assertThat(none.status()).as(none.toString()).isEqualTo(200);
         assertThat(none.json().get("ids").size()).isZero();

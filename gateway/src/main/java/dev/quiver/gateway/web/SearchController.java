@@ -80,6 +80,7 @@ class SearchController {
                             + "on the server; send a query vector");
         }
         float[][] vectors = embedder.embedQueries(collection, List.of(text));
+        metering.embedded(collection, 1);
         return vectors[0];
     }
 }

@@ -9,6 +9,7 @@ import dev.quiver.embedding.api.EmbeddingFunction;
 import dev.quiver.embedding.api.EmbeddingFunctionConfiguration;
 import dev.quiver.embedding.api.EmbeddingFunctions;
 import dev.quiver.search.api.CollectionView;
+import dev.quiver.search.api.QueryEmbedder;
 import dev.quiver.search.api.RecordWrite;
 import dev.quiver.search.api.WriteBatch;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
  * always send vectors; this is what lets a client send documents, or query texts, alone. Thread-safe.
  */
 @Component
-class ServerEmbedding {
+class ServerEmbedding implements QueryEmbedder {
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
@@ -49,6 +50,17 @@ class ServerEmbedding {
         return function.map(found -> new Support(found, ""))
                 .orElseGet(() -> new Support(null, "Collection '" + collection.name() + "' names the embedding "
                         + "function " + configuration.describe() + ", which does not run on the server"));
+    }
+
+    /** Text ranks of the Search API ({@code $knn} with a string query), refused as {@code query_texts} is. */
+    @Override
+    public float[][] embedQueries(CollectionView collection, List<String> texts) {
+        Support support = support(collection);
+        EmbeddingFunction function = support.function();
+        if (function == null) {
+            throw support.refusal("query");
+        }
+        return function.embed(texts);
     }
 
     /** The function the server runs for {@code collection}, if any, for its configuration's answer. */
