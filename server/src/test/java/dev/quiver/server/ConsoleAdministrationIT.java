@@ -260,6 +260,8 @@ class ConsoleAdministrationIT extends OperatedServer {
                 // 1. Search, open the tenant, see what it holds.
                 operator.go("/console/operator/tenants").type(By.id("q"), "target")
                         .click(By.cssSelector("#tenant-search button"));
+                // The search submits a form: wait for the answer's page, not the rows of the one being left.
+                operator.waitFor().until(driver -> operator.driver().getCurrentUrl().contains("q=target"));
                 assertThat(operator.driver().findElements(By.cssSelector("#tenants tbody tr"))).hasSize(1);
                 operator.screenshot("administration-operator-search");
                 operator.click(By.linkText(target.tenantName()));
