@@ -200,18 +200,7 @@ final class JsonResponses {
 
     private static void writeValue(JsonGenerator json, String column, StoredRecord record) {
         switch (column) {
-            case "embeddings" -> {
-                float[] embedding = record.embedding();
-                if (embedding == null) {
-                    json.writeNull();
-                } else {
-                    json.writeStartArray();
-                    for (float component : embedding) {
-                        json.writeNumber(component);
-                    }
-                    json.writeEndArray();
-                }
-            }
+            case "embeddings" -> writeEmbedding(json, record.embedding());
             case "documents" -> writeNullableString(json, record.document());
             case "uris" -> writeNullableString(json, record.uri());
             case "metadatas" -> writeMetadata(json, record.metadata());
@@ -228,7 +217,20 @@ final class JsonResponses {
         json.writeEndArray();
     }
 
-    private static void writeNullableString(JsonGenerator json, @Nullable String value) {
+    /** A record's vector as a JSON array of numbers, or null when it was not read. */
+    static void writeEmbedding(JsonGenerator json, float @Nullable [] embedding) {
+        if (embedding == null) {
+            json.writeNull();
+            return;
+        }
+        json.writeStartArray();
+        for (float component : embedding) {
+            json.writeNumber(component);
+        }
+        json.writeEndArray();
+    }
+
+    static void writeNullableString(JsonGenerator json, @Nullable String value) {
         if (value == null) {
             json.writeNull();
         } else {

@@ -71,25 +71,8 @@ final class SearchResponses {
             for (int r = 0; r < records.size(); r++) {
                 StoredRecord record = records.get(r);
                 switch (column) {
-                    case "documents" -> {
-                        if (record.document() == null) {
-                            json.writeNull();
-                        } else {
-                            json.writeString(record.document());
-                        }
-                    }
-                    case "embeddings" -> {
-                        float[] embedding = record.embedding();
-                        if (embedding == null) {
-                            json.writeNull();
-                        } else {
-                            json.writeStartArray();
-                            for (float component : embedding) {
-                                json.writeNumber(component);
-                            }
-                            json.writeEndArray();
-                        }
-                    }
+                    case "documents" -> JsonResponses.writeNullableString(json, record.document());
+                    case "embeddings" -> JsonResponses.writeEmbedding(json, record.embedding());
                     case "metadatas" -> JsonResponses.writeMetadata(json, record.metadata());
                     default -> {
                         float[] scores = result.scores();
