@@ -2,25 +2,20 @@ package dev.quiver.search.checkpoint;
 
 import dev.quiver.search.objectstore.ObjectStore;
 import dev.quiver.search.objectstore.ObjectStoreException;
-import dev.quiver.search.objectstore.StoredObject;
 import java.nio.file.Path;
-import java.util.Collection;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real object store whose file uploads fail from the one a test arms on, as a store that went away mid-checkpoint
  * would: the failing upload stores nothing. Thread-safe.
  */
-final class FailingObjectStore implements ObjectStore {
+final class FailingObjectStore extends ForwardingObjectStore {
 
-    private final ObjectStore store;
     /** File uploads left before the failing one; negative while disarmed. */
     private final AtomicInteger uploadsBeforeFailure = new AtomicInteger(-1);
 
     FailingObjectStore(ObjectStore store) {
-        this.store = store;
+        super(store);
     }
 
     /** The {@code n}th file upload from now on fails, once. */
@@ -34,31 +29,6 @@ final class FailingObjectStore implements ObjectStore {
             throw new ObjectStoreException("Cannot upload " + key + ": the store is away", true,
                     new java.io.IOException("connection reset"));
         }
-        store.put(key, file);
-    }
-
-    @Override
-    public void put(String key, byte[] bytes) {
-        store.put(key, bytes);
-    }
-
-    @Override
-    public void download(String key, Path target) {
-        store.download(key, target);
-    }
-
-    @Override
-    public Optional<byte[]> read(String key) {
-        return store.read(key);
-    }
-
-    @Override
-    public List<StoredObject> list(String prefix) {
-        return store.list(prefix);
-    }
-
-    @Override
-    public void delete(Collection<String> keys) {
-        store.delete(keys);
+        super.put(key, file);
     }
 }
