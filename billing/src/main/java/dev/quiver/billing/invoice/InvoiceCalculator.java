@@ -34,8 +34,8 @@ import org.jspecify.annotations.Nullable;
  *       (a change at 10:30 takes effect at 11:00). A month has {@code H} hours (744 for October, 720 for
  *       November, 672 or 696 for February); a part of it has {@code h}.
  *   <li>Plan fee: {@code fee * h / H}.
- *   <li>Reads, writes and embeddings: the allowance is prorated the same way, {@code included * h / H} units; the units used
- *       in the part beyond it cost {@code units * price / 1,000,000} (prices are per million units).
+ *   <li>Reads, writes and embeddings: the allowance is prorated the same way, {@code included * h / H} units; the
+ *       units used in the part beyond it cost {@code units * price / 1,000,000} (prices are per million units).
  *   <li>Storage: a GiB-month is 2^30 bytes kept for every hour of the invoiced month, {@code 2^30 * H}
  *       byte-hours, so 1 GiB kept all month is 1 GiB-month in any month. The allowance of {@code included}
  *       GiB-months prorated over {@code h} hours is exactly {@code included * 2^30 * h} byte-hours; the byte-hours
