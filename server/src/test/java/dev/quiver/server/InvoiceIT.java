@@ -313,6 +313,11 @@ class InvoiceIT extends OperatedServer {
         assertThat(page.status()).as("%s", page).isEqualTo(200);
         assertThat(page.body()).contains("Embedding units beyond the plan", "2,456,789", "embedding units",
                 "2.00 USD per million", "4.91 USD", "id=\"invoice-total\">254.91 USD<");
+        JsonNode paths = http.get("/api/control/v1/openapi.json").json().path("paths");
+        assertThat(paths.path("/api/control/v1/invoices/{id}").path("get").path("description").asString())
+                .contains("embedding_units", "per million");
+        assertThat(paths.path("/api/control/v1/operator/plans/{name}").path("put").path("description").asString())
+                .contains("embedding_unit_price", "included_embedding_units");
     }
 
     private static String limits(JsonNode plan) {

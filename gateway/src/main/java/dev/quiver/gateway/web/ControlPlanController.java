@@ -14,6 +14,7 @@ import dev.quiver.gateway.api.Workspace;
 import dev.quiver.tenant.api.Principal;
 import dev.quiver.tenant.api.TenantAdministration;
 import dev.quiver.tenant.api.TenantView;
+import io.swagger.v3.oas.annotations.Operation;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -60,6 +61,12 @@ class ControlPlanController {
      * {@code included_write_units}, {@code included_embedding_units} and {@code included_storage_gib_months} (0 when
      * absent: a plan written before embedding units existed keeps working, and charges nothing for them).
      */
+    @Operation(summary = "Creates or replaces a plan, for operators", description = """
+            Money is in minor units of the plan's currency. Required: monthly_fee, currency (ISO 4217), \
+            read_unit_price, write_unit_price (per million units), storage_gib_month_price (per GiB-month) and \
+            limits (every quota's key). Optional, 0 when absent: embedding_unit_price (per million embedding units, \
+            one per text the server embeds), included_read_units, included_write_units, included_embedding_units \
+            and included_storage_gib_months (the usage the monthly fee includes).""")
     @PutMapping("/api/control/v1/operator/plans/{name}")
     Map<String, @Nullable Object> save(Principal caller, @PathVariable String name, JsonNode body) {
         ChromaWorkspace.requireOperator(caller);
