@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
@@ -42,15 +43,26 @@ class ConsoleTextQueryIT extends OperatedServer {
         Console owner = Console.signUp(http, email, "Text Console Org");
         String secret = owner.mint(http, "app", "owner", null).path("key").asString();
         String collections = "/api/v2/tenants/" + owner.tenantName() + "/databases/default_database/collections";
-        String id = create(collections, secret, "texts", "{'embedding_function': {'type': 'known', 'name': "
-                + "'default', 'config': {}}, 'hnsw': {'space': 'cosine'}}");
-        assertThat(http.post(collections + "/" + id + "/add", "{\"ids\": [\"cat\", \"rates\", \"flight\", \"bread\", "
-                + "\"football\", \"plants\"], \"documents\": " + DOCUMENTS + "}", key(secret)).status())
-                .isEqualTo(201);
 
         try (Browser browser = Browser.open(port)) {
             try {
                 logIn(browser, email);
+                // Created in the console with the server's default function.
+                browser.go("/console/dashboard")
+                        .type(By.id("collection-name"), "texts");
+                new Select(browser.find(By.id("collection-metric"))).selectByValue("cosine");
+                new Select(browser.find(By.id("collection-embedding-function"))).selectByValue("default");
+                browser.click(By.xpath("//button[text()='Create collection']"));
+                browser.waitFor().until(ExpectedConditions.urlContains("/collections/texts"));
+                JsonNode created = http.get(collections + "/texts", key(secret)).json();
+                // Stored as Chroma's own configuration, so the API and Chroma's clients see the same function.
+                assertThat(created.path("configuration_json").path("embedding_function").toString())
+                        .isEqualTo("{\"type\":\"known\",\"name\":\"default\",\"config\":{}}");
+                String id = created.path("id").asString();
+                assertThat(http.post(collections + "/" + id + "/add", "{\"ids\": [\"cat\", \"rates\", \"flight\", "
+                        + "\"bread\", \"football\", \"plants\"], \"documents\": " + DOCUMENTS + "}", key(secret))
+                        .status()).isEqualTo(201);
+
                 browser.go("/console/databases/default_database/collections/texts");
                 assertThat(browser.find(By.id("text-query-support")).getText())
                         .contains("default (all-MiniLM-L6-v2, 384 dimensions)", "one embedding unit");
@@ -146,6 +158,14 @@ class ConsoleTextQueryIT extends OperatedServer {
                 browser.screenshot("text-query-refusals");
             }
         }
+
+        // A function the server does not run cannot be chosen, even by a hand-made form: 400 beside the field.
+        Http.Response unknown = http.form("/console/collections", "database=default_database&name=other&metric=l2"
+                + "&embedding_function=openai", owner.headers());
+        assertThat(unknown.status()).as("%s", unknown).isEqualTo(400);
+        assertThat(unknown.body()).contains("id=\"embedding_function-error\"",
+                "the server runs no embedding function named &#39;openai&#39;");
+        assertThat(http.get(collections + "/other", key(secret)).status()).isEqualTo(404);
 
         // The refusals are 400s with the page, never a 500; and nothing refused was embedded.
         for (String path : List.of(plain + "?text=hello", foreign + "?text=hello",

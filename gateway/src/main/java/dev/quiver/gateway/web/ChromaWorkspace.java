@@ -129,8 +129,8 @@ class ChromaWorkspace implements Workspace {
      * Creates a collection.
      * 1. Resolve the database: one the caller may not see is 404, as if it did not exist.
      * 2. Check {@code collection.create} before reading the request, as the Chroma route does.
-     * 3. Validate name, metric and metadata; the metric wins over legacy {@code hnsw:space} metadata, as Chroma's
-     *    configuration does.
+     * 3. Validate name, metric, metadata and embedding function; the metric wins over legacy {@code hnsw:space}
+     *    metadata, as Chroma's configuration does.
      * 4. Create and audit, through the same step as the Chroma route.
      */
     @Override
@@ -140,11 +140,12 @@ class ChromaWorkspace implements Workspace {
         ChromaResources.checkName(request.name(), "name");
         Metric metric = metric(request.metric());
         Map<String, MetadataValue> metadata = metadata(request.metadata());
+        String embeddingFunction = embeddingFunction(request.embeddingFunction());
         HnswConfiguration legacy = CollectionParser.hnsw(null, metadata);
         HnswConfiguration hnsw = new HnswConfiguration(metric, legacy.constructionEf(), legacy.searchEf(),
                 legacy.maxNeighbors(), legacy.resizeFactor(), legacy.syncThreshold(), legacy.quantization());
         CollectionView created = collectionChanges.create(caller,
-                new CreateCollection(owner, request.name(), metadata, hnsw, null, false));
+                new CreateCollection(owner, request.name(), metadata, hnsw, embeddingFunction, false));
         return summary(created, null, 0);
     }
 
@@ -323,6 +324,25 @@ class ChromaWorkspace implements Workspace {
             throw invalidField(ErrorCode.INVALID_ARGUMENT, "metric", "one-of",
                     "Validation error: metric: must be one of `l2`, `cosine`, `ip`, got `" + name + "`");
         }
+    }
+
+    /**
+     * Chroma's {@code embedding_function} configuration for a function the server runs, chosen by name, or null
+     * for none; a name the server does not run is refused naming {@code embedding_function}, since the console
+     * could neither embed documents nor query by text with it.
+     */
+    private @Nullable String embeddingFunction(@Nullable String name) {
+        String chosen = blankToNull(name);
+        if (chosen == null) {
+            return null;
+        }
+        String configuration = ServerEmbedding.knownConfiguration(chosen.trim());
+        if (!embedding.runs(configuration)) {
+            throw invalidField(ErrorCode.INVALID_ARGUMENT, "embedding_function", "one-of",
+                    "Validation error: embedding_function: the server runs no embedding function named '" + chosen
+                            + "'; choose default, or none and send embeddings");
+        }
+        return configuration;
     }
 
     private static @Nullable Map<String, MetadataValue> metadata(@Nullable String text) {
