@@ -231,6 +231,12 @@ class InvoiceIT extends OperatedServer {
         assertThat(free.path("included_read_units").asLong()).isEqualTo(10_000_000);
         assertThat(free.path("included_write_units").asLong()).isEqualTo(5_000_000);
         assertThat(free.path("included_storage_gib_months").asLong()).isEqualTo(5);
+        assertThat(free.path("included_embedding_units").asLong()).isEqualTo(100_000);
+        assertThat(free.path("embedding_unit_price").asLong()).isZero();
+        JsonNode pro = http.get("/api/control/v1/operator/plans", operator.cookieOnly()).json().get(1);
+        assertThat(pro.path("name").asString()).isEqualTo("pro");
+        assertThat(pro.path("embedding_unit_price").asLong()).isEqualTo(200);
+        assertThat(pro.path("included_embedding_units").asLong()).isEqualTo(1_000_000);
 
         String euro = "{'monthly_fee':1000,'currency':'EUR','read_unit_price':0,'write_unit_price':0,"
                 + "'storage_gib_month_price':0,'included_read_units':%s,'included_write_units':0,"
@@ -242,6 +248,20 @@ class InvoiceIT extends OperatedServer {
                 operator.headers());
         assertThat(saved.status()).as("%s", saved).isEqualTo(200);
         assertThat(saved.json().path("included_read_units").asLong()).isEqualTo(7);
+        // A plan saved without the embedding members, as clients written before them send it, charges nothing.
+        assertThat(saved.json().path("embedding_unit_price").asLong()).isZero();
+        assertThat(saved.json().path("included_embedding_units").asLong()).isZero();
+        String embedded = euro.formatted("7").replace("'limits'", "'embedding_unit_price':%s,"
+                + "'included_embedding_units':%s,'limits'");
+        assertRefused(http.put("/api/control/v1/operator/plans/euro", json(embedded.formatted("-1", "0")),
+                operator.headers()), "embedding_unit_price", "min");
+        assertRefused(http.put("/api/control/v1/operator/plans/euro", json(embedded.formatted("1", "1.5")),
+                operator.headers()), "included_embedding_units", "type");
+        Http.Response priced = http.put("/api/control/v1/operator/plans/euro", json(embedded.formatted("150",
+                "2000")), operator.headers());
+        assertThat(priced.status()).as("%s", priced).isEqualTo(200);
+        assertThat(priced.json().path("embedding_unit_price").asLong()).isEqualTo(150);
+        assertThat(priced.json().path("included_embedding_units").asLong()).isEqualTo(2000);
 
         clock.set("2026-10-15T00:00:00Z");
         assertThat(http.put(TENANTS + owner.tenantId() + "/plan", json("{'plan':'euro'}"), operator.headers())
@@ -254,6 +274,50 @@ class InvoiceIT extends OperatedServer {
                 "euro=EUR");
         assertThat(http.get(TENANTS + owner.tenantId() + "/invoices", operator.cookieOnly()).json().size())
                 .isZero();
+    }
+
+    @Test
+    void embeddingUnitsBeyondThePlansAllowanceAreAnInvoiceLineInTheApiAndTheConsole() {
+        clock.set("2026-09-15T08:00:00Z");
+        Console owner = Console.signUp(http, "owner@embedded-invoice.example", "Embedded Invoice Org");
+        Console operator = operator();
+        assertThat(http.put(TENANTS + owner.tenantId() + "/plan", json("{'plan':'pro'}"), operator.headers())
+                .status()).isEqualTo(200);
+        UUID tenant = UUID.fromString(owner.tenantId());
+        // All of October on pro, whose seeded embedding price is 200 per million and allowance 1,000,000 a month.
+        rollUp(tenant, "2026-10-10T00:00:00Z", 0, 0, 0, 3_000_000);
+        rollUp(tenant, "2026-10-31T23:00:00Z", 0, 0, 0, 456_789);
+        // Outside October: not invoiced.
+        rollUp(tenant, "2026-11-01T00:00:00Z", 0, 0, 0, 999_999_999);
+
+        clock.set("2026-11-02T06:00:00Z");
+        Http.Response generated = http.post(TENANTS + owner.tenantId() + "/invoices", json("{'month':'2026-10'}"),
+                operator.headers());
+        assertThat(generated.status()).as("%s", generated).isEqualTo(200);
+        // 3,456,789 used, 1,000,000 included (744 of 744 hours): 2,456,789 beyond * 200 / 1,000,000 = 491.36 -> 491.
+        assertThat(lines(generated.json())).containsExactly(
+                tuple("plan_fee", "pro", 744L, 25_000L, 25_000L),
+                tuple("embedding_units", "pro", 2_456_789L, 200L, 491L));
+        JsonNode line = generated.json().path("lines").get(1);
+        assertThat(line.path("unit").asString()).isEqualTo("embedding units");
+        assertThat(line.path("description").asString()).isEqualTo("Embedding units beyond plan pro: 3,456,789 "
+                + "used, 1,000,000 included (1,000,000 a month over 744 of 744 hours, 2026-10-01 00:00 to "
+                + "2026-11-01 00:00 UTC)");
+        assertThat(generated.json().path("total").asLong()).isEqualTo(25_491);
+
+        String id = generated.json().path("id").asString();
+        assertThat(http.post(INVOICES + id + "/issue", null, operator.headers()).status()).isEqualTo(200);
+        assertThat(lines(http.get("/api/control/v1/invoices/" + id, owner.cookieOnly()).json()))
+                .contains(tuple("embedding_units", "pro", 2_456_789L, 200L, 491L));
+        Http.Response page = http.get("/console/invoices/" + id, owner.cookieOnly());
+        assertThat(page.status()).as("%s", page).isEqualTo(200);
+        assertThat(page.body()).contains("Embedding units beyond the plan", "2,456,789", "embedding units",
+                "2.00 USD per million", "4.91 USD", "id=\"invoice-total\">254.91 USD<");
+        JsonNode paths = http.get("/api/control/v1/openapi.json").json().path("paths");
+        assertThat(paths.path("/api/control/v1/invoices/{id}").path("get").path("description").asString())
+                .contains("embedding_units", "per million");
+        assertThat(paths.path("/api/control/v1/operator/plans/{name}").path("put").path("description").asString())
+                .contains("embedding_unit_price", "included_embedding_units");
     }
 
     private static String limits(JsonNode plan) {
@@ -310,10 +374,15 @@ class InvoiceIT extends OperatedServer {
 
     /** One hourly roll-up of the tenant, in one made-up collection. */
     private void rollUp(UUID tenant, String hour, long readUnits, long writeUnits, long storageByteHours) {
+        rollUp(tenant, hour, readUnits, writeUnits, storageByteHours, 0);
+    }
+
+    private void rollUp(UUID tenant, String hour, long readUnits, long writeUnits, long storageByteHours,
+            long embeddingUnits) {
         jdbc.sql("""
                 insert into quiver.usage_rollups (granularity, period_start, tenant_id, database_id, collection_id,
-                    read_units, write_units, storage_byte_hours)
-                values ('hour', :hour, :tenant, :database, :collection, :reads, :writes, :byteHours)
+                    read_units, write_units, storage_byte_hours, embedding_units)
+                values ('hour', :hour, :tenant, :database, :collection, :reads, :writes, :byteHours, :embeddings)
                 """)
                 .param("hour", Timestamp.from(Instant.parse(hour)))
                 .param("tenant", tenant)
@@ -322,6 +391,7 @@ class InvoiceIT extends OperatedServer {
                 .param("reads", readUnits)
                 .param("writes", writeUnits)
                 .param("byteHours", storageByteHours)
+                .param("embeddings", embeddingUnits)
                 .update();
     }
 

@@ -3,9 +3,12 @@ package dev.quiver.server;
 import static dev.quiver.server.Http.json;
 import static dev.quiver.server.Http.key;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.quiver.common.QuiverException;
 import dev.quiver.gateway.api.ConsoleQuery;
+import dev.quiver.gateway.api.Neighbour;
 import dev.quiver.gateway.api.NewCollection;
 import dev.quiver.gateway.api.Workspace;
 import dev.quiver.search.api.CollectionCatalog;
@@ -226,6 +229,72 @@ class MeteringIT extends OperatedServer {
                         """)
                 .param("id", view.id().value())
                 .query(Long.class).single() == 3 + 1 + 2);
+    }
+
+    @Test
+    void aConsoleTextQueryIsMeteredAsTheApisQueryTextsAndUsageShowsEmbeddingUnitsPerCollection() {
+        Console owner = Console.signUp(http, "owner@embedding-metered.example", "Embedding Metered Org");
+        Principal principal = accounts.logIn("owner@embedding-metered.example", "correct horse battery", null)
+                .orElseThrow();
+        String secret = owner.mint(http, "app", "owner", null).path("key").asString();
+        String base = "/api/v2/tenants/" + owner.tenantName() + "/databases/default_database/collections";
+        Map<String, String> ids = new TreeMap<>();
+        for (String name : List.of("api-texts", "console-texts")) {
+            Http.Response created = http.post(base, json("{'name':'" + name + "','configuration':"
+                    + "{'embedding_function':{'type':'known','name':'default','config':{}}}}"), key(secret));
+            assertThat(created.status()).as("%s", created).isEqualTo(200);
+            String id = created.json().path("id").asString();
+            ids.put(name, id);
+            // Three documents without embeddings: the server embeds them, three embedding units.
+            assertThat(http.post(base + "/" + id + "/add", json("{'ids':['fox','bird','bread'],'documents':"
+                    + "['A red fox ran across the field.','A small blue bird sang in the tree.',"
+                    + "'Knead the dough for ten minutes.']}"), key(secret)).status()).isEqualTo(201);
+        }
+
+        Http.Response api = http.post(base + "/" + ids.get("api-texts") + "/query", json("{'query_texts':"
+                + "['a fox in a meadow'],'n_results':2,'include':[]}"), key(secret));
+        assertThat(api.status()).as("%s", api).isEqualTo(200);
+        assertThat(api.json().path("ids").get(0).get(0).asString()).isEqualTo("fox");
+        List<Neighbour> console = workspace.query(principal,
+                TenantCatalog.DEFAULT_DATABASE, "console-texts", new ConsoleQuery(null, "a fox in a meadow", null, 2));
+        assertThat(console).extracting(neighbour -> neighbour.record().id()).first().isEqualTo("fox");
+        // Refused before embedding: neither costs an embedding unit nor a read.
+        assertThatThrownBy(() -> workspace.query(principal, TenantCatalog.DEFAULT_DATABASE, "console-texts",
+                new ConsoleQuery("[1, 0]", "a fox", null, 2))).isInstanceOf(QuiverException.class)
+                .hasMessageContaining("not both");
+        assertThatThrownBy(() -> workspace.query(principal, TenantCatalog.DEFAULT_DATABASE, "console-texts",
+                new ConsoleQuery(null, "a fox", null, 0))).isInstanceOf(QuiverException.class)
+                .hasMessageContaining("n_results");
+
+        // Each collection: 3 documents + 1 query text = 4 embedding units; the query's read is, as the API meters
+        // it, ceil(max(2, searchEf 100) x 384 / 16384) = 3, plus the 2 records returned = 5.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Http.Response daily = http.get(USAGE, key(secret));
+            assertThat(daily.status()).as("%s", daily).isEqualTo(200);
+            assertThat(daily.json().path("totals").path("embedding_units").asLong()).as("%s", daily).isEqualTo(8);
+            assertThat(daily.json().path("totals").path("read_units").asLong()).as("%s", daily).isEqualTo(10);
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> pending(owner.tenantId()) == 0);
+        for (String granularity : List.of("hour", "day")) {
+            Http.Response usage = http.get(USAGE + "?granularity=" + granularity, owner.cookieOnly());
+            Map<String, String> byCollection = new TreeMap<>();
+            for (JsonNode row : usage.json().path("rows")) {
+                byCollection.merge(row.path("collection_id").asString(), row.path("read_units").asLong() + " read, "
+                        + row.path("embedding_units").asLong() + " embedding", (left, right) -> left + "; " + right);
+            }
+            assertThat(byCollection).as("%s", usage).containsExactlyInAnyOrderEntriesOf(Map.of(
+                    ids.get("api-texts"), "5 read, 4 embedding", ids.get("console-texts"), "5 read, 4 embedding"));
+        }
+
+        Http.Response page = http.get("/console/usage", owner.cookieOnly());
+        assertThat(page.status()).as("%s", page).isEqualTo(200);
+        assertThat(page.body()).contains("Embedding units", "default_database / console-texts",
+                "default_database / api-texts");
+        String totals = page.body().substring(page.body().indexOf("id=\"usage-totals\""));
+        assertThat(totals.substring(0, totals.indexOf("</tr>"))).contains(">10<", ">8<");
+        JsonNode paths = http.get("/api/control/v1/openapi.json").json().path("paths");
+        assertThat(paths.path("/api/control/v1/usage").path("get").path("description").asString())
+                .contains("embedding units are one per text the server embeds");
     }
 
     @Test

@@ -178,7 +178,8 @@ class PlansIT extends OperatedServer {
         Http.Response page = http.get("/console/plan", owner.cookieOnly());
         assertThat(page.status()).as("%s", page).isEqualTo(200);
         assertThat(page.body()).contains("id=\"plan-name\">free<", "Number of databases", "16,384",
-                "href=\"/console/plan\"");
+                "href=\"/console/plan\"", "id=\"plan-embedding-price\">0.00 USD per million embedding units",
+                "100,000 embedding units");
 
         Http.Response refused = http.form(tenantPage + "/quota", "quota=records_per_batch&limit=-5",
                 operator.headers());
@@ -192,6 +193,13 @@ class PlansIT extends OperatedServer {
         assertThat(shown.body()).contains("overridden (plan: 300)", "id=\"plan-form\"");
         assertThat(http.get("/api/control/v1/plan", owner.cookieOnly()).json().path("overrides")
                 .path("records_per_batch").asLong()).isEqualTo(5);
+
+        // The page prices embedding units as the tenant's plan does.
+        Http.Response assigned = http.put("/api/control/v1/operator/tenants/" + owner.tenantId() + "/plan",
+                json("{'plan':'pro'}"), operator.headers());
+        assertThat(assigned.status()).as("%s", assigned).isEqualTo(200);
+        assertThat(http.get("/console/plan", owner.cookieOnly()).body()).contains(
+                "id=\"plan-embedding-price\">2.00 USD per million embedding units", "1,000,000 embedding units");
     }
 
     private static String plan(long fee, String currency, String limits) {

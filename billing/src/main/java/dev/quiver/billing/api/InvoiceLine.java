@@ -14,10 +14,11 @@ import java.util.Optional;
  * @param plan        the plan in effect over {@code [periodStart, periodEnd)}
  * @param description the line for people, with the arithmetic's inputs
  * @param quantity    how much is charged, in {@code unit}: hours of the plan for the fee, units beyond the plan's
- *                    prorated allowance for reads and writes, byte-hours beyond it for storage
- * @param unit        {@code hours}, {@code read units}, {@code write units} or {@code byte-hours}
- * @param unitPrice   the plan's price the amount derives from: per month for the fee, per million units for reads
- *                    and writes, per GiB-month for storage
+ *                    prorated allowance for reads, writes and embeddings, byte-hours beyond it for storage
+ * @param unit        {@code hours}, {@code read units}, {@code write units}, {@code embedding units} or
+ *                    {@code byte-hours}
+ * @param unitPrice   the plan's price the amount derives from: per month for the fee, per million units for reads,
+ *                    writes and embeddings, per GiB-month for storage
  * @param amount      the charge, rounded half-up to the minor unit once, on this line
  */
 public record InvoiceLine(
@@ -40,6 +41,8 @@ public record InvoiceLine(
         READ_UNITS,
         /** Write units beyond the plan's prorated allowance. */
         WRITE_UNITS,
+        /** Embedding units (texts the server embedded) beyond the plan's prorated allowance. */
+        EMBEDDING_UNITS,
         /** Storage beyond the plan's prorated allowance. */
         STORAGE;
 

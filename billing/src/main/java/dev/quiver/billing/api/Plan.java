@@ -22,6 +22,8 @@ import java.util.Map;
  * @param includedWriteUnits      the write units the monthly fee includes
  * @param includedStorageGibMonths the GiB-months of storage the monthly fee includes; a GiB-month is 2^30 bytes
  *                                kept for every hour of the month
+ * @param embeddingUnitPrice      the price of one million embedding units (texts the server embeds), in minor units
+ * @param includedEmbeddingUnits  the embedding units the monthly fee includes
  * @param limits                  every quota's limit, one entry per {@link Quota}
  */
 public record Plan(
@@ -34,6 +36,8 @@ public record Plan(
         long includedReadUnits,
         long includedWriteUnits,
         long includedStorageGibMonths,
+        long embeddingUnitPrice,
+        long includedEmbeddingUnits,
         Map<Quota, Long> limits) {
 
     public Plan {
@@ -46,6 +50,14 @@ public record Plan(
             throw new IllegalArgumentException("limits must name every quota: " + copy.keySet());
         }
         limits = Collections.unmodifiableMap(copy);
+    }
+
+    /** A plan that neither prices nor includes embedding units, the shape before the server embedded texts. */
+    public Plan(String name, long monthlyFee, String currency, long readUnitPrice, long writeUnitPrice,
+            long storageGibMonthPrice, long includedReadUnits, long includedWriteUnits, long includedStorageGibMonths,
+            Map<Quota, Long> limits) {
+        this(name, monthlyFee, currency, readUnitPrice, writeUnitPrice, storageGibMonthPrice, includedReadUnits,
+                includedWriteUnits, includedStorageGibMonths, 0, 0, limits);
     }
 
     /** The limit of one quota. */

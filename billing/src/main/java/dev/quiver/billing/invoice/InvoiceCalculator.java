@@ -34,17 +34,17 @@ import org.jspecify.annotations.Nullable;
  *       (a change at 10:30 takes effect at 11:00). A month has {@code H} hours (744 for October, 720 for
  *       November, 672 or 696 for February); a part of it has {@code h}.
  *   <li>Plan fee: {@code fee * h / H}.
- *   <li>Reads and writes: the allowance is prorated the same way, {@code included * h / H} units; the units used
- *       in the part beyond it cost {@code units * price / 1,000,000} (prices are per million units).
+ *   <li>Reads, writes and embeddings: the allowance is prorated the same way, {@code included * h / H} units; the
+ *       units used in the part beyond it cost {@code units * price / 1,000,000} (prices are per million units).
  *   <li>Storage: a GiB-month is 2^30 bytes kept for every hour of the invoiced month, {@code 2^30 * H}
  *       byte-hours, so 1 GiB kept all month is 1 GiB-month in any month. The allowance of {@code included}
  *       GiB-months prorated over {@code h} hours is exactly {@code included * 2^30 * h} byte-hours; the byte-hours
  *       beyond it cost {@code byteHours * price / (2^30 * H)}.
  *   <li>Rounding: one rule, half-up, applied once per line: to the minor unit for an amount, to the whole unit
- *       for a prorated read or write allowance. Everything before it is exact integer arithmetic
+ *       for a prorated read, write or embedding allowance. Everything before it is exact integer arithmetic
  *       ({@link BigInteger}); there is no floating point. The total is the sum of the rounded lines.
- *   <li>A part gets a fee line always, and a read, write or storage line only when its usage goes beyond the
- *       allowance.
+ *   <li>A part gets a fee line always, and a read, write, embedding or storage line only when its usage goes
+ *       beyond the allowance, in that order.
  * </ol>
  *
  * <p>Stateless and thread-safe.
@@ -181,6 +181,8 @@ final class InvoiceCalculator {
                     plan.includedReadUnits(), plan.readUnitPrice());
             units(lines, InvoiceLine.Kind.WRITE_UNITS, "write units", period, monthHours, share, used.writeUnits(),
                     plan.includedWriteUnits(), plan.writeUnitPrice());
+            units(lines, InvoiceLine.Kind.EMBEDDING_UNITS, "embedding units", period, monthHours, share,
+                    used.embeddingUnits(), plan.includedEmbeddingUnits(), plan.embeddingUnitPrice());
             storage(lines, period, monthHours, share, used.storageByteHours());
         }
         for (InvoiceLine line : lines) {

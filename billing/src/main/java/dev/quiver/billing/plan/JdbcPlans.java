@@ -59,7 +59,8 @@ public class JdbcPlans implements Plans {
 
     private static final String PLAN_COLUMNS = """
             name, monthly_fee, currency, read_unit_price, write_unit_price, storage_gib_month_price,
-            included_read_units, included_write_units, included_storage_gib_months
+            included_read_units, included_write_units, included_storage_gib_months, embedding_unit_price,
+            included_embedding_units
             """;
     private static final String LIST_PLANS = "select " + PLAN_COLUMNS + " from quiver.plans";
     private static final String LIST_PLAN_QUOTAS = """
@@ -68,15 +69,18 @@ public class JdbcPlans implements Plans {
     private static final String UPSERT_PLAN = """
             insert into quiver.plans (name, monthly_fee, currency, read_unit_price, write_unit_price,
                 storage_gib_month_price, included_read_units, included_write_units, included_storage_gib_months,
-                created_at, updated_at)
+                embedding_unit_price, included_embedding_units, created_at, updated_at)
             values (:name, :monthlyFee, :currency, :readUnitPrice, :writeUnitPrice, :storageGibMonthPrice,
-                :includedReadUnits, :includedWriteUnits, :includedStorageGibMonths, :now, :now)
+                :includedReadUnits, :includedWriteUnits, :includedStorageGibMonths, :embeddingUnitPrice,
+                :includedEmbeddingUnits, :now, :now)
             on conflict (name) do update set monthly_fee = excluded.monthly_fee, currency = excluded.currency,
                 read_unit_price = excluded.read_unit_price, write_unit_price = excluded.write_unit_price,
                 storage_gib_month_price = excluded.storage_gib_month_price,
                 included_read_units = excluded.included_read_units,
                 included_write_units = excluded.included_write_units,
-                included_storage_gib_months = excluded.included_storage_gib_months, updated_at = excluded.updated_at
+                included_storage_gib_months = excluded.included_storage_gib_months,
+                embedding_unit_price = excluded.embedding_unit_price,
+                included_embedding_units = excluded.included_embedding_units, updated_at = excluded.updated_at
             """;
     private static final String UPSERT_PLAN_QUOTA = """
             insert into quiver.plan_quotas (plan_name, quota, quota_limit) values (:plan, :quota, :limit)
@@ -195,7 +199,8 @@ public class JdbcPlans implements Plans {
             }
             plans.add(new Plan(row.name(), row.monthlyFee(), row.currency(), row.readUnitPrice(),
                     row.writeUnitPrice(), row.storageGibMonthPrice(), row.includedReadUnits(),
-                    row.includedWriteUnits(), row.includedStorageGibMonths(), limits));
+                    row.includedWriteUnits(), row.includedStorageGibMonths(), row.embeddingUnitPrice(),
+                    row.includedEmbeddingUnits(), limits));
         }
         plans.sort(Comparator.comparingLong(Plan::monthlyFee).thenComparing(Plan::name));
         return plans;
@@ -222,6 +227,8 @@ public class JdbcPlans implements Plans {
                 .param("includedReadUnits", plan.includedReadUnits())
                 .param("includedWriteUnits", plan.includedWriteUnits())
                 .param("includedStorageGibMonths", plan.includedStorageGibMonths())
+                .param("embeddingUnitPrice", plan.embeddingUnitPrice())
+                .param("includedEmbeddingUnits", plan.includedEmbeddingUnits())
                 .param("now", Timestamp.from(clock.instant()))
                 .update();
         for (Map.Entry<Quota, Long> limit : plan.limits().entrySet()) {
@@ -354,13 +361,14 @@ public class JdbcPlans implements Plans {
 
     private record PlanRow(String name, long monthlyFee, String currency, long readUnitPrice, long writeUnitPrice,
             long storageGibMonthPrice, long includedReadUnits, long includedWriteUnits,
-            long includedStorageGibMonths) {
+            long includedStorageGibMonths, long embeddingUnitPrice, long includedEmbeddingUnits) {
     }
 
     private static PlanRow planRow(ResultSet rs, int row) throws SQLException {
         return new PlanRow(rs.getString("name"), rs.getLong("monthly_fee"), rs.getString("currency"),
                 rs.getLong("read_unit_price"), rs.getLong("write_unit_price"),
                 rs.getLong("storage_gib_month_price"), rs.getLong("included_read_units"),
-                rs.getLong("included_write_units"), rs.getLong("included_storage_gib_months"));
+                rs.getLong("included_write_units"), rs.getLong("included_storage_gib_months"),
+                rs.getLong("embedding_unit_price"), rs.getLong("included_embedding_units"));
     }
 }

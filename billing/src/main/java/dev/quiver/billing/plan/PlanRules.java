@@ -36,9 +36,11 @@ public final class PlanRules {
         notNegative(errors, "read_unit_price", plan.readUnitPrice());
         notNegative(errors, "write_unit_price", plan.writeUnitPrice());
         notNegative(errors, "storage_gib_month_price", plan.storageGibMonthPrice());
+        notNegative(errors, "embedding_unit_price", plan.embeddingUnitPrice());
         notNegative(errors, "included_read_units", plan.includedReadUnits());
         notNegative(errors, "included_write_units", plan.includedWriteUnits());
         notNegative(errors, "included_storage_gib_months", plan.includedStorageGibMonths());
+        notNegative(errors, "included_embedding_units", plan.includedEmbeddingUnits());
         for (Quota quota : Quota.values()) {
             notNegative(errors, "limits." + quota.key(), plan.limit(quota));
         }

@@ -7,6 +7,8 @@ import dev.quiver.billing.api.Usage;
 import dev.quiver.billing.api.UsageRow;
 import dev.quiver.billing.api.UsageTotals;
 import dev.quiver.common.TenantId;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -17,7 +19,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public final class JdbcUsage implements Usage {
 
     private static final String ROWS = """
-            select period_start, database_id, collection_id, read_units, write_units, storage_byte_hours
+            select period_start, database_id, collection_id, read_units, write_units, storage_byte_hours,
+                   embedding_units
             from quiver.usage_rollups
             where tenant_id = :tenant and granularity = :granularity
               and period_start >= :from and period_start < :to
@@ -26,7 +29,8 @@ public final class JdbcUsage implements Usage {
 
     private static final String TOTALS = """
             select coalesce(sum(read_units), 0) as read_units, coalesce(sum(write_units), 0) as write_units,
-                   coalesce(sum(storage_byte_hours), 0) as storage_byte_hours
+                   coalesce(sum(storage_byte_hours), 0) as storage_byte_hours,
+                   coalesce(sum(embedding_units), 0) as embedding_units
             from quiver.usage_rollups
             where tenant_id = :tenant and granularity = 'hour' and period_start >= :from and period_start < :to
             """;
@@ -46,8 +50,7 @@ public final class JdbcUsage implements Usage {
                 .param("to", Timestamp.from(to))
                 .query((rs, row) -> new UsageRow(rs.getTimestamp("period_start").toInstant(),
                         rs.getObject("database_id", UUID.class), rs.getObject("collection_id", UUID.class),
-                        new UsageTotals(rs.getLong("read_units"), rs.getLong("write_units"),
-                                rs.getLong("storage_byte_hours"))))
+                        totals(rs)))
                 .list();
     }
 
@@ -57,8 +60,12 @@ public final class JdbcUsage implements Usage {
                 .param("tenant", tenant.value())
                 .param("from", Timestamp.from(from))
                 .param("to", Timestamp.from(to))
-                .query((rs, row) -> new UsageTotals(rs.getLong("read_units"), rs.getLong("write_units"),
-                        rs.getLong("storage_byte_hours")))
+                .query((rs, row) -> totals(rs))
                 .single();
+    }
+
+    private static UsageTotals totals(ResultSet rs) throws SQLException {
+        return new UsageTotals(rs.getLong("read_units"), rs.getLong("write_units"), rs.getLong("storage_byte_hours"),
+                rs.getLong("embedding_units"));
     }
 }

@@ -145,6 +145,42 @@ class InvoiceCalculatorTests {
     }
 
     @Test
+    void embeddingUnitsBeyondTheProratedAllowanceAreALineOfTheirOwnPricedPerMillion() {
+        // pro with the seeded embedding price: 200 per million embedding units, 1,000,000 included a month.
+        Plan withEmbeddings = new Plan("pro", 25_000, "USD", 900, 250, 33, 100_000_000, 50_000_000, 50, 200,
+                1_000_000, PRO.limits());
+        // On it for pro's 494 of October's 744 hours, embedding 2,000,000 texts and nothing else.
+        Computed computed = InvoiceCalculator.compute(OCTOBER,
+                List.of(new PlanPeriod(withEmbeddings, SPLIT, NOVEMBER_START)),
+                (from, to) -> new UsageTotals(0, 0, 0, 2_000_000));
+
+        // Fee: 25,000 * 494 / 744 = 16,598.92 -> 16,599.
+        // Allowance: 1,000,000 * 494 / 744 = 663,978.49 -> 663,978; beyond: 2,000,000 - 663,978 = 1,336,022;
+        // amount: 1,336,022 * 200 / 1,000,000 = 267.20 -> 267.
+        assertThat(computed.lines()).extracting(InvoiceLine::kind, InvoiceLine::quantity, InvoiceLine::unit,
+                InvoiceLine::unitPrice, InvoiceLine::amount).containsExactly(
+                        tuple(Kind.PLAN_FEE, 494L, "hours", 25_000L, 16_599L),
+                        tuple(Kind.EMBEDDING_UNITS, 1_336_022L, "embedding units", 200L, 267L));
+        assertThat(computed.lines().get(1).description()).isEqualTo("Embedding units beyond plan pro: 2,000,000 "
+                + "used, 663,978 included (1,000,000 a month over 494 of 744 hours, 2026-10-11 10:00 to 2026-11-01 "
+                + "00:00 UTC)");
+        assertThat(computed.total()).isEqualTo(16_599 + 267);
+    }
+
+    @Test
+    void embeddingUnitsWithinTheAllowanceAddNoLine() {
+        Plan withEmbeddings = new Plan("pro", 25_000, "USD", 900, 250, 33, 100_000_000, 50_000_000, 50, 200,
+                1_000_000, PRO.limits());
+        // The whole month's allowance is exactly 1,000,000: using all of it charges nothing beyond the fee.
+        Computed computed = InvoiceCalculator.compute(OCTOBER,
+                List.of(new PlanPeriod(withEmbeddings, OCTOBER_START, NOVEMBER_START)),
+                (from, to) -> new UsageTotals(0, 0, 0, 1_000_000));
+
+        assertThat(computed.lines()).extracting(InvoiceLine::kind).containsExactly(Kind.PLAN_FEE);
+        assertThat(computed.total()).isEqualTo(25_000);
+    }
+
+    @Test
     void refusesPlansInDifferentCurrenciesInOneMonth() {
         Plan euro = plan("euro", 100, "EUR", 0, 0, 0, 0, 0, 0);
         List<PlanPeriod> periods = List.of(new PlanPeriod(FREE, OCTOBER_START, SPLIT),

@@ -45,6 +45,17 @@ class PlanRulesTests {
     }
 
     @Test
+    void refusesANegativeEmbeddingPriceAndAllowanceNamingEach() {
+        Plan base = plan("embedded", 0, "USD", 0, 1);
+        Plan plan = new Plan(base.name(), 0, "USD", 0, 0, 0, 0, 0, 0, -5, -6, base.limits());
+
+        assertThatThrownBy(() -> PlanRules.check(plan))
+                .isInstanceOfSatisfying(QuiverException.class, refusal -> assertThat(refusal.errors())
+                        .extracting(FieldError::field).containsExactly("embedding_unit_price",
+                                "included_embedding_units"));
+    }
+
+    @Test
     void refusesANegativeOverride() {
         PlanRules.checkOverride(0);
         assertThatThrownBy(() -> PlanRules.checkOverride(-1))

@@ -3,8 +3,10 @@ package dev.quiver.gateway.api;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A query typed into the console: exactly one of an embedding or a text. Text needs a collection with an embedding
- * function; without one it is refused with 400 naming {@code text}.
+ * A query typed into the console: exactly one of an embedding or a text. Text needs a collection whose embedding
+ * function runs on the server ({@link CollectionSummary#embedsText()}); without one it is refused with 400 naming
+ * {@code text}. A text is embedded and metered as the query route's {@code query_texts}: one embedding unit, besides
+ * the query's read units.
  *
  * @param embedding a JSON array of numbers of the collection's dimension (field {@code embedding})
  * @param text the text to embed on the server (field {@code text})

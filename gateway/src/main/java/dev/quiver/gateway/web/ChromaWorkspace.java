@@ -9,6 +9,7 @@ import dev.quiver.billing.api.Quota;
 import dev.quiver.common.ErrorCode;
 import dev.quiver.common.Privilege;
 import dev.quiver.common.QuiverException;
+import dev.quiver.embedding.api.EmbeddingFunction;
 import dev.quiver.gateway.api.CollectionSummary;
 import dev.quiver.gateway.api.ConsoleQuery;
 import dev.quiver.gateway.api.Neighbour;
@@ -68,10 +69,12 @@ class ChromaWorkspace implements Workspace {
     private final Plans plans;
     private final Metering metering;
     private final StorageCounters counters;
+    private final ServerEmbedding embedding;
 
     ChromaWorkspace(ChromaResources resources, DatabaseChanges databaseChanges, CollectionChanges collectionChanges,
             RecordStore records, TenantAdministration administration, Plans plans, Metering metering,
-            StorageCounters counters) {
+            StorageCounters counters, ServerEmbedding embedding) {
+        this.embedding = requireNonNull(embedding, "embedding is null");
         this.plans = requireNonNull(plans, "plans is null");
         this.metering = requireNonNull(metering, "metering is null");
         this.counters = requireNonNull(counters, "counters is null");
@@ -126,8 +129,8 @@ class ChromaWorkspace implements Workspace {
      * Creates a collection.
      * 1. Resolve the database: one the caller may not see is 404, as if it did not exist.
      * 2. Check {@code collection.create} before reading the request, as the Chroma route does.
-     * 3. Validate name, metric and metadata; the metric wins over legacy {@code hnsw:space} metadata, as Chroma's
-     *    configuration does.
+     * 3. Validate name, metric, metadata and embedding function; the metric wins over legacy {@code hnsw:space}
+     *    metadata, as Chroma's configuration does.
      * 4. Create and audit, through the same step as the Chroma route.
      */
     @Override
@@ -137,12 +140,13 @@ class ChromaWorkspace implements Workspace {
         ChromaResources.checkName(request.name(), "name");
         Metric metric = metric(request.metric());
         Map<String, MetadataValue> metadata = metadata(request.metadata());
+        String embeddingFunction = embeddingFunction(request.embeddingFunction());
         HnswConfiguration legacy = CollectionParser.hnsw(null, metadata);
         HnswConfiguration hnsw = new HnswConfiguration(metric, legacy.constructionEf(), legacy.searchEf(),
                 legacy.maxNeighbors(), legacy.resizeFactor(), legacy.syncThreshold(), legacy.quantization());
         CollectionView created = collectionChanges.create(caller,
-                new CreateCollection(owner, request.name(), metadata, hnsw, null, false));
-        return new CollectionSummary(created, 0, 0, 0);
+                new CreateCollection(owner, request.name(), metadata, hnsw, embeddingFunction, false));
+        return summary(created, null, 0);
     }
 
     @Override
@@ -167,33 +171,43 @@ class ChromaWorkspace implements Workspace {
      * 1. Resolve the collection (404 when hidden), then check {@code records.read}.
      * 2. Validate everything before searching: {@code n_results}, exactly one of embedding and text, the filter,
      *    and the embedding's dimension against the collection's.
-     * 3. Search as the query route does and convert scores to distances with the collection's {@link Metric}.
+     * 3. A text is embedded with the collection's function as the query route embeds {@code query_texts} (refused
+     *    naming {@code text} when the server runs none for it), and metered as one embedding unit once embedded.
+     * 4. Search as the query route does, meter the read as it does, and convert scores to distances with the
+     *    collection's {@link Metric}.
      */
     @Override
     public List<Neighbour> query(Principal caller, String database, String collection, ConsoleQuery query) {
         CollectionView found = resolve(caller, database, collection);
         caller.require(Privilege.RECORDS_READ);
         range("n_results", query.nResults(), 1, MAX_RESULTS);
-        String embedding = blankToNull(query.embedding());
+        String embeddingText = blankToNull(query.embedding());
         String text = blankToNull(query.text());
-        if (embedding != null && text != null) {
+        if (embeddingText != null && text != null) {
             throw invalidField(ErrorCode.INVALID_ARGUMENT, "text", "exclusive",
                     "Validation error: text: give an embedding or a text, not both");
         }
-        if (embedding == null && text == null) {
+        if (embeddingText == null && text == null) {
             throw invalidField(ErrorCode.INVALID_ARGUMENT, "embedding", "required",
                     "Validation error: embedding: give an embedding or a text to query with");
         }
         String where = blankToNull(query.where());
         Where filter = where == null ? null : FilterParser.where(JsonBody.parseField(where, "where"), "where");
-        if (text != null) {
-            // No embedding functions run on the server yet, whatever the collection's configuration names.
-            throw invalidField(ErrorCode.INVALID_ARGUMENT, "text", "embedding-function",
-                    "Validation error: text: collection [" + found.name() + "] has no embedding function on the "
-                            + "server, so it cannot embed a text; query with an embedding");
+        float[] vector;
+        if (text == null) {
+            vector = RecordParser.embedding(JsonBody.parseField(requireNonNull(embeddingText), "embedding"),
+                    "embedding", found.dimension());
+        } else {
+            ServerEmbedding.Support support = embedding.support(found);
+            EmbeddingFunction function = support.function();
+            if (function == null) {
+                throw support.refusal("text");
+            }
+            float[][] embedded = function.embed(List.of(text));
+            RecordParser.checkEmbeddedQueries(embedded, found.dimension(), "text");
+            metering.embedded(found, 1);
+            vector = embedded[0];
         }
-        float[] vector = RecordParser.embedding(JsonBody.parseField(embedding, "embedding"), "embedding",
-                found.dimension());
         if (found.dimension() == null) {
             // Nothing was ever written with a vector: there is nothing to be near.
             metering.read(found, 0, 0, 0);
@@ -290,8 +304,17 @@ class ChromaWorkspace implements Workspace {
 
     /** The collection with its counters (none yet when it was created since they were read) and disk bytes. */
     private CollectionSummary summary(CollectionView collection, @Nullable CollectionUsage usage) {
+        return summary(collection, usage, records.diskBytes(collection));
+    }
+
+    /** The collection with its counters, disk bytes and the function the server embeds its text with, if any. */
+    private CollectionSummary summary(CollectionView collection, @Nullable CollectionUsage usage, long diskBytes) {
+        ServerEmbedding.Support support = embedding.support(collection);
+        EmbeddingFunction function = support.function();
         return new CollectionSummary(collection, usage == null ? 0 : usage.records(),
-                usage == null ? 0 : usage.bytes(), records.diskBytes(collection));
+                usage == null ? 0 : usage.bytes(), diskBytes,
+                function == null ? null : function.name() + " (" + function.model() + ", " + function.dimension()
+                        + " dimensions)", support.absence());
     }
 
     private static Metric metric(String name) {
@@ -301,6 +324,25 @@ class ChromaWorkspace implements Workspace {
             throw invalidField(ErrorCode.INVALID_ARGUMENT, "metric", "one-of",
                     "Validation error: metric: must be one of `l2`, `cosine`, `ip`, got `" + name + "`");
         }
+    }
+
+    /**
+     * Chroma's {@code embedding_function} configuration for a function the server runs, chosen by name, or null
+     * for none; a name the server does not run is refused naming {@code embedding_function}, since the console
+     * could neither embed documents nor query by text with it.
+     */
+    private @Nullable String embeddingFunction(@Nullable String name) {
+        String chosen = blankToNull(name);
+        if (chosen == null) {
+            return null;
+        }
+        String configuration = ServerEmbedding.knownConfiguration(chosen.trim());
+        if (!embedding.runs(configuration)) {
+            throw invalidField(ErrorCode.INVALID_ARGUMENT, "embedding_function", "one-of",
+                    "Validation error: embedding_function: the server runs no embedding function named '" + chosen
+                            + "'; choose default, or none and send embeddings");
+        }
+        return configuration;
     }
 
     private static @Nullable Map<String, MetadataValue> metadata(@Nullable String text) {

@@ -13,6 +13,7 @@ import dev.quiver.common.QuiverException;
 import dev.quiver.tenant.api.Principal;
 import dev.quiver.tenant.api.TenantAdministration;
 import dev.quiver.tenant.api.TenantView;
+import io.swagger.v3.oas.annotations.Operation;
 import java.time.YearMonth;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -38,6 +39,14 @@ import tools.jackson.databind.JsonNode;
 @RestController
 class ControlInvoiceController {
 
+    private static final String LINES = """
+            Money is in minor units of the invoice's currency (total 94199 in USD is 941.99 USD). Each line has a \
+            kind: plan_fee (the plan's monthly fee prorated by the hours the plan was in effect; quantity in hours), \
+            read_units, write_units and embedding_units (units beyond the plan's allowance prorated the same way; \
+            unit_price per million units; an embedding unit is one text the server embedded), or storage \
+            (byte-hours beyond the plan's GiB-months; unit_price per GiB-month). A line's amount is rounded half-up \
+            once; total is the sum of the lines.""";
+
     private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("uuuu-MM", Locale.ROOT);
 
     private final Invoices invoices;
@@ -49,6 +58,7 @@ class ControlInvoiceController {
     }
 
     /** The caller's tenant's invoices, newest month first. Needs {@code billing.read}. */
+    @Operation(summary = "The caller's tenant's invoices, newest month first; needs billing.read", description = LINES)
     @GetMapping("/api/control/v1/invoices")
     List<Map<String, @Nullable Object>> own(Principal caller) {
         return invoices.list(caller, ControlJson.tenant(caller)).stream()
@@ -56,6 +66,8 @@ class ControlInvoiceController {
     }
 
     /** One of the caller's tenant's invoices with its lines. Needs {@code billing.read}. */
+    @Operation(summary = "One of the caller's tenant's invoices with its lines; needs billing.read",
+            description = LINES)
     @GetMapping("/api/control/v1/invoices/{id}")
     Map<String, @Nullable Object> get(Principal caller, @PathVariable String id) {
         ControlJson.tenant(caller);

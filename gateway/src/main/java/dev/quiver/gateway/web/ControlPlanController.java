@@ -14,6 +14,7 @@ import dev.quiver.gateway.api.Workspace;
 import dev.quiver.tenant.api.Principal;
 import dev.quiver.tenant.api.TenantAdministration;
 import dev.quiver.tenant.api.TenantView;
+import io.swagger.v3.oas.annotations.Operation;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -31,8 +32,8 @@ import tools.jackson.databind.JsonNode;
  * Plans and quotas on the control plane. Operators list and save plans, put a tenant on a plan and override one of
  * its quotas (under {@code /api/control/v1/operator}; the operator check comes before any lookup); a tenant's members
  * with {@code billing.read} see their own plan at {@code /api/control/v1/plan}. Money is in minor units of the
- * plan's currency ({@code monthly_fee: 2500} is 25.00 USD); unit prices are per million read or write units and per
- * GiB-month of storage. Input errors are 400 naming the field ({@code limits.records_per_batch}).
+ * plan's currency ({@code monthly_fee: 2500} is 25.00 USD); unit prices are per million read, write or embedding
+ * units and per GiB-month of storage. Input errors are 400 naming the field ({@code limits.records_per_batch}).
  */
 @RestController
 class ControlPlanController {
@@ -56,9 +57,16 @@ class ControlPlanController {
     /**
      * Creates or replaces a plan: {@code monthly_fee}, {@code currency}, {@code read_unit_price},
      * {@code write_unit_price}, {@code storage_gib_month_price} and {@code limits}, an object with every quota's key;
-     * optionally the usage the fee includes, {@code included_read_units}, {@code included_write_units} and
-     * {@code included_storage_gib_months} (0 when absent).
+     * optionally {@code embedding_unit_price} and the usage the fee includes, {@code included_read_units},
+     * {@code included_write_units}, {@code included_embedding_units} and {@code included_storage_gib_months} (0 when
+     * absent: a plan written before embedding units existed keeps working, and charges nothing for them).
      */
+    @Operation(summary = "Creates or replaces a plan, for operators", description = """
+            Money is in minor units of the plan's currency. Required: monthly_fee, currency (ISO 4217), \
+            read_unit_price, write_unit_price (per million units), storage_gib_month_price (per GiB-month) and \
+            limits (every quota's key). Optional, 0 when absent: embedding_unit_price (per million embedding units, \
+            one per text the server embeds), included_read_units, included_write_units, included_embedding_units \
+            and included_storage_gib_months (the usage the monthly fee includes).""")
     @PutMapping("/api/control/v1/operator/plans/{name}")
     Map<String, @Nullable Object> save(Principal caller, @PathVariable String name, JsonNode body) {
         ChromaWorkspace.requireOperator(caller);
@@ -123,6 +131,8 @@ class ControlPlanController {
         long includedReadUnits = optionalLong(body.get("included_read_units"), "included_read_units");
         long includedWriteUnits = optionalLong(body.get("included_write_units"), "included_write_units");
         long includedStorage = optionalLong(body.get("included_storage_gib_months"), "included_storage_gib_months");
+        long embeddingUnitPrice = optionalLong(body.get("embedding_unit_price"), "embedding_unit_price");
+        long includedEmbeddingUnits = optionalLong(body.get("included_embedding_units"), "included_embedding_units");
         JsonNode limitsNode = body.get("limits");
         if (limitsNode == null || limitsNode.isNull()) {
             throw invalidField(ErrorCode.INVALID_ARGUMENT, "limits", "required", "limits is required");
@@ -141,7 +151,7 @@ class ControlPlanController {
             limits.put(quota, requiredLong(limitsNode.get(quota.key()), "limits." + quota.key()));
         }
         return new Plan(name, monthlyFee, currency, readUnitPrice, writeUnitPrice, storagePrice, includedReadUnits,
-                includedWriteUnits, includedStorage, limits);
+                includedWriteUnits, includedStorage, embeddingUnitPrice, includedEmbeddingUnits, limits);
     }
 
     /** A whole number that may be absent, meaning 0: a plan includes no usage unless it says so. */
@@ -166,8 +176,10 @@ class ControlPlanController {
         }
         return object("name", plan.name(), "monthly_fee", plan.monthlyFee(), "currency", plan.currency(),
                 "read_unit_price", plan.readUnitPrice(), "write_unit_price", plan.writeUnitPrice(),
-                "storage_gib_month_price", plan.storageGibMonthPrice(), "included_read_units",
+                "storage_gib_month_price", plan.storageGibMonthPrice(),
+                "embedding_unit_price", plan.embeddingUnitPrice(), "included_read_units",
                 plan.includedReadUnits(), "included_write_units", plan.includedWriteUnits(),
+                "included_embedding_units", plan.includedEmbeddingUnits(),
                 "included_storage_gib_months", plan.includedStorageGibMonths(), "limits", limits);
     }
 

@@ -46,7 +46,9 @@ class ControlUsageController {
             Usage rolled up per UTC hour or day and per database and collection. Units: write units are \
             ceil(bytes logged / 1024) per batch written (add, upsert, update, delete); read units are, per query \
             vector, ceil(max(n_results, ef_search) x dimension / 16384) plus one per record returned, one per \
-            record a get returns, and 1 per count, at least 1 per read; storage is byte-hours, the bytes each \
+            record a get returns, and 1 per count, at least 1 per read; embedding units are one per text the server \
+            embeds with the collection's embedding function (a document written without an embedding, a query \
+            text, from the API or the console), whatever its length; storage is byte-hours, the bytes each \
             collection stores sampled every few minutes times the hours between samples. Rows are the roll-ups whose \
             period starts in [from, to); totals are their sums. Usage appears once rolled up, about a minute after \
             the request. from and to are ISO-8601 instants (default: the start of the current UTC month, and now), \
@@ -109,20 +111,23 @@ class ControlUsageController {
         long read = 0;
         long write = 0;
         long storage = 0;
+        long embedding = 0;
         List<Map<String, @Nullable Object>> answered = new ArrayList<>(rows.size());
         for (UsageRow row : rows) {
             UsageTotals units = row.units();
             read += units.readUnits();
             write += units.writeUnits();
             storage += units.storageByteHours();
+            embedding += units.embeddingUnits();
             answered.add(object("period_start", row.periodStart().toString(),
                     "database_id", row.database().toString(), "collection_id", row.collection().toString(),
                     "read_units", units.readUnits(), "write_units", units.writeUnits(),
-                    "storage_byte_hours", units.storageByteHours()));
+                    "storage_byte_hours", units.storageByteHours(), "embedding_units", units.embeddingUnits()));
         }
         return object("tenant", ControlJson.tenant(tenant), "from", from.toString(), "to", to.toString(),
                 "granularity", granularity.key(),
-                "totals", object("read_units", read, "write_units", write, "storage_byte_hours", storage),
+                "totals", object("read_units", read, "write_units", write, "storage_byte_hours", storage,
+                        "embedding_units", embedding),
                 "rows", answered);
     }
 

@@ -22,6 +22,7 @@ import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Embeds documents and query texts on the server, with the function a collection's Chroma configuration names
@@ -50,6 +51,23 @@ class ServerEmbedding implements QueryEmbedder {
         return function.map(found -> new Support(found, ""))
                 .orElseGet(() -> new Support(null, "Collection '" + collection.name() + "' names the embedding "
                         + "function " + configuration.describe() + ", which does not run on the server"));
+    }
+
+    /** Whether this server runs the function a raw {@code embedding_function} configuration names. */
+    boolean runs(String raw) {
+        return functions.find(configuration(raw)).isPresent();
+    }
+
+    /**
+     * Chroma's configuration of a function known by name, as Chroma's JS client sends it for its default:
+     * {@code {"type":"known","name":"default","config":{}}}.
+     */
+    static String knownConfiguration(String name) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("type", "known");
+        node.put("name", name);
+        node.putObject("config");
+        return node.toString();
     }
 
     /** Text ranks of the Search API ({@code $knn} with a string query), refused as {@code query_texts} is. */

@@ -102,11 +102,12 @@ class DashboardPages {
     @PostMapping("/collections")
     String createCollection(ConsoleUser me, @RequestParam(defaultValue = "") String database,
             @RequestParam(defaultValue = "") String name, @RequestParam(defaultValue = "") String metric,
-            @RequestParam(defaultValue = "") String metadata, Model model, HttpServletRequest request,
-            HttpServletResponse response, RedirectAttributes redirect) {
+            @RequestParam(defaultValue = "") String metadata,
+            @RequestParam(name = "embedding_function", defaultValue = "") String embeddingFunction, Model model,
+            HttpServletRequest request, HttpServletResponse response, RedirectAttributes redirect) {
         try {
             CollectionSummary created = workspace.createCollection(me.principal(), database,
-                    new NewCollection(name, metric, metadata));
+                    new NewCollection(name, metric, metadata, embeddingFunction));
             redirect.addFlashAttribute("notice", "Collection " + created.collection().name() + " created.");
             redirect.addAttribute("database", database);
             redirect.addAttribute("collection", created.collection().name());
@@ -121,6 +122,7 @@ class DashboardPages {
             model.addAttribute("collectionName", name);
             model.addAttribute("collectionMetric", metric);
             model.addAttribute("collectionMetadata", metadata);
+            model.addAttribute("collectionEmbeddingFunction", embeddingFunction);
             return page(me, model, request);
         }
     }

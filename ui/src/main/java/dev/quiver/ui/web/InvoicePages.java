@@ -148,6 +148,7 @@ class InvoicePages {
             case PLAN_FEE -> "Plan fee";
             case READ_UNITS -> "Read units beyond the plan";
             case WRITE_UNITS -> "Write units beyond the plan";
+            case EMBEDDING_UNITS -> "Embedding units beyond the plan";
             case STORAGE -> "Storage beyond the plan";
         };
     }
@@ -155,7 +156,7 @@ class InvoicePages {
     private static String per(InvoiceLine.Kind kind) {
         return switch (kind) {
             case PLAN_FEE -> " per month";
-            case READ_UNITS, WRITE_UNITS -> " per million";
+            case READ_UNITS, WRITE_UNITS, EMBEDDING_UNITS -> " per million";
             case STORAGE -> " per GiB-month";
         };
     }

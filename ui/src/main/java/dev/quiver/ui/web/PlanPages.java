@@ -51,7 +51,7 @@ class PlanPages {
         return "console/plan";
     }
 
-    /** Puts {@code plan}, {@code fee}, the three unit prices, the included usage and {@code quotas} in the model. */
+    /** Puts {@code plan}, {@code fee}, the four unit prices, the included usage and {@code quotas} in the model. */
     static void model(Model model, PlanStatus status) {
         TenantLimits limits = status.limits();
         Plan plan = limits.plan();
@@ -67,9 +67,11 @@ class PlanPages {
         model.addAttribute("fee", money(plan.monthlyFee(), plan.currency()));
         model.addAttribute("readPrice", money(plan.readUnitPrice(), plan.currency()));
         model.addAttribute("writePrice", money(plan.writeUnitPrice(), plan.currency()));
+        model.addAttribute("embeddingPrice", money(plan.embeddingUnitPrice(), plan.currency()));
         model.addAttribute("storagePrice", money(plan.storageGibMonthPrice(), plan.currency()));
         model.addAttribute("includedReads", number(plan.includedReadUnits()));
         model.addAttribute("includedWrites", number(plan.includedWriteUnits()));
+        model.addAttribute("includedEmbeddings", number(plan.includedEmbeddingUnits()));
         model.addAttribute("includedStorage", number(plan.includedStorageGibMonths()));
         model.addAttribute("quotas", rows);
     }

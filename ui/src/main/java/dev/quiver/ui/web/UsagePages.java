@@ -54,7 +54,8 @@ class UsagePages {
     }
 
     /** One day of one collection, numbers formatted for people. */
-    record UsageLine(String day, String collection, String readUnits, String writeUnits, String storageByteHours) {
+    record UsageLine(String day, String collection, String readUnits, String writeUnits, String embeddingUnits,
+            String storageByteHours) {
     }
 
     @GetMapping
@@ -70,17 +71,21 @@ class UsagePages {
         long read = 0;
         long write = 0;
         long storage = 0;
+        long embedding = 0;
         for (UsageRow row : usage.rows(tenant.id(), monthStart, now, Granularity.DAY)) {
             read += row.units().readUnits();
             write += row.units().writeUnits();
             storage += row.units().storageByteHours();
+            embedding += row.units().embeddingUnits();
             lines.add(new UsageLine(DAY.format(row.periodStart()), names.getOrDefault(row.collection(),
                     "deleted collection " + row.collection()), number(row.units().readUnits()),
-                    number(row.units().writeUnits()), number(row.units().storageByteHours())));
+                    number(row.units().writeUnits()), number(row.units().embeddingUnits()),
+                    number(row.units().storageByteHours())));
         }
         model.addAttribute("month", MONTH.format(monthStart));
         model.addAttribute("lines", lines);
-        model.addAttribute("totals", new UsageLine("", "", number(read), number(write), number(storage)));
+        model.addAttribute("totals", new UsageLine("", "", number(read), number(write), number(embedding),
+                number(storage)));
         return "console/usage";
     }
 
