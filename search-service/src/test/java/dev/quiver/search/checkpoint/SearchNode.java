@@ -17,6 +17,7 @@ import dev.quiver.search.engine.CollectionCache;
 import dev.quiver.search.engine.LocalCollectionCatalog;
 import dev.quiver.search.engine.LocalRecordStore;
 import dev.quiver.search.objectstore.ObjectStore;
+import dev.quiver.search.ownership.ShardKey;
 import dev.quiver.search.shard.Shard;
 import dev.quiver.search.shard.ShardCache;
 import dev.quiver.search.shard.ShardCacheMeters;
@@ -122,7 +123,7 @@ final class SearchNode implements AutoCloseable {
     /** Waits until the shard has applied and committed every logged batch; returns the shard. */
     Shard committed(CollectionView collection) {
         CollectionView now = current(collection);
-        Shard shard = shards.shard(now);
+        Shard shard = shards.shard(now, 0);
         shard.awaitVisible(now.logPosition());
         await().atMost(Duration.ofSeconds(30)).until(() -> shard.index().committedSequence() >= now.logPosition());
         return shard;
@@ -172,8 +173,8 @@ final class SearchNode implements AutoCloseable {
     private final class CrashableCheckpoints implements ShardCheckpoints {
 
         @Override
-        public void restore(TenantId tenant, CollectionId collection, Path directory) {
-            checkpoints.restore(tenant, collection, directory);
+        public void restore(TenantId tenant, ShardKey shard, Path directory) {
+            checkpoints.restore(tenant, shard, directory);
         }
 
         @Override
@@ -184,8 +185,8 @@ final class SearchNode implements AutoCloseable {
         }
 
         @Override
-        public long checkpointedSequence(CollectionId collection) {
-            return checkpoints.checkpointedSequence(collection);
+        public long checkpointedSequence(ShardKey shard) {
+            return checkpoints.checkpointedSequence(shard);
         }
 
         @Override
