@@ -122,8 +122,13 @@ final class SearchNode implements AutoCloseable {
 
     /** Waits until the shard has applied and committed every logged batch; returns the shard. */
     Shard committed(CollectionView collection) {
+        return committed(collection, 0);
+    }
+
+    /** Waits until shard {@code number} has applied and committed every logged batch; returns the shard. */
+    Shard committed(CollectionView collection, int number) {
         CollectionView now = current(collection);
-        Shard shard = shards.shard(now, 0);
+        Shard shard = shards.shard(now, number);
         shard.awaitVisible(now.logPosition());
         await().atMost(Duration.ofSeconds(30)).until(() -> shard.index().committedSequence() >= now.logPosition());
         return shard;
@@ -132,6 +137,11 @@ final class SearchNode implements AutoCloseable {
     /** Checkpoints the collection's shard once every logged batch is committed; whether a checkpoint was taken. */
     boolean checkpoint(CollectionView collection) {
         return checkpoints.checkpointNow(committed(collection));
+    }
+
+    /** Checkpoints shard {@code number} of the collection once every logged batch is committed there. */
+    boolean checkpoint(CollectionView collection, int number) {
+        return checkpoints.checkpointNow(committed(collection, number));
     }
 
     /** The sequences the collection's log holds. */
