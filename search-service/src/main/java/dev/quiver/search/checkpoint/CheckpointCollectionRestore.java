@@ -157,9 +157,10 @@ public final class CheckpointCollectionRestore implements CollectionRestore {
                 RecordedCheckpoint base = plan.bases().get(number);
                 Path index = work.resolve(Integer.toString(number));
                 if (base != null) {
-                    List<String> files = new ArrayList<>();
-                    String manifestKey = copyCheckpoint(base, tenant, target, number, index, files);
-                    copied.addAll(files);
+                    // Every key goes into copied as soon as it exists, so a failure midway deletes it again.
+                    int from = copied.size();
+                    String manifestKey = copyCheckpoint(base, tenant, target, number, index, copied);
+                    List<String> files = new ArrayList<>(copied.subList(from, copied.size()));
                     files.remove(manifestKey);
                     copies.add(new CopiedCheckpoint(base, manifestKey, files));
                 }
