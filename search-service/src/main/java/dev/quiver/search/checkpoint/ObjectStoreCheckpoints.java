@@ -173,9 +173,9 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
             if (!shard.unusable() && shard.index().committedSequence() > state.sequence) {
                 take(shard, state);
             }
-            // Another shard's checkpoint may be what held truncation back, so a shard that truncated through its
-            // own newest checkpoint still tries when it has several siblings.
-            if (state.truncatedThrough < state.sequence || shard.shardCount() > 1) {
+            // A sibling shard's checkpoint may be what held the log back, so a shard whose own rows are truncated
+            // still tries while the log has not reached them.
+            if (state.truncatedThrough < state.sequence || state.logTruncatedThrough < state.truncatedThrough) {
                 truncate(shard.tenant(), shard.key(), shard.shardCount(), state);
             }
         } catch (RuntimeException e) {
@@ -332,6 +332,7 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
         }
         delete(unneeded);
         state.truncatedThrough = kept;
+        state.logTruncatedThrough = Math.max(state.logTruncatedThrough, through);
         if (entries[0] > 0 || !unneeded.isEmpty()) {
             log.info("Truncated for shard {}: the log through sequence {} ({} entries) and {} objects deleted",
                     key, through, entries[0], unneeded.size());
@@ -533,8 +534,13 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
         volatile long sequence = -1;
         /** Since when a commit may be waiting for a checkpoint: the last checkpoint, or when the shard was seen. */
         volatile Instant since;
-        /** The sequence the log was last truncated through; written under the lock. */
+        /** The sequence of this shard's oldest kept checkpoint as of its last truncation; written under the lock. */
         volatile long truncatedThrough;
+        /**
+         * The sequence the collection's log was last truncated through by this shard: below {@link #truncatedThrough}
+         * while a sibling shard's older checkpoint holds the log back. Written under the lock.
+         */
+        volatile long logTruncatedThrough;
 
         ShardState(Instant seen) {
             this.since = seen;
