@@ -9,8 +9,9 @@ import org.apache.lucene.util.StringHelper;
  *
  * <p>The function can never change: every shard directory, checkpoint and log replay of every existing collection
  * was written with it, so a record routed elsewhere would be found on no shard, and an upsert of it would leave two
- * copies. It is Lucene's implementation, not {@link String#hashCode()}, whose value depends on nothing we control
- * being kept stable across Java versions only by convention, and which spreads similar ids poorly. Stateless.
+ * copies. It is Lucene's implementation over the UTF-8 bytes, not {@link String#hashCode()}, which works on UTF-16
+ * units and, being a polynomial of small multiplier, spreads ids that differ in a suffix ("doc-1", "doc-2") into
+ * neighbouring values rather than across shards. Stateless.
  */
 public final class ShardRouting {
 
