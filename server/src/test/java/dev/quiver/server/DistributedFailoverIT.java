@@ -263,6 +263,72 @@ class DistributedFailoverIT {
                 .isBetween(400, 499);
     }
 
+    /**
+     * A collection of three shards, whose shards the search nodes hold apart, answers through the gateways exactly
+     * as a collection of one shard holding the same records: count, get pages in insertion order, exact queries,
+     * and a delete by filter that must find its records on every shard.
+     */
+    @Test
+    @Order(3)
+    void aCollectionOfSeveralShardsAnswersThroughTheGatewaysAsOneOfOneShard() throws Exception {
+        // ef_search beyond the record count makes both searches exact, so their answers can be compared.
+        String one = createCollection(gateways.getFirst(), "sharded-one",
+                "\"configuration\":{\"hnsw\":{\"ef_search\":1000}}");
+        String three = createCollection(gateways.getFirst(), "sharded-three",
+                "\"configuration\":{\"hnsw\":{\"ef_search\":1000}},\"metadata\":{\"quiver:shard_count\":3}");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> database.sql("""
+                        select count(*) from quiver.shard_leases
+                        where collection_id::text in (:one, :three) and owner_node is not null
+                            and expires_at > clock_timestamp()
+                        """).param("one", one).param("three", three).query(Long.class).single() == 4);
+        Random random = new Random(11);
+        StringBuilder records = new StringBuilder("{\"ids\":[");
+        StringBuilder embeddings = new StringBuilder("],\"embeddings\":[");
+        StringBuilder metadatas = new StringBuilder("],\"metadatas\":[");
+        for (int i = 0; i < 200; i++) {
+            records.append(i == 0 ? "" : ",").append("\"s").append(i).append('"');
+            embeddings.append(i == 0 ? "[" : ",[");
+            for (int d = 0; d < DIMENSION; d++) {
+                embeddings.append(d == 0 ? "" : ",").append(random.nextFloat());
+            }
+            embeddings.append(']');
+            metadatas.append(i == 0 ? "" : ",").append("{\"group\":").append(i % 5).append('}');
+        }
+        String add = records.append(embeddings).append(metadatas).append("]}").toString();
+        for (String collection : List.of(one, three)) {
+            assertThat(post(gateways.get(1), COLLECTIONS_PATH + "/" + collection + "/add", add).statusCode())
+                    .isEqualTo(201);
+            HttpResponse<String> deleted = post(gateways.get(1), COLLECTIONS_PATH + "/" + collection + "/delete",
+                    "{\"where\":{\"group\":2}}");
+            assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
+        }
+
+        for (ServerProcess gateway : gateways) {
+            assertThat(body(gateway, "/" + three + "/count", null)).isEqualTo(body(gateway, "/" + one + "/count", null))
+                    .isEqualTo("160");
+            for (String page : List.of("{\"include\":[]}", "{\"limit\":17,\"offset\":30,\"include\":[]}",
+                    "{\"where\":{\"group\":{\"$ne\":4}},\"limit\":50,\"offset\":100}")) {
+                assertThat(body(gateway, "/" + three + "/get", page)).as(page)
+                        .isEqualTo(body(gateway, "/" + one + "/get", page));
+            }
+            String query = "{\"query_embeddings\":[[" + "0.5,".repeat(DIMENSION - 1) + "0.5],[" + "0.1,".repeat(
+                    DIMENSION - 1) + "0.9]],\"n_results\":12,\"include\":[\"distances\",\"metadatas\"]}";
+            assertThat(body(gateway, "/" + three + "/query", query)).isEqualTo(body(gateway, "/" + one + "/query",
+                    query));
+        }
+    }
+
+    /** The body of a successful read of a collection; GET without a body, POST with one. */
+    private static String body(ServerProcess gateway, String path, String body) throws Exception {
+        HttpResponse<String> response = body == null
+                ? http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + COLLECTIONS_PATH
+                        + path)).timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofString())
+                : post(gateway, COLLECTIONS_PATH + path, body);
+        assertThat(response.statusCode()).as("%s: %s", path, response.body()).isEqualTo(200);
+        return response.body();
+    }
+
     /** Waits until at least half of the collections have a recorded checkpoint. */
     private static void awaitCheckpoints() {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
@@ -321,7 +387,13 @@ class DistributedFailoverIT {
     }
 
     private static String createCollection(ServerProcess gateway, String name) throws Exception {
-        HttpResponse<String> response = post(gateway, COLLECTIONS_PATH, "{\"name\":\"" + name + "\"}");
+        return createCollection(gateway, name, null);
+    }
+
+    /** Creates a collection; {@code members} are more members of the body, such as its metadata. */
+    private static String createCollection(ServerProcess gateway, String name, String members) throws Exception {
+        HttpResponse<String> response = post(gateway, COLLECTIONS_PATH, "{\"name\":\"" + name + "\""
+                + (members == null ? "" : "," + members) + "}");
         Matcher id = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"").matcher(response.body());
         assertThat(id.find()).as("collection created: %s", response.body()).isTrue();
         return id.group(1);

@@ -49,11 +49,15 @@ class CollectionController {
         JsonNode configuration = CollectionParser.configuration(request, "configuration");
         HnswConfiguration hnsw = CollectionParser.hnsw(configuration, metadata);
         String embeddingFunction = CollectionParser.embeddingFunction(configuration);
+        // Metadata, which Chroma's clients pass through unchanged (see CollectionView.SHARD_COUNT_KEY); the
+        // catalogue checks the range against the node's bounds.
+        Integer shardCount = CreateCollection.shardCountOf(metadata);
         boolean getOrCreate = JsonBody.optionalBoolean(request, "get_or_create", false);
         ChromaResources.checkName(name, "name");
         DatabaseView owner = resources.databaseForCreate(caller, tenant, database);
         CollectionView created = changes.create(caller,
-                new CreateCollection(owner, name, metadata, hnsw, embeddingFunction, getOrCreate));
+                new CreateCollection(owner, name, metadata, hnsw, embeddingFunction, getOrCreate)
+                        .withShardCount(shardCount));
         return json(JsonResponses.collection(created, embedding::function));
     }
 

@@ -109,6 +109,7 @@ class ControlCollectionController {
                         source.id().toString()),
                 "as_of", asOf.toString(),
                 "dimension", restored.dimension(),
+                "shard_count", restored.shardCount(),
                 "log_position", restored.logPosition(),
                 "records", usage == null ? 0 : usage.records(),
                 "stored_bytes", usage == null ? 0 : usage.bytes()));

@@ -70,8 +70,6 @@ public final class CheckpointCollectionRestore implements CollectionRestore {
 
     private static final Logger log = LoggerFactory.getLogger(CheckpointCollectionRestore.class);
 
-    /** The shard number of every collection until collections have several. */
-    private static final int SHARD = 0;
     /** The lease epoch of a restored collection's first checkpoint, which no lease has taken yet. */
     private static final long NO_LEASE_EPOCH = 0;
     /** Log entries read per round trip; an entry may be many MiB, so few. */
@@ -140,7 +138,8 @@ public final class CheckpointCollectionRestore implements CollectionRestore {
         if (collections.findByName(command.database(), command.name()).isPresent()) {
             throw new QuiverException(ErrorCode.ALREADY_EXISTS, "Collection [" + command.name() + "] already exists");
         }
-        return shards.holdingShard(command.source().id(), () -> restoreLocked(command));
+        return shards.holdingShards(command.source().id(), command.source().shardCount(),
+                () -> restoreLocked(command));
     }
 
     private CollectionView restoreLocked(RestoreCollection command) {
@@ -152,15 +151,26 @@ public final class CheckpointCollectionRestore implements CollectionRestore {
         Path work = workDirectory.resolve(target.toString());
         List<String> copied = new ArrayList<>();
         try {
-            @Nullable String manifestKey = plan.base() == null ? null
-                    : copyCheckpoint(plan.base(), tenant, target, work.resolve("index"), copied);
-            List<RecordSizes> counted = count(source, plan, work.resolve("index"));
+            List<CopiedCheckpoint> copies = new ArrayList<>();
+            List<RecordSizes> counted = new ArrayList<>();
+            for (int number = 0; number < source.shardCount(); number++) {
+                RecordedCheckpoint base = plan.bases().get(number);
+                Path index = work.resolve(Integer.toString(number));
+                if (base != null) {
+                    // Every key goes into copied as soon as it exists, so a failure midway deletes it again.
+                    int from = copied.size();
+                    String manifestKey = copyCheckpoint(base, tenant, target, number, index, copied);
+                    List<String> files = new ArrayList<>(copied.subList(from, copied.size()));
+                    files.remove(manifestKey);
+                    copies.add(new CopiedCheckpoint(base, manifestKey, files));
+                }
+                counted.addAll(count(source, plan, number, index));
+            }
             CollectionView restored = requireNonNull(transactions.execute(
-                    status -> insert(command, plan, target, manifestKey, copied, counted)));
-            log.info("Restored collection {} as of {} (sequence {}, from checkpoint {}) into collection {} in {} ms",
-                    source.id(), command.asOf(), plan.through(),
-                    plan.base() == null ? "none" : plan.base().sequence(), target,
-                    Duration.ofNanos(System.nanoTime() - started).toMillis());
+                    status -> insert(command, plan, target, copies, counted)));
+            log.info("Restored collection {} as of {} (sequence {}, {} shards, log from sequence {}) into collection "
+                    + "{} in {} ms", source.id(), command.asOf(), plan.through(), source.shardCount(),
+                    plan.after() + 1, target, Duration.ofNanos(System.nanoTime() - started).toMillis());
             return restored;
         } catch (RuntimeException e) {
             deleteCopies(target, copied, e);
@@ -184,51 +194,75 @@ public final class CheckpointCollectionRestore implements CollectionRestore {
      *    truncated), otherwise the oldest usable checkpoint's creation. An earlier time is refused.
      * 3. The sequence as of the time is the last entry appended at or before it, or the newest usable checkpoint
      *    taken at or before it when that is larger (its entries may be truncated).
-     * 4. The base is the newest usable checkpoint at or below that sequence; none means replaying the whole log.
+     * 4. Each shard's base is its newest usable checkpoint at or below that sequence; none means replaying the
+     *    whole log for that shard. A collection of several shards is restorable from the latest of its shards'
+     *    earliest usable checkpoints on, since every shard needs one.
      */
     private Plan plan(CollectionView source, Instant asOf) {
         TenantId tenant = source.database().tenant().id();
         Instant created = collections.findCreatedAt(source.id()).orElseThrow(
                 () -> new QuiverException(ErrorCode.COLLECTION_NOT_FOUND,
                         "Collection [" + source.name() + "] does not exist"));
-        List<RecordedCheckpoint> recorded = checkpoints.listFrom(source.id(), SHARD, 0);
-        OptionalLong first = wal.firstSequence(tenant, source.id());
-        long logFrom = first.isPresent() ? first.getAsLong() - 1
-                : recorded.isEmpty() ? 0 : recorded.getLast().sequence();
-        List<RecordedCheckpoint> usable = new ArrayList<>();
-        for (RecordedCheckpoint checkpoint : recorded) {
-            if (checkpoint.sequence() >= logFrom) {
-                usable.add(checkpoint);
+        int shardCount = source.shardCount();
+        List<List<RecordedCheckpoint>> recorded = new ArrayList<>(shardCount);
+        long newestRecorded = 0;
+        for (int number = 0; number < shardCount; number++) {
+            List<RecordedCheckpoint> shard = checkpoints.listFrom(source.id(), number, 0);
+            recorded.add(shard);
+            if (!shard.isEmpty()) {
+                newestRecorded = Math.max(newestRecorded, shard.getLast().sequence());
             }
         }
+        OptionalLong first = wal.firstSequence(tenant, source.id());
+        long logFrom = first.isPresent() ? first.getAsLong() - 1 : newestRecorded;
         boolean wholeLog = logFrom == 0;
-        if (!wholeLog && usable.isEmpty()) {
-            throw new IllegalStateException("the log of collection " + source.id() + " starts at sequence "
-                    + (logFrom + 1) + " but no recorded checkpoint holds the entries before it");
+        List<List<RecordedCheckpoint>> usableByShard = new ArrayList<>(shardCount);
+        Instant earliest = created;
+        for (int number = 0; number < shardCount; number++) {
+            List<RecordedCheckpoint> usable = new ArrayList<>();
+            for (RecordedCheckpoint checkpoint : recorded.get(number)) {
+                if (checkpoint.sequence() >= logFrom) {
+                    usable.add(checkpoint);
+                }
+            }
+            if (!wholeLog && usable.isEmpty()) {
+                throw new IllegalStateException("the log of collection " + source.id() + " starts at sequence "
+                        + (logFrom + 1) + " but no recorded checkpoint of shard " + number
+                        + " holds the entries before it");
+            }
+            if (!wholeLog && usable.getFirst().createdAt().isAfter(earliest)) {
+                earliest = usable.getFirst().createdAt();
+            }
+            usableByShard.add(usable);
         }
-        Instant earliest = wholeLog ? created : usable.getFirst().createdAt();
         if (asOf.isBefore(earliest)) {
             throw invalidField(ErrorCode.INVALID_ARGUMENT, "as_of", "retention", "Validation error: as_of: "
                     + "collection [" + source.name() + "] can be restored as of " + earliest
                     + " at the earliest (its creation or the start of the log's retention), not " + asOf);
         }
         long through = wal.lastSequenceAtOrBefore(tenant, source.id(), asOf);
-        for (RecordedCheckpoint checkpoint : usable) {
-            if (!checkpoint.createdAt().isAfter(asOf)) {
-                through = Math.max(through, checkpoint.sequence());
+        for (List<RecordedCheckpoint> usable : usableByShard) {
+            for (RecordedCheckpoint checkpoint : usable) {
+                if (!checkpoint.createdAt().isAfter(asOf)) {
+                    through = Math.max(through, checkpoint.sequence());
+                }
             }
         }
-        RecordedCheckpoint base = null;
-        for (RecordedCheckpoint checkpoint : usable) {
-            if (checkpoint.sequence() <= through) {
-                base = checkpoint;
+        List<@Nullable RecordedCheckpoint> bases = new ArrayList<>(shardCount);
+        for (int number = 0; number < shardCount; number++) {
+            RecordedCheckpoint base = null;
+            for (RecordedCheckpoint checkpoint : usableByShard.get(number)) {
+                if (checkpoint.sequence() <= through) {
+                    base = checkpoint;
+                }
             }
+            if (base == null && !wholeLog) {
+                throw new IllegalStateException("no usable checkpoint of shard " + number + " of collection "
+                        + source.id() + " at or below sequence " + through + " although " + asOf + " is restorable");
+            }
+            bases.add(base);
         }
-        if (base == null && !wholeLog) {
-            throw new IllegalStateException("no usable checkpoint of collection " + source.id()
-                    + " at or below sequence " + through + " although " + asOf + " is restorable");
-        }
-        return new Plan(base, through);
+        return new Plan(bases, through);
     }
 
     /**
@@ -236,12 +270,12 @@ public final class CheckpointCollectionRestore implements CollectionRestore {
      * prefix, then the target's manifest; returns the manifest's key. Every uploaded key is added to
      * {@code copied} as soon as it exists.
      */
-    private String copyCheckpoint(RecordedCheckpoint base, TenantId tenant, CollectionId target, Path directory,
-            List<String> copied) {
+    private String copyCheckpoint(RecordedCheckpoint base, TenantId tenant, CollectionId target, int shard,
+            Path directory, List<String> copied) {
         CheckpointManifest manifest = json.readValue(store.read(base.manifestKey()).orElseThrow(
                 () -> new IllegalStateException("the manifest " + base.manifestKey() + " of collection "
                         + base.collection() + " is missing from the object store")), CheckpointManifest.class);
-        String prefix = ObjectStoreCheckpoints.shardPrefix(tenant, target, SHARD);
+        String prefix = ObjectStoreCheckpoints.shardPrefix(tenant, target, shard);
         List<ManifestFile> files = new ArrayList<>(manifest.files().size());
         try {
             Files.createDirectories(directory);
@@ -260,7 +294,7 @@ public final class CheckpointCollectionRestore implements CollectionRestore {
         String manifestKey = prefix + "manifests/" + String.format("%020d", base.sequence()) + ".json";
         copied.add(manifestKey);
         store.put(manifestKey, json.writeValueAsBytes(new CheckpointManifest(tenant.value().toString(),
-                target.toString(), SHARD, base.sequence(), NO_LEASE_EPOCH, clock.instant().toString(), files)));
+                target.toString(), shard, base.sequence(), NO_LEASE_EPOCH, clock.instant().toString(), files)));
         return manifestKey;
     }
 
@@ -269,9 +303,10 @@ public final class CheckpointCollectionRestore implements CollectionRestore {
      * {@code directory}, plus the log after it) and returns their sizes, a page at a time. A batch the index
      * refuses is applied as an empty one, as the shard's applier does, so both agree on what the log holds.
      */
-    private List<RecordSizes> count(CollectionView source, Plan plan, Path directory) {
+    private List<RecordSizes> count(CollectionView source, Plan plan, int shard, Path directory) {
         TenantId tenant = source.database().tenant().id();
-        long after = plan.base() == null ? 0 : plan.base().sequence();
+        RecordedCheckpoint base = plan.bases().get(shard);
+        long after = base == null ? 0 : base.sequence();
         List<RecordSizes> pages = new ArrayList<>();
         try (ShardIndex index = ShardIndex.open(directory, source.hnsw())) {
             int unrefreshed = 0;
@@ -287,7 +322,7 @@ public final class CheckpointCollectionRestore implements CollectionRestore {
                     }
                     WriteBatch batch = BatchCodec.decode(entry.payload());
                     try {
-                        index.apply(entry.sequence(), batch);
+                        index.apply(entry.sequence(), batch, shard, source.shardCount());
                     } catch (IllegalArgumentException refused) {
                         index.apply(entry.sequence(), new WriteBatch(batch.operation(), List.of()));
                     }
@@ -317,7 +352,7 @@ public final class CheckpointCollectionRestore implements CollectionRestore {
 
     /** Step 5 of {@link #restore}, inside its transaction. */
     private CollectionView insert(RestoreCollection command, Plan plan, CollectionId target,
-            @Nullable String manifestKey, List<String> copied, List<RecordSizes> counted) {
+            List<CopiedCheckpoint> copies, List<RecordSizes> counted) {
         CollectionView source = command.source();
         DatabaseView database = command.database();
         TenantId tenant = database.tenant().id();
@@ -329,7 +364,7 @@ public final class CheckpointCollectionRestore implements CollectionRestore {
             collectionLimit.check(ACTION, collections.count(database) + 1L);
         }
         collections.insert(target, new CreateCollection(database, command.name(), source.metadata(), source.hnsw(),
-                source.embeddingFunction(), false));
+                source.embeddingFunction(), false).withShardCount(source.shardCount()));
         // The dimension was fixed by the first batch with vectors; a restore of a time before any batch has none.
         Integer dimension = plan.through() == 0 ? null : source.dimension();
         collections.restored(target, plan.through(), dimension);
@@ -350,39 +385,42 @@ public final class CheckpointCollectionRestore implements CollectionRestore {
             limits.storageBytes().check(ACTION, counters.tenantBytes(tenant) + bytes);
         }
         counters.count(target, new JdbcRecordSizes.Change(records, bytes));
-        long after = plan.base() == null ? 0 : plan.base().sequence();
+        long after = plan.after();
         int entries = wal.copy(tenant, source.id(), target, after, plan.through());
         if (entries != plan.through() - after) {
             throw truncatedMeanwhile(source);
         }
-        RecordedCheckpoint base = plan.base();
-        if (base != null && manifestKey != null) {
-            List<String> fileKeys = new ArrayList<>(copied);
-            fileKeys.remove(manifestKey);
-            checkpoints.insert(new RecordedCheckpoint(tenant, target, SHARD, base.sequence(), NO_LEASE_EPOCH,
-                    manifestKey, base.bytes(), fileKeys, clock.instant()));
+        for (CopiedCheckpoint copy : copies) {
+            RecordedCheckpoint base = copy.base();
+            checkpoints.insert(new RecordedCheckpoint(tenant, target, base.shard(), base.sequence(), NO_LEASE_EPOCH,
+                    copy.manifestKey(), base.bytes(), copy.fileKeys(), clock.instant()));
         }
         return new CollectionView(target, database, command.name(), source.metadata(), source.hnsw(),
-                source.embeddingFunction(), dimension, plan.through(), 0);
+                source.embeddingFunction(), dimension, plan.through(), 0, source.shardCount());
     }
 
     /** Whether the plan's base checkpoint, or a log entry after it that the plan needs, is gone now. */
     private boolean truncatedSince(CollectionView source, Plan plan) {
-        RecordedCheckpoint base = plan.base();
-        long after = base == null ? 0 : base.sequence();
+        long after = plan.after();
         OptionalLong first = wal.firstSequence(source.database().tenant().id(), source.id());
         if (plan.through() > after && (first.isEmpty() || first.getAsLong() > after + 1)) {
             return true;
         }
-        if (base == null) {
-            return false;
-        }
-        for (RecordedCheckpoint kept : checkpoints.listFrom(source.id(), SHARD, base.sequence())) {
-            if (kept.sequence() == base.sequence()) {
-                return false;
+        for (RecordedCheckpoint base : plan.bases()) {
+            if (base != null && !stillRecorded(source, base)) {
+                return true;
             }
         }
-        return true;
+        return false;
+    }
+
+    private boolean stillRecorded(CollectionView source, RecordedCheckpoint base) {
+        for (RecordedCheckpoint kept : checkpoints.listFrom(source.id(), base.shard(), base.sequence())) {
+            if (kept.sequence() == base.sequence()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -412,9 +450,22 @@ public final class CheckpointCollectionRestore implements CollectionRestore {
     /**
      * What a restore replays.
      *
-     * @param base    the checkpoint to start from; null to replay the log from its first entry
+     * @param bases   per shard, the checkpoint to start from; null to replay the log from its first entry
      * @param through the sequence as of the restored time; 0 before the first batch
      */
-    private record Plan(@Nullable RecordedCheckpoint base, long through) {
+    private record Plan(List<@Nullable RecordedCheckpoint> bases, long through) {
+
+        /** The log sequence after which the restored collection needs the log: the oldest base's, or 0. */
+        long after() {
+            long after = Long.MAX_VALUE;
+            for (RecordedCheckpoint base : bases) {
+                after = Math.min(after, base == null ? 0 : base.sequence());
+            }
+            return after == Long.MAX_VALUE ? 0 : after;
+        }
+    }
+
+    /** A base checkpoint copied under the restored collection's prefix: its manifest and its files. */
+    private record CopiedCheckpoint(RecordedCheckpoint base, String manifestKey, List<String> fileKeys) {
     }
 }

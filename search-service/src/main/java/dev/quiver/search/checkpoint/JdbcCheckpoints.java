@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -40,6 +41,19 @@ public final class JdbcCheckpoints {
             where collection_id = :collectionId and shard = :shard and created_at <= :before
             order by sequence desc
             limit 1
+            """;
+    /**
+     * The sequence the log of a collection of {@code :shardCount} shards may be truncated through: over its shards,
+     * the least of each shard's newest checkpoint taken before {@code :before}. No row while a shard has none, since
+     * the log then holds that shard's only copy of every entry.
+     */
+    private static final String TRUNCATABLE_THROUGH = """
+            select min(newest) from (
+                select shard, max(sequence) as newest
+                from quiver.shard_checkpoints
+                where collection_id = :collectionId and shard < :shardCount and created_at <= :before
+                group by shard) per_shard
+            having count(*) = :shardCount
             """;
     private static final String FROM = "select " + COLUMNS + """
             from quiver.shard_checkpoints
@@ -96,6 +110,18 @@ public final class JdbcCheckpoints {
                 .param("before", Timestamp.from(before))
                 .query(JdbcCheckpoints::checkpoint)
                 .optional();
+    }
+
+    /** See {@link #TRUNCATABLE_THROUGH}; empty while some shard has no checkpoint taken before {@code before}. */
+    OptionalLong findTruncatableThrough(CollectionId collection, int shardCount, Instant before) {
+        return jdbc.sql(TRUNCATABLE_THROUGH)
+                .param("collectionId", collection.value())
+                .param("shardCount", shardCount)
+                .param("before", Timestamp.from(before))
+                .query((rs, row) -> rs.getLong(1))
+                .optional()
+                .map(OptionalLong::of)
+                .orElse(OptionalLong.empty());
     }
 
     /** The checkpoints from {@code sequence} on, oldest first. */

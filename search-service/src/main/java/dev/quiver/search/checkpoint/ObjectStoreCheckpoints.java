@@ -12,6 +12,7 @@ import dev.quiver.search.index.CommitSnapshot;
 import dev.quiver.search.index.ShardIndex;
 import dev.quiver.search.objectstore.ObjectStore;
 import dev.quiver.search.objectstore.StoredObject;
+import dev.quiver.search.ownership.ShardKey;
 import dev.quiver.search.shard.Shard;
 import dev.quiver.search.shard.ShardCheckpoints;
 import dev.quiver.search.wal.JdbcWal;
@@ -30,7 +31,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,8 +66,6 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
 
     private static final Logger log = LoggerFactory.getLogger(ObjectStoreCheckpoints.class);
 
-    /** The shard number of every collection until collections have several. */
-    private static final int SHARD = 0;
     /** Deleted collections purged per pass, so one pass stays short. */
     private static final int PURGE_BATCH = 100;
     /** Keys per delete call: S3 deletes at most 1,000 objects per request. */
@@ -84,7 +82,7 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
     private final Clock clock;
     private final CheckpointFence fence;
     private final JsonMapper json = JsonMapper.builder().build();
-    private final Map<CollectionId, ShardState> states = new ConcurrentHashMap<>();
+    private final Map<ShardKey, ShardState> states = new ConcurrentHashMap<>();
 
     /**
      * @param uploads a small bounded pool of its own: an upload may take minutes, and must never hold up an applier,
@@ -118,7 +116,7 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
             if (shard.unusable()) {
                 continue;
             }
-            ShardState state = states.computeIfAbsent(shard.collection(), id -> new ShardState(clock.instant()));
+            ShardState state = states.computeIfAbsent(shard.key(), id -> new ShardState(clock.instant()));
             if (!state.queued.compareAndSet(false, true)) {
                 continue;
             }
@@ -154,12 +152,12 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
      *                          no recorded checkpoint holds
      */
     public boolean checkpointNow(Shard shard) {
-        ShardState state = states.computeIfAbsent(shard.collection(), id -> new ShardState(clock.instant()));
+        ShardState state = states.computeIfAbsent(shard.key(), id -> new ShardState(clock.instant()));
         state.lock.lock();
         try {
-            load(shard.collection(), state);
+            load(shard.key(), state);
             boolean taken = shard.index().committedSequence() > state.sequence && take(shard, state);
-            truncate(shard.tenant(), shard.collection(), state);
+            truncate(shard.tenant(), shard.key(), shard.shardCount(), state);
             return taken;
         } finally {
             state.lock.unlock();
@@ -171,17 +169,19 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
             return; // the close is checkpointing it
         }
         try {
-            load(shard.collection(), state);
+            load(shard.key(), state);
             if (!shard.unusable() && shard.index().committedSequence() > state.sequence) {
                 take(shard, state);
             }
-            if (state.truncatedThrough < state.sequence) {
-                truncate(shard.tenant(), shard.collection(), state);
+            // A sibling shard's checkpoint may be what held the log back, so a shard whose own rows are truncated
+            // still tries while the log has not reached them.
+            if (state.truncatedThrough < state.sequence || state.logTruncatedThrough < state.truncatedThrough) {
+                truncate(shard.tenant(), shard.key(), shard.shardCount(), state);
             }
         } catch (RuntimeException e) {
             meters.failures().increment();
-            log.warn("Checkpointing collection {} failed; its log is kept and the next checkpoint tries again",
-                    shard.collection(), e);
+            log.warn("Checkpointing shard {} failed; its log is kept and the next checkpoint tries again",
+                    shard.key(), e);
         } finally {
             state.lock.unlock();
         }
@@ -198,13 +198,13 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
     }
 
     @Override
-    public long checkpointedSequence(CollectionId collection) {
-        return checkpoints.findNewest(collection, SHARD).map(RecordedCheckpoint::sequence).orElse(-1L);
+    public long checkpointedSequence(ShardKey shard) {
+        return checkpoints.findNewest(shard.collection(), shard.shard()).map(RecordedCheckpoint::sequence).orElse(-1L);
     }
 
     @Override
     public void dropped(CollectionId collection) {
-        states.remove(collection);
+        states.keySet().removeIf(key -> key.collection().equals(collection));
     }
 
     /**
@@ -223,7 +223,8 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
         long started = System.nanoTime();
         // The epoch is read before the snapshot: a lease won later is a later term, which this snapshot must not
         // claim. A shard this node does not hold is not checkpointed at all.
-        OptionalLong leased = fence.epoch(shard.collection(), SHARD);
+        int number = shard.key().shard();
+        OptionalLong leased = fence.epoch(shard.collection(), number);
         if (leased.isEmpty()) {
             return false;
         }
@@ -236,7 +237,7 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
             if (snapshot.sequence() <= state.sequence) {
                 return false;
             }
-            String prefix = shardPrefix(shard.tenant(), shard.collection(), SHARD);
+            String prefix = shardPrefix(shard.tenant(), shard.collection(), number);
             Set<String> stored = keys(store.list(prefix + "files/"));
             List<ManifestFile> files = new ArrayList<>(snapshot.files().size());
             List<String> fileKeys = new ArrayList<>(snapshot.files().size());
@@ -256,14 +257,14 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
             Instant now = clock.instant();
             String manifestKey = prefix + "manifests/" + String.format("%020d", snapshot.sequence()) + ".json";
             CheckpointManifest manifest = new CheckpointManifest(shard.tenant().value().toString(),
-                    shard.collection().toString(), SHARD, snapshot.sequence(), epoch, now.toString(), files);
+                    shard.collection().toString(), number, snapshot.sequence(), epoch, now.toString(), files);
             store.put(manifestKey, json.writeValueAsBytes(manifest));
-            RecordedCheckpoint recorded = new RecordedCheckpoint(shard.tenant(), shard.collection(), SHARD,
+            RecordedCheckpoint recorded = new RecordedCheckpoint(shard.tenant(), shard.collection(), number,
                     snapshot.sequence(), epoch, manifestKey, bytes, fileKeys, now);
-            if (!fence.tryWrite(shard.collection(), SHARD, epoch, () -> checkpoints.insert(recorded))) {
+            if (!fence.tryWrite(shard.collection(), number, epoch, () -> checkpoints.insert(recorded))) {
                 // The uploaded objects are named by no row; the next owner's truncation sweeps them.
-                log.info("Not recording the checkpoint of collection {} at sequence {}: its lease at epoch {} is "
-                        + "lost", shard.collection(), snapshot.sequence(), epoch);
+                log.info("Not recording the checkpoint of shard {} at sequence {}: its lease at epoch {} is "
+                        + "lost", shard.key(), snapshot.sequence(), epoch);
                 return false;
             }
             state.recorded(snapshot.sequence(), now);
@@ -271,8 +272,8 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
             meters.taken().increment();
             meters.uploaded().increment(uploaded);
             meters.duration().record(elapsed, TimeUnit.NANOSECONDS);
-            log.info("Checkpointed collection {} at sequence {}: {} files, {} of {} bytes uploaded, in {} ms",
-                    shard.collection(), snapshot.sequence(), files.size(), uploaded, bytes,
+            log.info("Checkpointed shard {} at sequence {}: {} files, {} of {} bytes uploaded, in {} ms",
+                    shard.key(), snapshot.sequence(), files.size(), uploaded, bytes,
                     Duration.ofNanos(elapsed).toMillis());
             return true;
         }
@@ -282,49 +283,59 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
      * Deletes what the retention no longer needs. Caller holds the shard's lock.
      * 1. Find the newest checkpoint taken before the retention began. Without one nothing may go: a restore as of
      *    the start of the retention needs a checkpoint from before it.
-     * 2. Delete the log entries it holds, in one transaction with the check that this node still holds the shard's
-     *    lease (the fence): a node that lost it deletes nothing. Every shard of the collection must hold them; a collection has one
-     *    shard today, so its checkpoint decides. TODO(#8): the least such sequence over the collection's shards.
-     * 3. Delete the rows of older checkpoints, then every object of the shard that no kept checkpoint names:
+     * 2. Delete the log entries that every shard of the collection holds: through the least, over the shards, of
+     *    each one's newest checkpoint from before the retention (one log serves all of them, so the slowest
+     *    shard's checkpoint decides), in one transaction with the check that this node still holds this shard's
+     *    lease (the fence): a node that lost it deletes nothing.
+     * 3. Delete the rows of this shard's checkpoints older than its own newest one from before the retention,
+     *    then every object of the shard that no kept checkpoint names:
      *    their manifests and files, and leftovers of uploads that failed before their row was written. Rows go
      *    first, so a crash in between leaves objects that no row names, which the next pass sweeps, never a row
      *    whose objects are gone.
      */
-    private void truncate(TenantId tenant, CollectionId collection, ShardState state) {
+    private void truncate(TenantId tenant, ShardKey key, int shardCount, ShardState state) {
+        CollectionId collection = key.collection();
+        int number = key.shard();
         Instant cutoff = clock.instant().minus(settings.logRetention());
-        Optional<RecordedCheckpoint> oldestKept = checkpoints.findNewestBefore(collection, SHARD, cutoff);
+        Optional<RecordedCheckpoint> oldestKept = checkpoints.findNewestBefore(collection, number, cutoff);
         if (oldestKept.isEmpty()) {
             return;
         }
-        long through = oldestKept.get().sequence();
-        OptionalLong epoch = fence.epoch(collection, SHARD);
+        long kept = oldestKept.get().sequence();
+        OptionalLong everyShard = shardCount == 1 ? OptionalLong.of(kept)
+                : checkpoints.findTruncatableThrough(collection, shardCount, cutoff);
+        long through = everyShard.isEmpty() ? 0 : Math.min(kept, everyShard.getAsLong());
+        OptionalLong epoch = fence.epoch(collection, number);
         if (epoch.isEmpty()) {
             return;
         }
         int[] entries = new int[1];
-        boolean written = fence.tryWrite(collection, SHARD, epoch.getAsLong(), () -> {
-            entries[0] = wal.truncate(tenant, collection, through, cutoff);
-            checkpoints.deleteBelow(collection, SHARD, through);
+        boolean written = fence.tryWrite(collection, number, epoch.getAsLong(), () -> {
+            if (through > 0) {
+                entries[0] = wal.truncate(tenant, collection, through, cutoff);
+            }
+            checkpoints.deleteBelow(collection, number, kept);
         });
         if (!written) {
             return;
         }
         Set<String> needed = new HashSet<>();
-        for (RecordedCheckpoint kept : checkpoints.listFrom(collection, SHARD, through)) {
-            needed.add(kept.manifestKey());
-            needed.addAll(kept.fileKeys());
+        for (RecordedCheckpoint checkpoint : checkpoints.listFrom(collection, number, kept)) {
+            needed.add(checkpoint.manifestKey());
+            needed.addAll(checkpoint.fileKeys());
         }
         List<String> unneeded = new ArrayList<>();
-        for (StoredObject object : store.list(shardPrefix(tenant, collection, SHARD))) {
+        for (StoredObject object : store.list(shardPrefix(tenant, collection, number))) {
             if (!needed.contains(object.key())) {
                 unneeded.add(object.key());
             }
         }
         delete(unneeded);
-        state.truncatedThrough = through;
+        state.truncatedThrough = kept;
+        state.logTruncatedThrough = Math.max(state.logTruncatedThrough, through);
         if (entries[0] > 0 || !unneeded.isEmpty()) {
-            log.info("Truncated the log of collection {} through sequence {}: {} entries and {} objects deleted",
-                    collection, through, entries[0], unneeded.size());
+            log.info("Truncated for shard {}: the log through sequence {} ({} entries) and {} objects deleted",
+                    key, through, entries[0], unneeded.size());
         }
     }
 
@@ -341,12 +352,13 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
      * 5. Check that the log continues after the commit the directory now holds (see {@link #checkLogContinues}).
      */
     @Override
-    public void restore(TenantId tenant, CollectionId collection, Path directory) {
-        ShardState state = states.computeIfAbsent(collection, id -> new ShardState(clock.instant()));
+    public void restore(TenantId tenant, ShardKey shard, Path directory) {
+        CollectionId collection = shard.collection();
+        ShardState state = states.computeIfAbsent(shard, id -> new ShardState(clock.instant()));
         // A checkpoint of the shard this one replaces (a failed index being reopened) may still read the directory.
         state.lock.lock();
         try {
-            long base = restoreLocked(collection, directory, state);
+            long base = restoreLocked(shard, directory, state);
             checkLogContinues(tenant, collection, base);
         } finally {
             state.lock.unlock();
@@ -354,11 +366,12 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
     }
 
     /** Restores the directory if needed; returns the sequence of the commit it now holds (0 for none). */
-    private long restoreLocked(CollectionId collection, Path directory, ShardState state) {
+    private long restoreLocked(ShardKey shard, Path directory, ShardState state) {
+        CollectionId collection = shard.collection();
         Path partial = directory.resolveSibling(directory.getFileName() + RESTORING);
         FileTrees.deleteRecursively(partial);
         long local = ShardIndex.committedSequenceAt(directory);
-        Optional<RecordedCheckpoint> found = checkpoints.findNewest(collection, SHARD);
+        Optional<RecordedCheckpoint> found = checkpoints.findNewest(collection, shard.shard());
         if (found.isEmpty()) {
             state.loaded(0, null);
             return Math.max(local, 0);
@@ -385,12 +398,12 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
             FileTrees.deleteRecursively(directory);
             Files.move(partial, directory, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot restore collection " + collection + " into " + directory, e);
+            throw new UncheckedIOException("cannot restore shard " + shard + " into " + directory, e);
         } finally {
             FileTrees.deleteRecursively(partial);
         }
-        log.info("Restored collection {} from its checkpoint at sequence {} ({} files, local commit {}) in {} ms",
-                collection, newest.sequence(), manifest.files().size(), local,
+        log.info("Restored shard {} from its checkpoint at sequence {} ({} files, local commit {}) in {} ms",
+                shard, newest.sequence(), manifest.files().size(), local,
                 Duration.ofNanos(System.nanoTime() - started).toMillis());
         return newest.sequence();
     }
@@ -413,13 +426,21 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
      * Runs {@code work} holding the shard's checkpoint lock, so no checkpoint or truncation of the shard by this
      * node runs meanwhile: a restore reads a checkpoint's objects and the log after it, which truncation deletes.
      */
-    <T> T holdingShard(CollectionId collection, Supplier<T> work) {
-        ShardState state = states.computeIfAbsent(collection, id -> new ShardState(clock.instant()));
-        state.lock.lock();
+    <T> T holdingShards(CollectionId collection, int shardCount, Supplier<T> work) {
+        List<ShardState> held = new ArrayList<>(shardCount);
         try {
+            // Always in shard order, so two callers never wait on each other's locks.
+            for (int number = 0; number < shardCount; number++) {
+                ShardState state = states.computeIfAbsent(new ShardKey(collection, number),
+                        id -> new ShardState(clock.instant()));
+                state.lock.lock();
+                held.add(state);
+            }
             return work.get();
         } finally {
-            state.lock.unlock();
+            for (ShardState state : held) {
+                state.lock.unlock();
+            }
         }
     }
 
@@ -440,7 +461,7 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
             try {
                 delete(keys(store.list(collectionPrefix(gone.tenant(), gone.collection()))).stream().toList());
                 checkpoints.deleteCollection(gone.collection());
-                states.remove(gone.collection());
+                dropped(gone.collection());
                 log.info("Deleted the checkpoints of deleted collection {}", gone.collection());
             } catch (RuntimeException e) {
                 log.warn("Cannot delete the checkpoints of deleted collection {}; the next pass tries again",
@@ -458,7 +479,7 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
         Instant now = clock.instant();
         double age = 0;
         for (Shard shard : shards) {
-            ShardState state = states.get(shard.collection());
+            ShardState state = states.get(shard.key());
             if (state == null || shard.unusable() || shard.index().committedSequence() <= state.sequence) {
                 continue;
             }
@@ -467,9 +488,9 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
         return age;
     }
 
-    private void load(CollectionId collection, ShardState state) {
+    private void load(ShardKey shard, ShardState state) {
         if (state.sequence < 0) {
-            Optional<RecordedCheckpoint> newest = checkpoints.findNewest(collection, SHARD);
+            Optional<RecordedCheckpoint> newest = checkpoints.findNewest(shard.collection(), shard.shard());
             state.loaded(newest.map(RecordedCheckpoint::sequence).orElse(0L),
                     newest.map(RecordedCheckpoint::createdAt).orElse(null));
         }
@@ -513,8 +534,13 @@ public final class ObjectStoreCheckpoints implements ShardCheckpoints {
         volatile long sequence = -1;
         /** Since when a commit may be waiting for a checkpoint: the last checkpoint, or when the shard was seen. */
         volatile Instant since;
-        /** The sequence the log was last truncated through; written under the lock. */
+        /** The sequence of this shard's oldest kept checkpoint as of its last truncation; written under the lock. */
         volatile long truncatedThrough;
+        /**
+         * The sequence the collection's log was last truncated through by this shard: below {@link #truncatedThrough}
+         * while a sibling shard's older checkpoint holds the log back. Written under the lock.
+         */
+        volatile long logTruncatedThrough;
 
         ShardState(Instant seen) {
             this.since = seen;

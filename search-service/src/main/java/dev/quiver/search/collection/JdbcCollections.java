@@ -37,14 +37,15 @@ public final class JdbcCollections {
 
     private static final String COLUMNS = """
             id, name, metadata, space, ef_construction, ef_search, max_neighbors, resize_factor, sync_threshold,
-            quantization, embedding_function, dimension, log_position, version
+            quantization, embedding_function, dimension, log_position, version, shard_count
             """;
     private static final String INSERT = """
             insert into quiver.collections (id, tenant_id, database_id, name, metadata, space, ef_construction,
                 ef_search, max_neighbors, resize_factor, sync_threshold, quantization, embedding_function,
-                created_at)
+                created_at, shard_count)
             values (:id, :tenantId, :databaseId, :name, :metadata, :space, :efConstruction, :efSearch,
-                :maxNeighbors, :resizeFactor, :syncThreshold, :quantization, :embeddingFunction, :createdAt)
+                :maxNeighbors, :resizeFactor, :syncThreshold, :quantization, :embeddingFunction, :createdAt,
+                :shardCount)
             """;
     private static final String FIND_BY_NAME = "select " + COLUMNS + """
             from quiver.collections where database_id = :databaseId and name = :name
@@ -127,9 +128,16 @@ public final class JdbcCollections {
         return insert(new CollectionId(UUID.randomUUID()), command);
     }
 
-    /** Inserts a collection under an id the caller chose, as a restore does to name its objects first. */
+    /**
+     * Inserts a collection under an id the caller chose, as a restore does to name its objects first. The command's
+     * shard count must be set and checked by the caller.
+     */
     public CollectionView insert(CollectionId id, CreateCollection command) {
         HnswConfiguration hnsw = command.hnsw();
+        Integer shardCount = command.shardCount();
+        if (shardCount == null) {
+            throw new IllegalArgumentException("the shard count of collection " + command.name() + " is not set");
+        }
         try {
             jdbc.sql(INSERT)
                     .param("id", id.value())
@@ -146,12 +154,13 @@ public final class JdbcCollections {
                     .param("quantization", hnsw.quantization().wireName())
                     .param("embeddingFunction", new SqlParameterValue(Types.VARCHAR, command.embeddingFunction()))
                     .param("createdAt", Timestamp.from(clock.instant()))
+                    .param("shardCount", shardCount)
                     .update();
         } catch (DuplicateKeyException e) {
             throw alreadyExists(command.name());
         }
         return new CollectionView(id, command.database(), command.name(), command.metadata(), hnsw,
-                command.embeddingFunction(), null, 0, 0);
+                command.embeddingFunction(), null, 0, 0, shardCount);
     }
 
     /**
@@ -291,6 +300,7 @@ public final class JdbcCollections {
                 rs.getString("embedding_function"),
                 (Integer) rs.getObject("dimension"),
                 rs.getLong("log_position"),
-                rs.getInt("version"));
+                rs.getInt("version"),
+                rs.getInt("shard_count"));
     }
 }

@@ -63,7 +63,7 @@ class DistributedConfiguration {
          */
         @Bean(initMethod = "start", destroyMethod = "close")
         LogNotifications logNotifications(DataSource dataSource, ShardRegistry shards, ClusterProperties properties) {
-            return new LogNotifications(dataSource, collection -> shards.find(collection).ifPresent(Shard::schedule),
+            return new LogNotifications(dataSource, collection -> shards.find(collection).forEach(Shard::schedule),
                     () -> shards.shards().forEach(Shard::schedule), properties.leaseDuration());
         }
     }

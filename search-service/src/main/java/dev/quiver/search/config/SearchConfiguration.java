@@ -191,8 +191,10 @@ class SearchConfiguration {
 
     @Bean
     CollectionCatalog collectionCatalog(JdbcCollections collections, JdbcWal wal, JdbcRecordSizes sizes,
-            ShardRegistry shards, TransactionTemplate transactions, CollectionCache cache) {
-        return new LocalCollectionCatalog(collections, wal, sizes, shards, transactions, cache);
+            ShardRegistry shards, TransactionTemplate transactions, CollectionCache cache,
+            SearchProperties properties) {
+        return new LocalCollectionCatalog(collections, wal, sizes, shards, transactions, cache,
+                properties.defaultShardCount(), properties.maxShardCount());
     }
 
     /** Searches are CPU-bound: platform threads sized to the cores, shared by every request. */

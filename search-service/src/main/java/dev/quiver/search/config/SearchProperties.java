@@ -1,5 +1,6 @@
 package dev.quiver.search.config;
 
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
@@ -40,6 +41,8 @@ import org.springframework.validation.annotation.Validated;
  * @param soleWriter      whether this process is the only one writing collections and logs to its PostgreSQL (as
  *                        with standalone mode's embedded one): collections are then cached in memory and a read
  *                        needs no SQL; leave it false when other processes share the PostgreSQL
+ * @param defaultShardCount the shards of a collection created without {@code quiver:shard_count} in its metadata
+ * @param maxShardCount   the most shards a collection may ask for at creation
  */
 @Validated
 @ConfigurationProperties("quiver.search")
@@ -58,9 +61,15 @@ public record SearchProperties(
         @NotNull @DurationMin(seconds = 1) @DefaultValue("10m") Duration closeAfterIdle,
         @Positive @DefaultValue("1000") int maxOpenShards,
         @Nullable DataSize localDiskBudget,
-        @DefaultValue("false") boolean soleWriter) {
+        @DefaultValue("false") boolean soleWriter,
+        @Positive @DefaultValue("1") int defaultShardCount,
+        @Positive @Max(1024) @DefaultValue("64") int maxShardCount) {
 
     public SearchProperties {
+        if (defaultShardCount > maxShardCount) {
+            throw new IllegalArgumentException("quiver.search.default-shard-count must not exceed "
+                    + "quiver.search.max-shard-count: " + defaultShardCount + " > " + maxShardCount);
+        }
         if (localDiskBudget != null && localDiskBudget.toBytes() <= 0) {
             throw new IllegalArgumentException("quiver.search.local-disk-budget must be positive: " + localDiskBudget);
         }

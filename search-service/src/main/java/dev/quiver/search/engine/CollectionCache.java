@@ -76,8 +76,7 @@ public final class CollectionCache {
         if (position == null || position <= cached.logPosition()) {
             return Optional.of(cached);
         }
-        return Optional.of(new CollectionView(cached.id(), cached.database(), cached.name(), cached.metadata(),
-                cached.hnsw(), cached.embeddingFunction(), cached.dimension(), position, cached.version()));
+        return Optional.of(cached.withLogPosition(position));
     }
 
     /** Records a log append that has committed; call it before acknowledging the write to the client. */

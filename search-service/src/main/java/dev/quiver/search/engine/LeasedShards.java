@@ -55,7 +55,7 @@ public final class LeasedShards implements ShardOwnershipListener {
     @Override
     public void lost(ShardKey shard) {
         fence.lost(shard);
-        shards.release(shard.collection());
+        shards.release(shard);
     }
 
     /**
@@ -71,16 +71,16 @@ public final class LeasedShards implements ShardOwnershipListener {
         }
         try {
             Optional<CollectionView> collection = collections.findById(key.collection());
-            if (collection.isEmpty()) {
+            if (collection.isEmpty() || key.shard() >= collection.get().shardCount()) {
                 return;
             }
-            shards.shard(collection.get());
+            shards.shard(collection.get(), key.shard());
             log.info("Opened shard {} at epoch {}", key, lease.epoch());
         } catch (RuntimeException e) {
             log.warn("Cannot open shard {} won at epoch {}; the first read retries", key, lease.epoch(), e);
         }
         if (fence.heldEpoch(key).orElse(-1) != lease.epoch()) {
-            shards.release(key.collection());
+            shards.release(key);
         }
     }
 }

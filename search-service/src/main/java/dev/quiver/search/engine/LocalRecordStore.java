@@ -17,6 +17,7 @@ import dev.quiver.search.api.WriteListener;
 import dev.quiver.search.collection.JdbcCollections;
 import dev.quiver.search.counter.JdbcCollectionCounters;
 import dev.quiver.search.counter.JdbcRecordSizes;
+import dev.quiver.search.index.OrderedRecords;
 import dev.quiver.search.shard.Shard;
 import dev.quiver.search.shard.ShardRegistry;
 import dev.quiver.search.wal.JdbcWal;
@@ -65,11 +66,20 @@ public final class LocalRecordStore implements RecordStore {
     }
 
     /**
-     * The ids of the records the filter matches, as the shard shows at least the view's log position: what a
-     * delete by filter deletes. For a search node answering a gateway's delete.
+     * The ids of the records the filter matches, as every shard shows at least the view's log position: what a
+     * delete by filter deletes. Shard by shard, each in insertion order.
      */
     public List<String> matchingIds(CollectionView collection, RecordFilter filter) {
-        Shard shard = visibleShard(collection);
+        List<String> ids = new ArrayList<>();
+        for (int number = 0; number < collection.shardCount(); number++) {
+            ids.addAll(matchingIds(collection, number, filter));
+        }
+        return ids;
+    }
+
+    /** The ids one shard holds that the filter matches; for a search node answering a gateway's delete. */
+    public List<String> matchingIds(CollectionView collection, int number, RecordFilter filter) {
+        Shard shard = visibleShard(collection, number);
         try {
             return shard.index().matchingIds(filter);
         } finally {
@@ -78,8 +88,9 @@ public final class LocalRecordStore implements RecordStore {
     }
 
     /**
-     * Logs a batch through the {@link LogAppender} (the commit acknowledges it), then tells the shard what the log
-     * now holds (its apply lag) and wakes its applier.
+     * Logs a batch through the {@link LogAppender} (the commit acknowledges it), then tells each of the collection's
+     * shards what the log now holds (its apply lag) and wakes its applier: every shard reads the one log, and one
+     * whose records the batch does not touch still moves past the entry, so its checkpoint lets the log go.
      */
     @Override
     public void write(CollectionView collection, WriteBatch batch, WriteLimits limits) {
@@ -87,11 +98,17 @@ public final class LocalRecordStore implements RecordStore {
             return;
         }
         long sequence = appender.append(collection, batch, limits);
-        Shard shard = shards.shard(collection);
-        shard.appended(sequence);
-        shard.schedule();
+        for (int number = 0; number < collection.shardCount(); number++) {
+            Shard shard = shards.shard(collection, number);
+            shard.appended(sequence);
+            shard.schedule();
+        }
     }
 
+    /**
+     * Deletes by ids, or by a filter resolved to ids first (on every shard): the delete batch then routes each id to
+     * the one shard that holds it.
+     */
     @Override
     public int delete(CollectionView collection, RecordFilter filter) {
         if (filter.isEmpty()) {
@@ -115,21 +132,56 @@ public final class LocalRecordStore implements RecordStore {
         return deleted;
     }
 
+    /**
+     * One shard's records as {@link #get}; with several shards, each is read from its start up to
+     * {@code offset + limit} records on the search pool, and the pages merge by insertion order before the offset
+     * and limit apply, so paging gives what a collection of one shard gives.
+     */
     @Override
     public List<StoredRecord> get(CollectionView collection, RecordFilter filter, int offset, int limit,
             Set<Include> include) {
-        Shard shard = visibleShard(collection);
+        if (collection.shardCount() == 1) {
+            Shard shard = visibleShard(collection, 0);
+            try {
+                return search(() -> shard.index().get(filter, offset, limit, include));
+            } finally {
+                shard.release();
+            }
+        }
+        int perShard = (int) Math.min(Integer.MAX_VALUE, (long) offset + limit);
+        List<OrderedRecords> pages = onEveryShard(collection,
+                shard -> shard.index().getOrdered(filter, perShard, include));
+        return ShardMerge.records(pages, offset, limit);
+    }
+
+    /** One shard's first {@code limit} matching records with their insertion orders, for a gateway's merge. */
+    public OrderedRecords getOrdered(CollectionView collection, int number, RecordFilter filter, int limit,
+            Set<Include> include) {
+        Shard shard = visibleShard(collection, number);
         try {
-            return search(() -> shard.index().get(filter, offset, limit, include));
+            return search(() -> shard.index().getOrdered(filter, limit, include));
         } finally {
             shard.release();
         }
     }
 
+    /** With several shards, each answers its top {@code nResults} on the search pool and the lists merge. */
     @Override
     public List<List<Hit>> query(CollectionView collection, float[][] queries, int nResults, RecordFilter filter,
             Set<Include> include) {
-        Shard shard = visibleShard(collection);
+        if (collection.shardCount() == 1) {
+            return query(collection, 0, queries, nResults, filter, include);
+        }
+        int searchEf = collection.hnsw().searchEf();
+        List<List<List<Hit>>> answers = onEveryShard(collection,
+                shard -> shard.index().query(queries, nResults, searchEf, filter, include));
+        return ShardMerge.hits(answers, queries.length, nResults);
+    }
+
+    /** One shard's nearest records, for a gateway's merge. */
+    public List<List<Hit>> query(CollectionView collection, int number, float[][] queries, int nResults,
+            RecordFilter filter, Set<Include> include) {
+        Shard shard = visibleShard(collection, number);
         int searchEf = collection.hnsw().searchEf();
         try {
             return search(() -> shard.index().query(queries, nResults, searchEf, filter, include));
@@ -138,16 +190,38 @@ public final class LocalRecordStore implements RecordStore {
         }
     }
 
+    /**
+     * The Search API over one shard. A collection of several shards answers 501 until the per-shard partial
+     * results and their merge exist; nothing partial is ever returned.
+     */
     @Override
     public List<SearchResult> search(CollectionView collection, List<SearchRequest> searches) {
-        Shard shard = visibleShard(collection);
+        if (collection.shardCount() > 1) {
+            throw new QuiverException(ErrorCode.NOT_IMPLEMENTED, "The search operation does not support collections "
+                    + "with several shards yet (collection [" + collection.name() + "] has "
+                    + collection.shardCount() + "); use query and get");
+        }
+        Shard shard = visibleShard(collection, 0);
         int searchEf = collection.hnsw().searchEf();
-        return search(() -> shard.index().search(searches, searchEf));
+        try {
+            return search(() -> shard.index().search(searches, searchEf));
+        } finally {
+            shard.release();
+        }
     }
 
     @Override
     public int count(CollectionView collection) {
-        Shard shard = visibleShard(collection);
+        int count = 0;
+        for (int number = 0; number < collection.shardCount(); number++) {
+            count += count(collection, number);
+        }
+        return count;
+    }
+
+    /** The records one shard holds. */
+    public int count(CollectionView collection, int number) {
+        Shard shard = visibleShard(collection, number);
         try {
             return shard.index().count();
         } finally {
@@ -161,7 +235,54 @@ public final class LocalRecordStore implements RecordStore {
             // Nothing was ever written; an opened empty shard holds only Lucene's first commit point.
             return 0;
         }
-        return shards.diskBytes(collection.id());
+        return shards.diskBytes(collection);
+    }
+
+    /**
+     * Runs {@code read} on every shard of the collection in parallel on the search pool, each once its shard shows
+     * the view's log position, and returns the answers in shard order.
+     * 1. Take a reference on every shard and wake the appliers of those behind, so they catch up at once rather
+     *    than one after another.
+     * 2. Wait until each is visible, then submit its read; the references are released once every read ended.
+     */
+    private <T> List<T> onEveryShard(CollectionView collection, ShardRead<T> read) {
+        int count = collection.shardCount();
+        List<Shard> acquired = new ArrayList<>(count);
+        List<FutureTask<T>> reads = new ArrayList<>(count);
+        try {
+            for (int number = 0; number < count; number++) {
+                Shard shard = shards.acquire(collection, number);
+                acquired.add(shard);
+                if (shard.index().visibleSequence() < collection.logPosition()) {
+                    shard.schedule();
+                }
+            }
+            for (Shard shard : acquired) {
+                shard.awaitVisible(collection.logPosition());
+                reads.add(submit(() -> read.run(shard)));
+            }
+            List<T> answers = new ArrayList<>(count);
+            for (FutureTask<T> task : reads) {
+                answers.add(await(task));
+            }
+            return answers;
+        } finally {
+            for (FutureTask<T> task : reads) {
+                if (!task.isDone()) {
+                    // A read that failed others still runs on its shard: the shard stays referenced until it ends.
+                    awaitQuietly(task);
+                }
+            }
+            for (Shard shard : acquired) {
+                shard.release();
+            }
+        }
+    }
+
+    /** A read of one shard. */
+    @FunctionalInterface
+    private interface ShardRead<T> {
+        T run(Shard shard);
     }
 
     /**
@@ -189,6 +310,11 @@ public final class LocalRecordStore implements RecordStore {
     }
 
     private <T> T onSearchPool(Callable<T> search) {
+        return await(submit(search));
+    }
+
+    /** Queues the search on the search pool, counted in {@link #pooledSearches} until it ends. */
+    private <T> FutureTask<T> submit(Callable<T> search) {
         // done() runs once whether the task ran, failed or was cancelled before it started.
         FutureTask<T> result = new FutureTask<>(search) {
             @Override
@@ -203,6 +329,10 @@ public final class LocalRecordStore implements RecordStore {
             pooledSearches.decrementAndGet();
             throw e;
         }
+        return result;
+    }
+
+    private static <T> T await(FutureTask<T> result) {
         try {
             return result.get();
         } catch (ExecutionException e) {
@@ -217,12 +347,30 @@ public final class LocalRecordStore implements RecordStore {
         }
     }
 
+    /** Waits for a read to end, whatever its outcome, so its shard is not released under it. */
+    private static void awaitQuietly(FutureTask<?> task) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                task.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+                break;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /**
-     * The collection's shard once it shows the view's log position, with a reference that keeps it open: the caller
-     * releases it in {@code finally}, after its search finished (the search may run on the search pool).
+     * The shard once it shows the view's log position, with a reference that keeps it open: the caller releases it
+     * in {@code finally}, after its search finished (the search may run on the search pool).
      */
-    private Shard visibleShard(CollectionView collection) {
-        Shard shard = shards.acquire(collection);
+    private Shard visibleShard(CollectionView collection, int number) {
+        Shard shard = shards.acquire(collection, number);
         try {
             shard.awaitVisible(collection.logPosition());
             return shard;

@@ -37,15 +37,17 @@ public final class StartupRecovery {
         for (TenantView tenant : tenants.listTenants()) {
             for (DatabaseView database : tenants.listDatabases(tenant, Integer.MAX_VALUE, 0)) {
                 for (CollectionView collection : collections.list(database, Integer.MAX_VALUE, 0)) {
-                    seen++;
-                    try {
-                        if (shards.behindLog(collection)) {
-                            shards.shard(collection);
-                            opened++;
+                    for (int number = 0; number < collection.shardCount(); number++) {
+                        seen++;
+                        try {
+                            if (shards.behindLog(collection, number)) {
+                                shards.shard(collection, number);
+                                opened++;
+                            }
+                        } catch (RuntimeException e) {
+                            log.warn("Cannot open shard {} of collection {}; it will be retried on first use",
+                                    number, collection.id(), e);
                         }
-                    } catch (RuntimeException e) {
-                        log.warn("Cannot open the shard of collection {}; it will be retried on first use",
-                                collection.id(), e);
                     }
                 }
             }

@@ -65,6 +65,7 @@ import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.RescoreTopNQuery;
+import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.Sort;
@@ -419,7 +420,19 @@ public final class ShardIndex implements Closeable {
      *                                  failure was not an I/O error, or the applier was interrupted)
      */
     public void apply(long sequence, WriteBatch batch) {
+        apply(sequence, batch, 0, 1);
+    }
+
+    /**
+     * As {@link #apply(long, WriteBatch)} for shard {@code shard} of a collection of {@code shardCount} shards: only
+     * the records {@link ShardRouting} routes to this shard are applied, each with its insertion order from its
+     * position in the whole batch, so the shards' records merge into the order one shard would give.
+     */
+    public void apply(long sequence, WriteBatch batch, int shard, int shardCount) {
         requireNonNull(batch, "batch is null");
+        if (shard < 0 || shard >= shardCount) {
+            throw new IllegalArgumentException("shard " + shard + " is not in [0, " + shardCount + ")");
+        }
         if (sequence <= appliedSequence) {
             throw new IllegalArgumentException(
                     "sequence " + sequence + " does not follow the applied sequence " + appliedSequence);
@@ -433,23 +446,24 @@ public final class ShardIndex implements Closeable {
                     "batch of " + records.size() + " records exceeds " + MAX_BATCH_SIZE);
         }
         throwIfFailed("apply batch " + sequence);
-        checkEmbeddings(batch.operation(), records);
+        List<RecordWrite> routed = shardCount == 1 ? records : routed(records, shard, shardCount);
+        checkEmbeddings(batch.operation(), routed);
         WriteBatch.Operation operation = batch.operation();
         IndexWrites writes = new IndexWrites(
-                sequence, operation == WriteBatch.Operation.DELETE, records.size(), lanes.length);
+                sequence, operation == WriteBatch.Operation.DELETE, routed.size(), lanes.length);
         IndexSearcher searcher = acquire();
         try {
             StoredRecordReader stored = new StoredRecordReader(searcher.getIndexReader(), metric == Metric.COSINE);
             if (operation == WriteBatch.Operation.UPSERT) {
-                checkUpsertsWithoutEmbeddingExist(stored, records);
+                checkUpsertsWithoutEmbeddingExist(stored, routed);
             }
             // From here on the overlay changes: a failure leaves it ahead of Lucene, so it fails the shard.
             try {
                 switch (operation) {
-                    case ADD -> add(stored, sequence, records, writes);
-                    case UPSERT -> upsert(stored, sequence, records, writes);
-                    case UPDATE -> update(stored, records, writes);
-                    case DELETE -> delete(records, writes);
+                    case ADD -> add(stored, sequence, records, shard, shardCount, writes);
+                    case UPSERT -> upsert(stored, sequence, records, shard, shardCount, writes);
+                    case UPDATE -> update(stored, routed, writes);
+                    case DELETE -> delete(routed, writes);
                 }
             } catch (IOException e) {
                 recordFailure(e, true);
@@ -656,6 +670,22 @@ public final class ShardIndex implements Closeable {
      * @param include the parts to load besides the id ({@link Include#DISTANCES} is ignored); the others are null
      */
     public List<StoredRecord> get(RecordFilter filter, int offset, int limit, Set<Include> include) {
+        return get(filter, offset, limit, include, null);
+    }
+
+    /**
+     * The first {@code limit} visible records that match the filter, in insertion order, with their insertion
+     * orders: what a collection of several shards merges. Any thread.
+     */
+    public OrderedRecords getOrdered(RecordFilter filter, int limit, Set<Include> include) {
+        List<long[]> orders = new ArrayList<>(1);
+        List<StoredRecord> records = get(filter, 0, limit, include, orders);
+        return new OrderedRecords(records, orders.isEmpty() ? new long[0] : orders.getFirst());
+    }
+
+    /** {@link #get}; when {@code orders} is given, adds to it the insertion orders of the records returned. */
+    private List<StoredRecord> get(RecordFilter filter, int offset, int limit, Set<Include> include,
+            @Nullable List<long[]> orders) {
         requireNonNull(filter, "filter is null");
         requireNonNull(include, "include is null");
         if (offset < 0) {
@@ -681,9 +711,16 @@ public final class ShardIndex implements Closeable {
             boolean withUri = include.contains(Include.URIS);
             StoredRecordReader records = new StoredRecordReader(reader, metric == Metric.COSINE);
             List<StoredRecord> result = new ArrayList<>(Math.max(0, docs.length - offset));
+            long[] insertionOrders = orders == null ? null : new long[Math.max(0, docs.length - offset)];
             for (int i = offset; i < docs.length; i++) {
                 records.load(docs[i].doc, withDocument, withMetadata, withUri, withEmbedding);
                 result.add(records.toRecord(withEmbedding));
+                if (insertionOrders != null) {
+                    insertionOrders[i - offset] = (Long) ((FieldDoc) docs[i]).fields[0];
+                }
+            }
+            if (orders != null) {
+                orders.add(insertionOrders);
             }
             return result;
         } catch (IOException e) {
@@ -926,10 +963,24 @@ public final class ShardIndex implements Closeable {
 
     // ---- apply ------------------------------------------------------------------------------------------------
 
-    private void add(StoredRecordReader stored, long sequence, List<RecordWrite> records, IndexWrites writes)
-            throws IOException {
+    /** The records of a batch that belong to the shard, in batch order. */
+    private static List<RecordWrite> routed(List<RecordWrite> records, int shard, int shardCount) {
+        List<RecordWrite> routed = new ArrayList<>(records.size() / shardCount + 1);
+        for (RecordWrite record : records) {
+            if (ShardRouting.shardOf(record.id(), shardCount) == shard) {
+                routed.add(record);
+            }
+        }
+        return routed;
+    }
+
+    private void add(StoredRecordReader stored, long sequence, List<RecordWrite> records, int shard, int shardCount,
+            IndexWrites writes) throws IOException {
         for (int position = 0; position < records.size(); position++) {
             RecordWrite write = records.get(position);
+            if (shardCount > 1 && ShardRouting.shardOf(write.id(), shardCount) != shard) {
+                continue;
+            }
             // A repeat within the batch finds the first occurrence in the overlay, so the first one wins.
             if (exists(stored, write.id())) {
                 continue;
@@ -938,10 +989,13 @@ public final class ShardIndex implements Closeable {
         }
     }
 
-    private void upsert(StoredRecordReader stored, long sequence, List<RecordWrite> records, IndexWrites writes)
-            throws IOException {
+    private void upsert(StoredRecordReader stored, long sequence, List<RecordWrite> records, int shard,
+            int shardCount, IndexWrites writes) throws IOException {
         for (int position = 0; position < records.size(); position++) {
             RecordWrite write = records.get(position);
+            if (shardCount > 1 && ShardRouting.shardOf(write.id(), shardCount) != shard) {
+                continue;
+            }
             Entry existing = find(stored, write.id());
             if (existing == null) {
                 insert(write, order(sequence, position), writes);

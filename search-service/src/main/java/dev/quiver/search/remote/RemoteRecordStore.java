@@ -16,6 +16,8 @@ import dev.quiver.search.api.StoredRecord;
 import dev.quiver.search.api.WriteBatch;
 import dev.quiver.search.api.WriteLimits;
 import dev.quiver.search.engine.LogAppender;
+import dev.quiver.search.engine.ShardMerge;
+import dev.quiver.search.index.OrderedRecords;
 import dev.quiver.search.ownership.ShardKey;
 import dev.quiver.search.ownership.ShardOwner;
 import dev.quiver.search.ownership.ShardOwners;
@@ -29,7 +31,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -126,42 +127,51 @@ public final class RemoteRecordStore implements RecordStore {
     public List<StoredRecord> get(CollectionView collection, RecordFilter filter, int offset, int limit,
             Set<Include> include) {
         int shards = shardCount(collection);
-        List<StoredRecord> records = new ArrayList<>();
+        if (shards == 1) {
+            ObjectNode request = request(collection);
+            wire.writeFilter(request, filter);
+            wire.writeInclude(request, include);
+            request.put("offset", offset);
+            request.put("limit", limit);
+            return wire.readRecords(call(collection, 0, "get", request).path("records"));
+        }
+        // Each shard returns its first offset + limit with their insertion orders; the page is cut after the merge.
+        List<OrderedRecords> pages = new ArrayList<>(shards);
         for (int shard = 0; shard < shards; shard++) {
             ObjectNode request = request(collection);
             wire.writeFilter(request, filter);
             wire.writeInclude(request, include);
-            // With several shards each must return the first offset + limit, and the page is cut from all of them.
-            request.put("offset", shards == 1 ? offset : 0);
-            request.put("limit", shards == 1 ? limit : (int) Math.min(Integer.MAX_VALUE, (long) offset + limit));
-            records.addAll(wire.readRecords(call(collection, shard, "get", request).path("records")));
+            request.put("offset", 0);
+            request.put("limit", (int) Math.min(Integer.MAX_VALUE, (long) offset + limit));
+            JsonNode answer = call(collection, shard, "get", request);
+            List<StoredRecord> records = wire.readRecords(answer.path("records"));
+            JsonNode orderNodes = answer.path("orders");
+            if (orderNodes.size() != records.size()) {
+                throw unavailable(new ShardKey(collection.id(), shard), "its node answered without insertion orders");
+            }
+            long[] orders = new long[records.size()];
+            for (int i = 0; i < orders.length; i++) {
+                orders[i] = orderNodes.get(i).longValue();
+            }
+            pages.add(new OrderedRecords(records, orders));
         }
-        if (shards == 1) {
-            return records;
-        }
-        return records.subList(Math.min(offset, records.size()), Math.min(records.size(),
-                (int) Math.min(Integer.MAX_VALUE, (long) offset + limit)));
+        return ShardMerge.records(pages, offset, limit);
     }
 
     @Override
     public List<List<Hit>> query(CollectionView collection, float[][] queries, int nResults, RecordFilter filter,
             Set<Include> include) {
         int shards = shardCount(collection);
-        List<List<Hit>> merged = null;
+        List<List<List<Hit>>> answers = new ArrayList<>(shards);
         for (int shard = 0; shard < shards; shard++) {
             ObjectNode request = request(collection);
             wire.writeQueries(request, queries);
             request.put("nResults", nResults);
             wire.writeFilter(request, filter);
             wire.writeInclude(request, include);
-            List<List<Hit>> hits = wire.readHits(call(collection, shard, "query", request).path("hits"));
-            if (merged == null) {
-                merged = hits;
-            } else {
-                merged = merge(merged, hits, nResults);
-            }
+            answers.add(wire.readHits(call(collection, shard, "query", request).path("hits")));
         }
-        return merged == null ? List.of() : merged;
+        return shards == 1 ? answers.getFirst() : ShardMerge.hits(answers, queries.length, nResults);
     }
 
     /**
@@ -189,21 +199,9 @@ public final class RemoteRecordStore implements RecordStore {
         return 0;
     }
 
-    /** The shards a read fans out to. TODO(#8): the collection's shard count once collections have several. */
+    /** The shards a read fans out to: the collection's, fixed at its creation. */
     private static int shardCount(CollectionView collection) {
-        return 1;
-    }
-
-    /** Each query's top {@code nResults} over two shards' answers, highest score first. */
-    private static List<List<Hit>> merge(List<List<Hit>> left, List<List<Hit>> right, int nResults) {
-        List<List<Hit>> merged = new ArrayList<>(left.size());
-        for (int query = 0; query < left.size(); query++) {
-            List<Hit> hits = new ArrayList<>(left.get(query));
-            hits.addAll(right.get(query));
-            hits.sort(Comparator.comparingDouble(Hit::score).reversed());
-            merged.add(List.copyOf(hits.subList(0, Math.min(nResults, hits.size()))));
-        }
-        return merged;
+        return collection.shardCount();
     }
 
     private ObjectNode request(CollectionView collection) {

@@ -9,6 +9,7 @@ import dev.quiver.search.api.CollectionId;
 import dev.quiver.search.api.WriteBatch;
 import dev.quiver.search.index.BatchCodec;
 import dev.quiver.search.index.ShardIndex;
+import dev.quiver.search.ownership.ShardKey;
 import dev.quiver.search.wal.JdbcWal;
 import dev.quiver.search.wal.WalEntry;
 import io.micrometer.core.instrument.Timer;
@@ -26,7 +27,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 
 /**
- * One open shard: its Lucene index and the applier that brings the index up to the collection's log.
+ * One open shard: its Lucene index and the applier that brings the index up to the collection's log. A collection
+ * of several shards has one log; each shard reads all of it and applies only the records routed to it
+ * ({@code ShardRouting}), so an entry's sequence means the same on every shard.
  *
  * <p>The applier runs as tasks on the shared index pool, never two at once for one shard: {@link #schedule()}
  * counts requests and only the request that finds the count at zero submits a task; the task drains the log and
@@ -42,7 +45,9 @@ public final class Shard {
     private static final Logger log = LoggerFactory.getLogger(Shard.class);
 
     private final TenantId tenant;
-    private final CollectionId collection;
+    private final ShardKey key;
+    /** The collection's shard count, fixed at its creation. */
+    private final int shardCount;
     private final ShardIndex index;
     private final JdbcWal wal;
     private final Executor applierPool;
@@ -90,10 +95,14 @@ public final class Shard {
 
     private static final int RETIRED = -1;
 
-    Shard(TenantId tenant, CollectionId collection, ShardIndex index, JdbcWal wal, Executor applierPool,
+    Shard(TenantId tenant, ShardKey key, int shardCount, ShardIndex index, JdbcWal wal, Executor applierPool,
             ShardSettings settings, Timer applyTimer, ShardCheckpoints checkpoints, long appendedSequence) {
         this.tenant = requireNonNull(tenant, "tenant is null");
-        this.collection = requireNonNull(collection, "collection is null");
+        this.key = requireNonNull(key, "key is null");
+        if (key.shard() >= shardCount) {
+            throw new IllegalArgumentException("shard " + key + " is not below the shard count " + shardCount);
+        }
+        this.shardCount = shardCount;
         this.index = requireNonNull(index, "index is null");
         this.wal = requireNonNull(wal, "wal is null");
         this.applierPool = requireNonNull(applierPool, "applierPool is null");
@@ -109,7 +118,17 @@ public final class Shard {
     }
 
     public CollectionId collection() {
-        return collection;
+        return key.collection();
+    }
+
+    /** Which shard of its collection this is. */
+    public ShardKey key() {
+        return key;
+    }
+
+    /** How many shards the collection has. */
+    public int shardCount() {
+        return shardCount;
     }
 
     public TenantId tenant() {
@@ -228,7 +247,7 @@ public final class Shard {
                 long remaining = deadline - System.nanoTime();
                 if (remaining <= 0 || closed || broken) {
                     RuntimeException cause = failure;
-                    throw new QuiverException(ErrorCode.UNAVAILABLE, "Collection [" + collection
+                    throw new QuiverException(ErrorCode.UNAVAILABLE, "Collection [" + key.collection()
                             + "] is not caught up with its log yet" + (cause == null ? "" : ": applying failed")
                             + "; retry later");
                 }
@@ -263,15 +282,15 @@ public final class Shard {
             } catch (LogUnavailableException e) {
                 // PostgreSQL is busy or away for a moment: the index is intact, and the next request retries.
                 failure = e;
-                log.warn("Reading the log of collection {} failed after sequence {}; will retry", collection,
+                log.warn("Reading the log of shard {} failed after sequence {}; will retry", key,
                         appliedSequence, e.getCause());
                 requests.set(0);
                 return;
             } catch (RuntimeException e) {
                 failure = e;
                 broken = true;
-                log.error("The index of collection {} failed at sequence {}; it will be reopened from its last "
-                        + "commit and the log", collection, appliedSequence, e);
+                log.error("The index of shard {} failed at sequence {}; it will be reopened from its last "
+                        + "commit and the log", key, appliedSequence, e);
                 wakeReaders();
                 requests.set(0);
                 return;
@@ -296,13 +315,13 @@ public final class Shard {
                 long started = System.nanoTime();
                 WriteBatch batch = BatchCodec.decode(entry.payload());
                 try {
-                    index.apply(entry.sequence(), batch);
+                    index.apply(entry.sequence(), batch, key.shard(), shardCount);
                 } catch (IllegalArgumentException e) {
                     // The gateway validates every batch against what the index accepts, so this is a bug; the
                     // index refused the batch before changing anything. An empty batch in its place moves the
                     // index past the entry, so the collection keeps serving instead of waiting for it forever.
-                    log.error("Skipping log entry {} of collection {} that cannot be applied", entry.sequence(),
-                            collection, e);
+                    log.error("Skipping log entry {} of shard {} that cannot be applied", entry.sequence(),
+                            key, e);
                     index.apply(entry.sequence(), new WriteBatch(batch.operation(), List.of()));
                 }
                 appliedSequence = entry.sequence();
@@ -339,7 +358,7 @@ public final class Shard {
             return;
         }
         if (!compactionStarted && index.searchableSegments() > settings.compactToSegments()) {
-            log.info("Compacting collection {} from {} segments to {}", collection, index.searchableSegments(),
+            log.info("Compacting shard {} from {} segments to {}", key, index.searchableSegments(),
                     settings.compactToSegments());
             index.compactInBackground(settings.compactToSegments());
             compactionStarted = true;
@@ -369,7 +388,7 @@ public final class Shard {
 
     private List<WalEntry> readLog() {
         try {
-            return wal.read(tenant, collection, appliedSequence, settings.walPageSize());
+            return wal.read(tenant, key.collection(), appliedSequence, settings.walPageSize());
         } catch (DataAccessException e) {
             throw new LogUnavailableException(e);
         }
@@ -410,7 +429,7 @@ public final class Shard {
         long started = System.nanoTime();
         index.commit();
         lastCommitNanos = System.nanoTime();
-        log.debug("Committed collection {} at sequence {} in {} ms", collection, appliedSequence,
+        log.debug("Committed shard {} at sequence {} in {} ms", key, appliedSequence,
                 Duration.ofNanos(lastCommitNanos - started).toMillis());
     }
 
@@ -442,7 +461,7 @@ public final class Shard {
                 checkpoints.closing(this);
             } catch (RuntimeException e) {
                 // The log still holds everything after the last checkpoint; the next owner replays it.
-                log.warn("Checkpointing collection {} on close failed; its log is kept", collection, e);
+                log.warn("Checkpointing shard {} on close failed; its log is kept", key, e);
             }
         }
         index.close();

@@ -9,6 +9,7 @@ import dev.quiver.common.TenantId;
 import dev.quiver.search.api.CollectionId;
 import dev.quiver.search.api.CollectionView;
 import dev.quiver.search.index.ShardIndex;
+import dev.quiver.search.ownership.ShardKey;
 import dev.quiver.search.wal.JdbcWal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
@@ -38,9 +39,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Owns the lifecycle of every shard on this node: the only code that opens, closes or deletes a shard directory.
- * A collection has one shard for now, kept under {@code <root>/<collection id>/0}.
+ * Shard {@code n} of a collection is kept under {@code <root>/<collection id>/<n>}; each shard is opened, closed,
+ * evicted and counted against the open-shard cap on its own.
  *
- * <p>Each collection seen on this node has a slot with its own lifecycle lock: opening (which may first
+ * <p>Each shard seen on this node has a slot with its own lifecycle lock: opening (which may first
  * {@linkplain ShardCheckpoints#restore restore} the directory from a checkpoint, a download), closing and evicting
  * happen under it, so one directory never gets two writers while a long download holds up no other shard. Reads take
  * no lock: they take a reference on the open shard ({@link #acquire}), which the shard refuses once the registry
@@ -71,10 +73,10 @@ public final class ShardRegistry implements AutoCloseable {
     private final ShardCacheMeters meters;
     /** Runs {@link #closeDue()} when an open took the node past its maximum of open shards. */
     private final Executor lifecycleExecutor;
-    /** Every collection this node has seen, open or closed, with local files or not; removed when dropped. */
-    private final Map<CollectionId, Slot> slots = new ConcurrentHashMap<>();
+    /** Every shard this node has seen, open or closed, with local files or not; removed when dropped. */
+    private final Map<ShardKey, Slot> slots = new ConcurrentHashMap<>();
     /** The open shards, a subset of the slots' for cheap iteration; written under the slot's lock. */
-    private final Map<CollectionId, Shard> open = new ConcurrentHashMap<>();
+    private final Map<ShardKey, Shard> open = new ConcurrentHashMap<>();
     /** Set while a {@link #closeDue()} requested by an open is queued, so opens queue at most one. */
     private final AtomicBoolean closeQueued = new AtomicBoolean();
     /** Set by {@link #close()}: no shard opens any more. */
@@ -118,8 +120,8 @@ public final class ShardRegistry implements AutoCloseable {
      * once idle, which loses nothing (the log holds every write, and the next open replays it), so use it only to
      * wake its applier. A reader uses {@link #acquire}.
      */
-    public Shard shard(CollectionView collection) {
-        Shard shard = acquire(collection);
+    public Shard shard(CollectionView collection, int number) {
+        Shard shard = acquire(collection, number);
         shard.release();
         return shard;
     }
@@ -131,8 +133,12 @@ public final class ShardRegistry implements AutoCloseable {
      * @throws QuiverException {@code UNAVAILABLE} while this node shuts down; {@code COLLECTION_NOT_FOUND} if the
      *                         collection was dropped meanwhile
      */
-    public Shard acquire(CollectionView collection) {
-        Slot slot = slots.computeIfAbsent(collection.id(), this::slot);
+    public Shard acquire(CollectionView collection, int number) {
+        if (number < 0 || number >= collection.shardCount()) {
+            throw new IllegalArgumentException("collection " + collection.id() + " has " + collection.shardCount()
+                    + " shards, not a shard " + number);
+        }
+        Slot slot = slots.computeIfAbsent(new ShardKey(collection.id(), number), this::slot);
         Shard shard = slot.shard;
         if (shard != null && !shard.broken() && shard.tryAcquire()) {
             shard.appended(collection.logPosition());
@@ -151,12 +157,13 @@ public final class ShardRegistry implements AutoCloseable {
      */
     private Shard acquireSlowly(Slot slot, CollectionView collection) {
         long started = System.nanoTime();
-        CollectionId id = collection.id();
+        ShardKey id = slot.id;
         Shard shard;
         slot.lock.lock();
         try {
             if (slot.dropped) {
-                throw new QuiverException(ErrorCode.COLLECTION_NOT_FOUND, "Collection [" + id + "] does not exist.");
+                throw new QuiverException(ErrorCode.COLLECTION_NOT_FOUND,
+                        "Collection [" + id.collection() + "] does not exist.");
             }
             shard = slot.shard;
             if (shard != null && shard.broken()) {
@@ -165,7 +172,7 @@ public final class ShardRegistry implements AutoCloseable {
                 try {
                     shard.close(false);
                 } catch (RuntimeException e) {
-                    log.warn("Closing the failed shard of collection {} failed too", id, e);
+                    log.warn("Closing the failed shard {} failed too", id, e);
                 }
                 shard = null;
             }
@@ -176,7 +183,7 @@ public final class ShardRegistry implements AutoCloseable {
                 shard = open(slot, collection, started);
             }
             if (!shard.tryAcquire()) {
-                throw new IllegalStateException("shard of collection " + id + " retired outside its lifecycle lock");
+                throw new IllegalStateException("shard " + id + " retired outside its lifecycle lock");
             }
             shard.appended(collection.logPosition());
         } finally {
@@ -197,27 +204,38 @@ public final class ShardRegistry implements AutoCloseable {
 
     /** Opens the slot's shard; caller holds the slot's lock and found it closed. */
     private Shard open(Slot slot, CollectionView collection, long started) {
-        CollectionId id = collection.id();
+        ShardKey id = slot.id;
         TenantId tenant = collection.database().tenant().id();
         boolean local = ShardIndex.committedSequenceAt(slot.directory) >= 0;
         checkpoints.restore(tenant, id, slot.directory);
         // Without local files, a commit now on disk came from the object store; a new collection has none yet.
         boolean restored = !local && ShardIndex.committedSequenceAt(slot.directory) >= 0;
         ShardIndex index = ShardIndex.open(slot.directory, collection.hnsw(), indexPool, indexThreads);
-        Shard shard = new Shard(tenant, id, index, wal, applierPool, settings, applyTimer, checkpoints,
+        Shard shard = new Shard(tenant, id, collection.shardCount(), index, wal, applierPool, settings, applyTimer, checkpoints,
                 collection.logPosition());
         shard.timeColdOpen(restored ? meters.openedRestored() : meters.openedLocal(), started);
         slot.shard = shard;
         slot.localBytes = -1;
         open.put(id, shard);
-        log.debug("Opened shard of collection {} at sequence {}", id, index.committedSequence());
+        log.debug("Opened shard {} at sequence {}", id, index.committedSequence());
         shard.schedule();
         return shard;
     }
 
-    /** The collection's shard if it is open on this node now; never opens one. */
-    public Optional<Shard> find(CollectionId id) {
+    /** The shard if it is open on this node now; never opens one. */
+    public Optional<Shard> find(ShardKey id) {
         return Optional.ofNullable(open.get(id));
+    }
+
+    /** The collection's shards open on this node now, in no order; never opens one. */
+    public List<Shard> find(CollectionId collection) {
+        List<Shard> found = new ArrayList<>(1);
+        for (Shard shard : open.values()) {
+            if (shard.collection().equals(collection)) {
+                found.add(shard);
+            }
+        }
+        return found;
     }
 
     /**
@@ -225,7 +243,7 @@ public final class ShardRegistry implements AutoCloseable {
      * applied since its last checkpoint is in the log, which the next owner replays. Its files stay, so taking the
      * shard back later replays only from their commit (if no newer checkpoint replaces them).
      */
-    public void release(CollectionId id) {
+    public void release(ShardKey id) {
         Slot slot = slots.get(id);
         if (slot == null) {
             return;
@@ -238,30 +256,45 @@ public final class ShardRegistry implements AutoCloseable {
                 // and nothing this node applies after losing the lease may reach a checkpoint.
                 closed(slot, shard);
                 shard.close(false);
-                log.info("Closed the shard of collection {}: this node no longer holds its lease", id);
+                log.info("Closed shard {}: this node no longer holds its lease", id);
             }
         } finally {
             slot.lock.unlock();
         }
     }
 
-    /** Closes the shard and deletes its files, for a deleted collection. */
+    /**
+     * Closes every shard of the collection and deletes their files, for a deleted collection. Each shard's slot is
+     * marked dropped under its own lock, so a reader racing the delete finds it gone rather than reopening it.
+     */
     public void drop(CollectionId id) {
-        Slot slot = slots.computeIfAbsent(id, this::slot);
-        slot.lock.lock();
-        try {
-            slot.dropped = true;
-            Shard shard = slot.shard;
-            if (shard != null) {
-                closed(slot, shard);
-                shard.close(false);
+        List<ShardKey> keys = new ArrayList<>();
+        for (ShardKey key : slots.keySet()) {
+            if (key.collection().equals(id)) {
+                keys.add(key);
             }
-            FileTrees.deleteRecursively(root.resolve(id.toString()));
-            checkpoints.dropped(id);
-        } finally {
-            slots.remove(id, slot);
-            slot.lock.unlock();
         }
+        for (ShardKey key : keys) {
+            Slot slot = slots.get(key);
+            if (slot == null) {
+                continue;
+            }
+            slot.lock.lock();
+            try {
+                slot.dropped = true;
+                Shard shard = slot.shard;
+                if (shard != null) {
+                    closed(slot, shard);
+                    shard.close(false);
+                }
+                FileTrees.deleteRecursively(slot.directory);
+            } finally {
+                slots.remove(key, slot);
+                slot.lock.unlock();
+            }
+        }
+        FileTrees.deleteRecursively(root.resolve(id.toString()));
+        checkpoints.dropped(id);
     }
 
     /**
@@ -274,7 +307,7 @@ public final class ShardRegistry implements AutoCloseable {
         long idleNanos = cache.closeAfterIdle().toNanos();
         for (Shard shard : List.copyOf(open.values())) {
             if (now - shard.lastUsedNanos() >= idleNanos && tryClose(shard, meters.closedIdle())) {
-                log.debug("Closed collection {} after {} idle", shard.collection(), cache.closeAfterIdle());
+                log.debug("Closed shard {} after {} idle", shard.key(), cache.closeAfterIdle());
             }
         }
         int excess = open.size() - cache.maxOpenShards();
@@ -301,7 +334,7 @@ public final class ShardRegistry implements AutoCloseable {
      *    reopen it from this commit.
      */
     private boolean tryClose(Shard shard, Counter counter) {
-        Slot slot = slots.get(shard.collection());
+        Slot slot = slots.get(shard.key());
         if (slot == null || !slot.lock.tryLock()) {
             return false;
         }
@@ -313,10 +346,9 @@ public final class ShardRegistry implements AutoCloseable {
             try {
                 shard.close(true);
             } catch (RuntimeException e) {
-                log.warn("Closing the idle shard of collection {} failed; its log will be replayed",
-                        shard.collection(), e);
+                log.warn("Closing the idle shard {} failed; its log will be replayed", shard.key(), e);
             }
-            slot.localBytes = directoryBytes(root.resolve(shard.collection().toString()));
+            slot.localBytes = directoryBytes(slot.directory);
             counter.increment();
             return true;
         } finally {
@@ -371,14 +403,14 @@ public final class ShardRegistry implements AutoCloseable {
             if (committed > 0 && checkpoints.checkpointedSequence(slot.id) < committed) {
                 return 0;
             }
-            long bytes = slot.localBytes >= 0 ? slot.localBytes : directoryBytes(root.resolve(slot.id.toString()));
-            FileTrees.deleteRecursively(root.resolve(slot.id.toString()));
+            long bytes = slot.localBytes >= 0 ? slot.localBytes : directoryBytes(slot.directory);
+            FileTrees.deleteRecursively(slot.directory);
             slot.localBytes = 0;
             meters.evicted().increment();
-            log.debug("Evicted the local files of collection {} ({} bytes, commit {})", slot.id, bytes, committed);
+            log.debug("Evicted the local files of shard {} ({} bytes, commit {})", slot.id, bytes, committed);
             return bytes;
         } catch (RuntimeException e) {
-            log.warn("Cannot evict the local files of collection {}; it keeps them", slot.id, e);
+            log.warn("Cannot evict the local files of shard {}; it keeps them", slot.id, e);
             return 0;
         } finally {
             slot.lock.unlock();
@@ -390,12 +422,13 @@ public final class ShardRegistry implements AutoCloseable {
      * would replay entries; read from the directory without opening it. False for a shard without local files
      * (its first use restores it) and for an open shard (its applier replays already).
      */
-    public boolean behindLog(CollectionView collection) {
-        Slot slot = slots.get(collection.id());
+    public boolean behindLog(CollectionView collection, int number) {
+        ShardKey key = new ShardKey(collection.id(), number);
+        Slot slot = slots.get(key);
         if (slot != null && slot.shard != null) {
             return false;
         }
-        long committed = ShardIndex.committedSequenceAt(root.resolve(collection.id().toString()).resolve("0"));
+        long committed = ShardIndex.committedSequenceAt(directory(key));
         return committed >= 0 && committed < collection.logPosition();
     }
 
@@ -466,19 +499,25 @@ public final class ShardRegistry implements AutoCloseable {
     }
 
     /**
-     * Bytes on disk of one collection's shards: an open shard sizes its own directory; a closed one is not opened
-     * (that would start an applier and replay its log) but its directory is walked. 0 when it has no files yet.
+     * Bytes on disk of one collection's shards, summed: an open shard sizes its own directory; a closed one is not
+     * opened (that would start an applier and replay its log) but its directory is walked. 0 without files yet.
      */
-    public long diskBytes(CollectionId id) {
-        Shard shard = open.get(id);
-        if (shard != null && !shard.unusable() && shard.tryPin()) {
-            try {
-                return shard.index().diskBytes();
-            } finally {
-                shard.unpin();
+    public long diskBytes(CollectionView collection) {
+        long total = 0;
+        for (int number = 0; number < collection.shardCount(); number++) {
+            ShardKey key = new ShardKey(collection.id(), number);
+            Shard shard = open.get(key);
+            if (shard != null && !shard.unusable() && shard.tryPin()) {
+                try {
+                    total += shard.index().diskBytes();
+                } finally {
+                    shard.unpin();
+                }
+            } else {
+                total += directoryBytes(directory(key));
             }
         }
-        return directoryBytes(root.resolve(id.toString()));
+        return total;
     }
 
     /** Commits and closes every shard; no shard opens afterwards. */
@@ -496,7 +535,7 @@ public final class ShardRegistry implements AutoCloseable {
                 try {
                     shard.close(true);
                 } catch (RuntimeException e) {
-                    log.warn("Closing the shard of collection {} failed; its log will be replayed", slot.id, e);
+                    log.warn("Closing shard {} failed; its log will be replayed", slot.id, e);
                 }
             } finally {
                 slot.lock.unlock();
@@ -526,8 +565,12 @@ public final class ShardRegistry implements AutoCloseable {
         open.remove(slot.id, shard);
     }
 
-    private Slot slot(CollectionId id) {
-        return new Slot(id, root.resolve(id.toString()).resolve("0"), System.nanoTime(), -1);
+    private Slot slot(ShardKey id) {
+        return new Slot(id, directory(id), System.nanoTime(), -1);
+    }
+
+    private Path directory(ShardKey key) {
+        return root.resolve(key.collection().toString()).resolve(Integer.toString(key.shard()));
     }
 
     /**
@@ -548,23 +591,38 @@ public final class ShardRegistry implements AutoCloseable {
                 } catch (IllegalArgumentException e) {
                     continue; // not a collection's directory
                 }
-                Path shard = directory.resolve("0");
-                long modifiedMillis = Files.getLastModifiedTime(Files.isDirectory(shard) ? shard : directory)
-                        .toMillis();
-                long ageNanos = Math.max(0, nowMillis - modifiedMillis) * 1_000_000;
-                slots.put(id, new Slot(id, directory.resolve("0"), nowNanos - ageNanos, directoryBytes(directory)));
+                if (!Files.isDirectory(directory)) {
+                    continue;
+                }
+                try (DirectoryStream<Path> shards = Files.newDirectoryStream(directory)) {
+                    for (Path shard : shards) {
+                        int number;
+                        try {
+                            number = Integer.parseInt(shard.getFileName().toString());
+                        } catch (NumberFormatException e) {
+                            continue; // a restore's partial download, removed when the shard opens
+                        }
+                        if (number < 0 || !Files.isDirectory(shard)) {
+                            continue;
+                        }
+                        ShardKey key = new ShardKey(id, number);
+                        long modifiedMillis = Files.getLastModifiedTime(shard).toMillis();
+                        long ageNanos = Math.max(0, nowMillis - modifiedMillis) * 1_000_000;
+                        slots.put(key, new Slot(key, shard, nowNanos - ageNanos, directoryBytes(shard)));
+                    }
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot list shard directories under " + root, e);
         }
     }
 
-    /** One collection's place on this node. */
+    /** One shard's place on this node. */
     private static final class Slot {
 
-        final CollectionId id;
+        final ShardKey id;
         final Path directory;
-        /** Guards opening, closing, evicting and dropping this collection's shard. */
+        /** Guards opening, closing, evicting and dropping this shard. */
         final ReentrantLock lock = new ReentrantLock();
         /** The open shard, or null while closed; written under the lock, read by readers without it. */
         volatile @Nullable Shard shard;
@@ -575,7 +633,7 @@ public final class ShardRegistry implements AutoCloseable {
         /** Set under the lock when the collection is deleted; the slot is then never opened again. */
         volatile boolean dropped;
 
-        Slot(CollectionId id, Path directory, long lastUsedNanos, long localBytes) {
+        Slot(ShardKey id, Path directory, long lastUsedNanos, long localBytes) {
             this.id = id;
             this.directory = directory;
             this.lastUsedNanos = lastUsedNanos;

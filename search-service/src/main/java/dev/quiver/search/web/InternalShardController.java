@@ -12,6 +12,7 @@ import dev.quiver.search.api.Include;
 import dev.quiver.search.api.RecordFilter;
 import dev.quiver.search.collection.JdbcCollections;
 import dev.quiver.search.engine.LocalRecordStore;
+import dev.quiver.search.index.OrderedRecords;
 import dev.quiver.search.ownership.ClusterProperties;
 import dev.quiver.search.ownership.LeaseFence;
 import dev.quiver.search.ownership.ShardKey;
@@ -72,7 +73,7 @@ public final class InternalShardController {
         return answer(collection, shard, caller, body, (request) -> {
             ObjectNode answer = wire.object();
             Set<Include> include = wire.readInclude(request.body());
-            answer.set("hits", wire.hits(records.query(request.view(), wire.readQueries(request.body()),
+            answer.set("hits", wire.hits(records.query(request.view(), shard, wire.readQueries(request.body()),
                     request.body().path("nResults").intValue(), wire.readFilter(request.body()), include)));
             return answer;
         });
@@ -84,9 +85,22 @@ public final class InternalShardController {
             @RequestBody byte[] body) {
         return answer(collection, shard, caller, body, (request) -> {
             ObjectNode answer = wire.object();
-            answer.set("records", wire.records(records.get(request.view(), wire.readFilter(request.body()),
-                    request.body().path("offset").intValue(), request.body().path("limit").intValue(),
-                    wire.readInclude(request.body()))));
+            RecordFilter filter = wire.readFilter(request.body());
+            Set<Include> include = wire.readInclude(request.body());
+            int offset = request.body().path("offset").intValue();
+            int limit = request.body().path("limit").intValue();
+            if (request.view().shardCount() == 1) {
+                answer.set("records", wire.records(records.get(request.view(), filter, offset, limit, include)));
+                return answer;
+            }
+            // The gateway merges the shards' pages by insertion order, so each record travels with its order.
+            OrderedRecords page = records.getOrdered(request.view(), shard, filter,
+                    (int) Math.min(Integer.MAX_VALUE, (long) offset + limit), include);
+            answer.set("records", wire.records(page.records()));
+            var orders = answer.putArray("orders");
+            for (long order : page.orders()) {
+                orders.add(order);
+            }
             return answer;
         });
     }
@@ -97,7 +111,7 @@ public final class InternalShardController {
             @RequestBody byte[] body) {
         return answer(collection, shard, caller, body, (request) -> {
             ObjectNode answer = wire.object();
-            answer.put("count", records.count(request.view()));
+            answer.put("count", records.count(request.view(), shard));
             return answer;
         });
     }
@@ -110,7 +124,7 @@ public final class InternalShardController {
             ObjectNode answer = wire.object();
             RecordFilter filter = wire.readFilter(request.body());
             var ids = answer.putArray("ids");
-            records.matchingIds(request.view(), filter).forEach(ids::add);
+            records.matchingIds(request.view(), shard, filter).forEach(ids::add);
             return answer;
         });
     }
@@ -134,6 +148,9 @@ public final class InternalShardController {
         } catch (IllegalArgumentException e) {
             return error(404, ErrorCode.COLLECTION_NOT_FOUND, "Collection [" + collection + "] does not exist.");
         }
+        if (shard < 0) {
+            return error(404, ErrorCode.COLLECTION_NOT_FOUND, "Collection [" + collection + "] has no shard " + shard);
+        }
         ShardKey key = new ShardKey(id, shard);
         if (leases.heldEpoch(key).isEmpty()) {
             return error(ShardWire.NOT_OWNER, ErrorCode.UNAVAILABLE, "This node does not hold shard " + key);
@@ -145,6 +162,9 @@ public final class InternalShardController {
                 return error(404, ErrorCode.COLLECTION_NOT_FOUND, "Collection [" + id + "] does not exist.");
             }
             CollectionView view = atPosition(found.get(), request.path("position").longValue());
+            if (shard >= view.shardCount()) {
+                return error(404, ErrorCode.COLLECTION_NOT_FOUND, "Collection [" + id + "] has no shard " + shard);
+            }
             return ok(handler.apply(new Request(view, request)));
         } catch (QuiverException e) {
             return error(e.code().status(), e.code(), e.getMessage());
@@ -156,8 +176,7 @@ public final class InternalShardController {
 
     /** The view with the gateway's log position: the answer must include at least that. */
     private static CollectionView atPosition(CollectionView view, long position) {
-        return new CollectionView(view.id(), view.database(), view.name(), view.metadata(), view.hnsw(),
-                view.embeddingFunction(), view.dimension(), Math.max(position, 0), view.version());
+        return view.withLogPosition(Math.max(position, 0));
     }
 
     private ResponseEntity<byte[]> ok(ObjectNode answer) {

@@ -182,6 +182,35 @@ class CheckpointCollectionRestoreIT {
         assertThat(expected).hasSize(90);
     }
 
+    @Test
+    void aCollectionOfSeveralShardsIsRestoredShardByShardFromEachOnesCheckpointAndTheLog() {
+        SearchNode node = start(temporary.resolve("shards"), Duration.ofHours(24));
+        CollectionView source = node.catalog.create(new CreateCollection(database, "sharded", null,
+                HnswConfiguration.DEFAULT, null, false).withShardCount(4));
+        node.write(source, batch(0, 100));
+        assertThat(node.checkpoint(source, 0)).isTrue();
+        assertThat(node.checkpoint(source, 1)).isTrue();
+        List<StoredRecord> asOfFirst = node.all(source);
+        clock.advance(Duration.ofMinutes(1));
+        Instant first = clock.instant();
+        clock.advance(Duration.ofMinutes(1));
+        node.write(source, deletes(0, 0, 10));
+        node.write(source, batch(1, 50));
+        assertThat(node.checkpoint(source, 2)).as("shard 3 has none: it replays the whole log").isTrue();
+        clock.advance(Duration.ofMinutes(1));
+
+        CollectionView restored = restore(node, source, "sharded-now", clock.instant());
+        CollectionView earlier = restore(node, source, "sharded-earlier", first);
+
+        assertThat(restored.shardCount()).isEqualTo(4);
+        assertThat(node.current(restored).shardCount()).isEqualTo(4);
+        assertSameRecords(node.all(restored), node.all(source));
+        assertThat(counters(node, restored)).isEqualTo(counters(node, source));
+        assertThat(node.recorded.listFrom(restored.id(), 2, 0)).extracting(RecordedCheckpoint::sequence)
+                .containsExactly(3L);
+        assertSameRecords(node.all(earlier), asOfFirst);
+    }
+
     private CollectionView restore(SearchNode node, CollectionView source, String name, Instant asOf) {
         CheckpointCollectionRestore restores = new CheckpointCollectionRestore(store, node.recorded,
                 node.checkpoints, node.wal, node.collections, new JdbcRecordSizes(node.jdbc),

@@ -158,7 +158,7 @@ class ColdShardsIT {
         List<StoredRecord> notCheckpointedBefore = node.all(notCheckpointed);
         CollectionView open = create(node, "open");
         writeBatches(node, open, 1, 100);
-        Shard held = node.shards.acquire(node.current(open));
+        Shard held = node.shards.acquire(node.current(open), 0);
         try {
             node.shards.closeDue();
             assertThat(openCollections(node)).containsExactly(open.id());
@@ -258,12 +258,12 @@ class ColdShardsIT {
 
         SearchNode restarted = start(new ShardCache(LONG, 1000, Long.MAX_VALUE));
 
-        assertThat(restarted.shards.behindLog(restarted.current(caughtUp))).isFalse();
-        assertThat(restarted.shards.behindLog(restarted.current(behind))).isTrue();
-        assertThat(restarted.shards.behindLog(restarted.current(neverHere))).as("no local files: opened on use")
+        assertThat(restarted.shards.behindLog(restarted.current(caughtUp), 0)).isFalse();
+        assertThat(restarted.shards.behindLog(restarted.current(behind), 0)).isTrue();
+        assertThat(restarted.shards.behindLog(restarted.current(neverHere), 0)).as("no local files: opened on use")
                 .isFalse();
         assertThat(restarted.all(behind)).hasSize(40);
-        assertThat(restarted.shards.behindLog(restarted.current(behind))).as("open now").isFalse();
+        assertThat(restarted.shards.behindLog(restarted.current(behind), 0)).as("open now").isFalse();
     }
 
     private SearchNode start(ShardCache cache) {

@@ -17,6 +17,7 @@ import dev.quiver.search.engine.CollectionCache;
 import dev.quiver.search.engine.LocalCollectionCatalog;
 import dev.quiver.search.engine.LocalRecordStore;
 import dev.quiver.search.objectstore.ObjectStore;
+import dev.quiver.search.ownership.ShardKey;
 import dev.quiver.search.shard.Shard;
 import dev.quiver.search.shard.ShardCache;
 import dev.quiver.search.shard.ShardCacheMeters;
@@ -121,8 +122,13 @@ final class SearchNode implements AutoCloseable {
 
     /** Waits until the shard has applied and committed every logged batch; returns the shard. */
     Shard committed(CollectionView collection) {
+        return committed(collection, 0);
+    }
+
+    /** Waits until shard {@code number} has applied and committed every logged batch; returns the shard. */
+    Shard committed(CollectionView collection, int number) {
         CollectionView now = current(collection);
-        Shard shard = shards.shard(now);
+        Shard shard = shards.shard(now, number);
         shard.awaitVisible(now.logPosition());
         await().atMost(Duration.ofSeconds(30)).until(() -> shard.index().committedSequence() >= now.logPosition());
         return shard;
@@ -131,6 +137,11 @@ final class SearchNode implements AutoCloseable {
     /** Checkpoints the collection's shard once every logged batch is committed; whether a checkpoint was taken. */
     boolean checkpoint(CollectionView collection) {
         return checkpoints.checkpointNow(committed(collection));
+    }
+
+    /** Checkpoints shard {@code number} of the collection once every logged batch is committed there. */
+    boolean checkpoint(CollectionView collection, int number) {
+        return checkpoints.checkpointNow(committed(collection, number));
     }
 
     /** The sequences the collection's log holds. */
@@ -172,8 +183,8 @@ final class SearchNode implements AutoCloseable {
     private final class CrashableCheckpoints implements ShardCheckpoints {
 
         @Override
-        public void restore(TenantId tenant, CollectionId collection, Path directory) {
-            checkpoints.restore(tenant, collection, directory);
+        public void restore(TenantId tenant, ShardKey shard, Path directory) {
+            checkpoints.restore(tenant, shard, directory);
         }
 
         @Override
@@ -184,8 +195,8 @@ final class SearchNode implements AutoCloseable {
         }
 
         @Override
-        public long checkpointedSequence(CollectionId collection) {
-            return checkpoints.checkpointedSequence(collection);
+        public long checkpointedSequence(ShardKey shard) {
+            return checkpoints.checkpointedSequence(shard);
         }
 
         @Override

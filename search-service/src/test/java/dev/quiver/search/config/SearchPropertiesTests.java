@@ -33,6 +33,8 @@ class SearchPropertiesTests {
         assertThat(properties.logRetention()).isEqualTo(Duration.ofHours(24));
         assertThat(properties.closeAfterIdle()).isEqualTo(Duration.ofMinutes(10));
         assertThat(properties.maxOpenShards()).isEqualTo(1000);
+        assertThat(properties.defaultShardCount()).isEqualTo(1);
+        assertThat(properties.maxShardCount()).isEqualTo(64);
         assertThat(properties.localDiskBudget()).isNull();
         assertThat(properties.localDiskBudgetBytes()).isEqualTo(Long.MAX_VALUE);
         assertThat(properties.soleWriter()).isFalse();
@@ -53,7 +55,9 @@ class SearchPropertiesTests {
                 Map.entry("quiver.search.close-after-idle", "30s"),
                 Map.entry("quiver.search.max-open-shards", "50"),
                 Map.entry("quiver.search.local-disk-budget", "20GB"),
-                Map.entry("quiver.search.sole-writer", "true")));
+                Map.entry("quiver.search.sole-writer", "true"),
+                Map.entry("quiver.search.default-shard-count", "2"),
+                Map.entry("quiver.search.max-shard-count", "16")));
 
         assertThat(properties.shardsDirectory()).isEqualTo(Path.of("/srv/quiver/shards"));
         assertThat(properties.effectiveIndexThreads()).isEqualTo(3);
@@ -66,6 +70,8 @@ class SearchPropertiesTests {
         assertThat(properties.logRetention()).isZero();
         assertThat(properties.closeAfterIdle()).isEqualTo(Duration.ofSeconds(30));
         assertThat(properties.maxOpenShards()).isEqualTo(50);
+        assertThat(properties.defaultShardCount()).isEqualTo(2);
+        assertThat(properties.maxShardCount()).isEqualTo(16);
         assertThat(properties.localDiskBudget()).isEqualTo(DataSize.ofGigabytes(20));
         assertThat(properties.localDiskBudgetBytes()).isEqualTo(20L * 1024 * 1024 * 1024);
         assertThat(properties.soleWriter()).isTrue();
@@ -100,6 +106,16 @@ class SearchPropertiesTests {
                 .withPropertyValues("quiver.search.max-open-shards=0")
                 .run(context -> assertThat(context).getFailure()
                         .rootCause().hasMessageContaining("quiver.search.max-open-shards"));
+    }
+
+    @Test
+    void aDefaultShardCountAboveTheMaximumStopsStartupNamingTheKey() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
+                .withUserConfiguration(PropertiesOnly.class)
+                .withPropertyValues("quiver.search.default-shard-count=8", "quiver.search.max-shard-count=4")
+                .run(context -> assertThat(context).getFailure()
+                        .hasStackTraceContaining("quiver.search.default-shard-count"));
     }
 
     @Test
