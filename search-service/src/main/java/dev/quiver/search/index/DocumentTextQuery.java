@@ -97,11 +97,6 @@ final class DocumentTextQuery extends Query {
         return List.copyOf(trigrams);
     }
 
-    /** The trigrams the index looks up; empty when the leaf scans. For tests. */
-    List<BytesRef> trigrams() {
-        return trigrams;
-    }
-
     /** {@code $contains} (or {@code $not_contains} when negated); an empty text matches every document. */
     static DocumentTextQuery contains(String text, boolean negated) {
         return new DocumentTextQuery(requireNonNull(text, "text is null").getBytes(UTF_8), null, negated);
