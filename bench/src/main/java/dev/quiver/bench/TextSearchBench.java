@@ -42,7 +42,8 @@ import java.util.regex.Pattern;
  *       8-dimensional vectors, since only the documents matter. {@code hybrid}: as many sentences as the corpus has,
  *       at most {@code --documents} (or {@code --hybrid-documents} when set, since embedding the documents once
  *       takes about 20 ms of CPU each), with their all-MiniLM-L6-v2 vectors (embedded once and cached by
- *       {@link TextDataset}) in a collection whose embedding function is the built-in {@code default}, so
+ *       {@link TextDataset}, or read from {@code --vectors-file}, a cache file of an earlier encoder of the model)
+ *       in a collection whose embedding function is the built-in {@code default}, so
  *       {@code $knn} with a text query embeds it on the server.
  *   <li>{@code where_document}: {@code --where-queries} distinct needles per case, each sent once after one
  *       unrecorded warm-up pass, as {@code get} with {@code limit} 10 and nothing included (the filter still visits
@@ -78,7 +79,7 @@ public final class TextSearchBench {
         Map<String, String> options = new LinkedHashMap<>(Map.of("documents", "100000", "queries", "200",
                 "where-queries", "40", "server-jar", "server/target/quiver-server.jar", "results-dir",
                 "bench/results", "cache-dir", "bench/target/cache", "hybrid", "true", "hybrid-documents", "0",
-                "seed", "42"));
+                "seed", "42", "vectors-file", ""));
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length || !options.containsKey(args[i].substring(2))) {
                 System.err.println("usage: TextSearchBench " + String.join(" ", options.keySet().stream()
@@ -104,10 +105,19 @@ public final class TextSearchBench {
                 ? Math.min(option("hybrid-documents"), available)
                 : Math.min(documents, available);
         boolean hybrid = Boolean.parseBoolean(options.get("hybrid"));
-        Dataset dataset = hybrid
-                ? TextDataset.load(hybridDocuments, option("queries"),
-                        Path.of(options.get("cache-dir")).resolve("text"))
-                : null;
+        Dataset dataset = null;
+        if (hybrid && !options.get("vectors-file").isEmpty()) {
+            dataset = TextDataset.readAnyMiniLmCache(Path.of(options.get("vectors-file")), hybridDocuments,
+                    option("queries"));
+            if (dataset == null) {
+                throw new IllegalArgumentException(options.get("vectors-file")
+                        + " holds no all-MiniLM-L6-v2 vectors of " + hybridDocuments + " data and " + option("queries") + " query sentences");
+            }
+            System.out.println("[text-search] vectors read from " + options.get("vectors-file"));
+        } else if (hybrid) {
+            dataset = TextDataset.load(hybridDocuments, option("queries"),
+                    Path.of(options.get("cache-dir")).resolve("text"));
+        }
         List<String> queryTexts = hybrid ? TextDataset.querySentences(option("queries")) : List.of();
         Map<String, List<String>> needles = needles(whereDocuments, option("where-queries"),
                 new Random(Long.parseLong(options.get("seed"))));
