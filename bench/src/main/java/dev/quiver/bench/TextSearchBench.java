@@ -151,7 +151,7 @@ public final class TextSearchBench {
                             "embedding_function", Map.of("type", "known", "name", "default", "config", Map.of()))));
                     load(hybridId, "hybrid", corpus.prefix(hybridDocuments, 0).data(), dataset.vectors());
                 }
-                settle();
+                settle(pid);
                 whereCases(whereId, needles, "indexed");
                 if (hybrid) {
                     hybridCases(hybridId, queryTexts, dataset.queries());
@@ -164,6 +164,7 @@ public final class TextSearchBench {
             pid = scanning.start(port, dataDir, logFile);
             try {
                 awaitCount(whereId, whereDocuments.size());
+                settle(pid);
                 whereCases(whereId, needles, "scan");
             } finally {
                 scanning.stop(pid, logFile);
@@ -273,7 +274,15 @@ public final class TextSearchBench {
 
     private void awaitCount(String collectionId, long expected) {
         long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
-        while (client.count(collectionId) < expected) {
+        while (true) {
+            try {
+                if (client.count(collectionId) >= expected) {
+                    return;
+                }
+            } catch (java.io.UncheckedIOException e) {
+                // A count can time out while a loaded machine indexes; asking again is all a client can do.
+                System.out.println("[text-search] " + e.getMessage() + "; asking again");
+            }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("collection " + collectionId + " never reached " + expected);
             }
@@ -281,9 +290,34 @@ public final class TextSearchBench {
         }
     }
 
-    /** Lets the server finish flushes and merges so they do not run during the measurements. */
-    private static void settle() {
-        ServerLauncher.Processes.sleep(Duration.ofSeconds(20));
+    /**
+     * Waits until the server's JVM uses less than a fifth of a core over 5 seconds (flushes, merges and checkpoint
+     * uploads of the load done), at most 5 minutes, so they do not run during the measurements.
+     */
+    private static void settle(long pid) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        long previous = cpuTicks(pid);
+        while (System.nanoTime() < deadline) {
+            ServerLauncher.Processes.sleep(Duration.ofSeconds(5));
+            long now = cpuTicks(pid);
+            // /proc counts in clock ticks of 1/100 s: 100 ticks in 5 s is a fifth of a core.
+            if (now - previous < 100) {
+                return;
+            }
+            previous = now;
+        }
+        System.out.println("[text-search] the server did not settle within 5 minutes; measuring anyway");
+    }
+
+    /** User plus system CPU of the process, in clock ticks, from /proc/<pid>/stat. */
+    private static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (IOException | RuntimeException e) {
+            return 0; // not Linux: no settling
+        }
     }
 
     private void whereCases(String collectionId, Map<String, List<String>> needles, String mode) {
