@@ -3,8 +3,8 @@
 # with the scan it replaced, and the Search API's hybrid ranking (rrf of $knn by text and $bm25) beside its parts.
 # Starts and stops the standalone server itself, on loopback; see bench/README.md.
 #
-# Usage: bench/text-search.sh [--rebuild] [--documents N] [--queries N] [--where-queries N] [--hybrid true|false]
-#                             [--results-dir DIR] [--cache-dir DIR]
+# Usage: bench/text-search.sh [--rebuild] [--documents N] [--hybrid-documents N] [--vectors-file FILE] [--queries N]
+#                             [--where-queries N] [--hybrid true|false] [--results-dir DIR] [--cache-dir DIR]
 # Environment: JAVA_HOME (optional) selects the JDK, 21 or newer; otherwise `java` on PATH.
 set -euo pipefail
 
