@@ -76,6 +76,16 @@ final class ChromaClient {
         return send(post(databasePath + "/collections", JSON.writeValueAsBytes(body)), 200).get("id").asString();
     }
 
+    /** Creates a collection from a whole create body (name, configuration, ...) and returns its UUID. */
+    String createCollection(Map<String, ?> body) {
+        return send(post(databasePath + "/collections", JSON.writeValueAsBytes(body)), 200).get("id").asString();
+    }
+
+    /** {@code POST .../collections/{id}/<route>} with a prepared body; the answer when it has the expected status. */
+    JsonNode post(String collectionId, String route, byte[] body, int expectedStatus) {
+        return send(post(collectionPath(collectionId) + "/" + route, body), expectedStatus);
+    }
+
     /** Deletes a collection; Chroma addresses it by name here, not by id. */
     void deleteCollection(String name) {
         send(request(uri(databasePath + "/collections/" + name)).DELETE()

@@ -387,6 +387,35 @@ final class TextDataset {
         return MODEL_NAME + "-" + properties.getProperty("version", "unknown");
     }
 
+    /**
+     * The vectors of a cache file that {@link #load} wrote for the same sentences and counts with any
+     * all-MiniLM-L6-v2 encoder (LangChain4j's or the server's: the same model, pooling and normalisation), for runs
+     * that cannot afford to embed again after the encoder changed. Null when the file holds other sentences or counts.
+     */
+    static @Nullable Dataset readAnyMiniLmCache(Path file, int count, int queryCount) {
+        String sentences = "%s-split%d-stride%d-corpus%08x-".formatted(NAME, SPLITTER_VERSION, QUERY_STRIDE,
+                corpusChecksum());
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            var header = new DataInputStream(Channels.newInputStream(channel));
+            if (header.readInt() != FILE_MAGIC) {
+                return null;
+            }
+            String key = header.readUTF();
+            if (!key.startsWith(sentences + "all-minilm-l6-v2") || !key.endsWith("-n" + count + "-q" + queryCount)) {
+                return null;
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            var header = new DataInputStream(Channels.newInputStream(channel));
+            header.readInt();
+            return read(file, header.readUTF(), count, queryCount);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     private static @Nullable Dataset read(Path file, String key, int count, int queryCount) {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             // DataInputStream does not buffer, so the channel's position is right after the header when it is done.

@@ -4,21 +4,31 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.TermState;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.ConstantScoreScorer;
+import org.apache.lucene.search.ConjunctionUtils;
 import org.apache.lucene.search.ConstantScoreWeight;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.QueryVisitor;
 import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.ScorerSupplier;
 import org.apache.lucene.search.TwoPhaseIterator;
 import org.apache.lucene.search.Weight;
@@ -36,6 +46,16 @@ import org.jspecify.annotations.Nullable;
  * searched in the UTF-8 bytes directly, which is exact because UTF-8 is self-synchronising: a valid encoded needle
  * can only match at a character boundary. Regular expressions run over the document decoded into a reused buffer.
  *
+ * <p>Candidates: in a segment the trigram index covers ({@link DocumentNgrams#covers}), a substring of three or more
+ * code points, or a pattern with literals every match contains ({@link RegexLiterals}), is looked up as the
+ * intersection of the postings of its rarest trigrams (at most {@link #MAX_INTERSECTED_TRIGRAMS} of
+ * {@link #MAX_LOOKED_UP_TRIGRAMS} looked up), and only those records are verified; the scorer's cost is the rarest
+ * trigram's document frequency, so an ids or metadata clause that is more selective still leads a conjunction. A
+ * trigram missing from the segment ends the search there. A negated leaf still visits every record, but verifies
+ * only the candidates: a record outside them cannot match the positive leaf. Shorter substrings, patterns without a
+ * literal, and segments the index does not cover are scanned as before. Verification is always exact, so the index
+ * only ever narrows what is checked.
+ *
  * <p>The query is immutable and thread-safe; each per-segment scorer owns its own matcher and buffers.
  */
 final class DocumentTextQuery extends Query {
@@ -44,15 +64,37 @@ final class DocumentTextQuery extends Query {
     private static final float SUBSTRING_MATCH_COST = 100f;
     private static final float REGEX_MATCH_COST = 1000f;
 
+    /**
+     * Set to {@code true} (a JVM system property, read per query) to ignore the trigram index and scan every
+     * document as before it existed; for benchmarks and diagnosis only.
+     */
+    static final String SCAN_PROPERTY = "quiver.search.where-document-scan";
+    /** Trigrams of one text looked up per segment; a longer needle is sampled evenly. */
+    static final int MAX_LOOKED_UP_TRIGRAMS = 64;
+    /** The rarest of them whose postings are intersected: more would add advance calls, not selectivity. */
+    static final int MAX_INTERSECTED_TRIGRAMS = 6;
+
     private final byte @Nullable [] substring;
     private final @Nullable Pattern pattern;
     private final boolean negated;
+    /** Trigrams every matching document has ({@link DocumentNgrams}); empty when the leaf must scan. */
+    private final List<BytesRef> trigrams;
 
     private DocumentTextQuery(byte @Nullable [] substring, @Nullable Pattern pattern, boolean negated) {
         assert (substring == null) != (pattern == null) : "exactly one of substring and pattern";
         this.substring = substring;
         this.pattern = pattern;
         this.negated = negated;
+        this.trigrams = substring != null ? DocumentNgrams.trigrams(substring) : regexTrigrams(pattern);
+    }
+
+    /** The trigrams of every literal the pattern's matches contain (see {@link RegexLiterals}). */
+    private static List<BytesRef> regexTrigrams(Pattern pattern) {
+        Set<BytesRef> trigrams = new LinkedHashSet<>();
+        for (String literal : RegexLiterals.of(pattern)) {
+            trigrams.addAll(DocumentNgrams.trigrams(literal));
+        }
+        return List.copyOf(trigrams);
     }
 
     /** {@code $contains} (or {@code $not_contains} when negated); an empty text matches every document. */
@@ -67,22 +109,44 @@ final class DocumentTextQuery extends Query {
 
     @Override
     public Weight createWeight(IndexSearcher searcher, ScoreMode scoreMode, float boost) {
+        boolean useIndex = !trigrams.isEmpty() && !Boolean.getBoolean(SCAN_PROPERTY);
         return new ConstantScoreWeight(this, boost) {
             @Override
             public @Nullable ScorerSupplier scorerSupplier(LeafReaderContext context) throws IOException {
                 LeafReader reader = context.reader();
                 BinaryDocValues documents = DocValues.getBinary(reader, FieldNames.DOCUMENT);
-                DocIdSetIterator approximation;
-                if (negated) {
-                    approximation = DocIdSetIterator.all(reader.maxDoc());
-                } else {
-                    if (documents.cost() == 0) {
-                        return null;
-                    }
-                    approximation = documents;
+                if (!negated && documents.cost() == 0) {
+                    return null;
                 }
-                TwoPhaseIterator twoPhase = new DocumentMatcher(approximation, documents);
-                return new DefaultScorerSupplier(new ConstantScoreScorer(score(), scoreMode, twoPhase));
+                Candidates candidates = useIndex ? Candidates.lookUp(reader, trigrams) : null;
+                if (candidates == null) {
+                    DocIdSetIterator approximation = negated ? DocIdSetIterator.all(reader.maxDoc()) : documents;
+                    TwoPhaseIterator twoPhase = new DocumentMatcher(approximation, documents, null);
+                    return new DefaultScorerSupplier(new ConstantScoreScorer(score(), scoreMode, twoPhase));
+                }
+                if (candidates.terms.length == 0) {
+                    // A trigram no record of the segment has: nothing matches, so the negation matches everything.
+                    return negated
+                            ? new DefaultScorerSupplier(new ConstantScoreScorer(
+                                    score(), scoreMode, DocIdSetIterator.all(reader.maxDoc())))
+                            : null;
+                }
+                float score = score();
+                return new ScorerSupplier() {
+                    @Override
+                    public Scorer get(long leadCost) throws IOException {
+                        DocIdSetIterator candidateDocs = candidates.iterator();
+                        TwoPhaseIterator twoPhase = negated
+                                ? new DocumentMatcher(DocIdSetIterator.all(reader.maxDoc()), documents, candidateDocs)
+                                : new DocumentMatcher(candidateDocs, documents, null);
+                        return new ConstantScoreScorer(score, scoreMode, twoPhase);
+                    }
+
+                    @Override
+                    public long cost() {
+                        return negated ? reader.maxDoc() : candidates.cost;
+                    }
+                };
             }
 
             @Override
@@ -90,6 +154,75 @@ final class DocumentTextQuery extends Query {
                 return DocValues.isCacheable(context, FieldNames.DOCUMENT);
             }
         };
+    }
+
+    /**
+     * The rarest trigrams of one segment that a match must contain, looked up once per segment. Empty
+     * {@link #terms} when one of them is absent from the segment, so nothing there matches.
+     */
+    private static final class Candidates {
+
+        private final TermsEnum termsEnum;
+        private final BytesRef[] terms;
+        private final TermState[] states;
+        /** The smallest document frequency of the terms: what the intersection visits at most. */
+        private final long cost;
+
+        private Candidates(TermsEnum termsEnum, BytesRef[] terms, TermState[] states, long cost) {
+            this.termsEnum = termsEnum;
+            this.terms = terms;
+            this.states = states;
+            this.cost = cost;
+        }
+
+        /** Null when the segment is not covered by the trigram index, so it must be scanned. */
+        static @Nullable Candidates lookUp(LeafReader reader, List<BytesRef> trigrams) throws IOException {
+            if (!DocumentNgrams.covers(reader)) {
+                return null;
+            }
+            Terms indexed = reader.terms(FieldNames.DOCUMENT_NGRAMS);
+            assert indexed != null : "a covered segment has the field";
+            TermsEnum termsEnum = indexed.iterator();
+            int lookups = Math.min(trigrams.size(), MAX_LOOKED_UP_TRIGRAMS);
+            BytesRef[] terms = new BytesRef[lookups];
+            TermState[] states = new TermState[lookups];
+            int[] docFreqs = new int[lookups];
+            Integer[] order = new Integer[lookups];
+            for (int i = 0; i < lookups; i++) {
+                // Spread over the whole text when it has more trigrams than are looked up.
+                BytesRef term = trigrams.get((int) ((long) i * trigrams.size() / lookups));
+                if (!termsEnum.seekExact(term)) {
+                    return new Candidates(termsEnum, new BytesRef[0], new TermState[0], 0);
+                }
+                terms[i] = term;
+                states[i] = termsEnum.termState();
+                docFreqs[i] = termsEnum.docFreq();
+                order[i] = i;
+            }
+            Arrays.sort(order, (a, b) -> Integer.compare(docFreqs[a], docFreqs[b]));
+            int kept = Math.min(lookups, MAX_INTERSECTED_TRIGRAMS);
+            BytesRef[] rarest = new BytesRef[kept];
+            TermState[] rarestStates = new TermState[kept];
+            for (int i = 0; i < kept; i++) {
+                rarest[i] = terms[order[i]];
+                rarestStates[i] = states[order[i]];
+            }
+            return new Candidates(termsEnum, rarest, rarestStates, docFreqs[order[0]]);
+        }
+
+        /** The records that have every kept trigram. Called once per scorer; positions the shared enum. */
+        DocIdSetIterator iterator() throws IOException {
+            if (terms.length == 1) {
+                termsEnum.seekExact(terms[0], states[0]);
+                return termsEnum.postings(null, PostingsEnum.NONE);
+            }
+            List<DocIdSetIterator> postings = new ArrayList<>(terms.length);
+            for (int i = 0; i < terms.length; i++) {
+                termsEnum.seekExact(terms[i], states[i]);
+                postings.add(termsEnum.postings(null, PostingsEnum.NONE));
+            }
+            return ConjunctionUtils.intersectIterators(postings);
+        }
     }
 
     /** Substring search over UTF-8 bytes; allocation-free, as it runs once per candidate. */
@@ -160,12 +293,16 @@ final class DocumentTextQuery extends Query {
     private final class DocumentMatcher extends TwoPhaseIterator {
 
         private final BinaryDocValues documents;
+        /** Negated leaves over a covered segment: the records that may match the positive leaf, else null. */
+        private final @Nullable DocIdSetIterator candidates;
         private final @Nullable Matcher matcher;
         private final @Nullable CharsRefBuilder chars;
 
-        DocumentMatcher(DocIdSetIterator approximation, BinaryDocValues documents) {
+        DocumentMatcher(
+                DocIdSetIterator approximation, BinaryDocValues documents, @Nullable DocIdSetIterator candidates) {
             super(approximation);
             this.documents = documents;
+            this.candidates = candidates;
             this.matcher = pattern == null ? null : pattern.matcher("");
             this.chars = pattern == null ? null : new CharsRefBuilder();
         }
@@ -173,7 +310,15 @@ final class DocumentTextQuery extends Query {
         @Override
         public boolean matches() throws IOException {
             int doc = approximation.docID();
-            // For a positive leaf the approximation is the doc values iterator itself, already positioned.
+            if (candidates != null) {
+                if (candidates.docID() < doc) {
+                    candidates.advance(doc);
+                }
+                if (candidates.docID() != doc) {
+                    return true; // lacks a trigram the positive leaf needs
+                }
+            }
+            // When scanning a positive leaf the approximation is the doc values iterator itself, already positioned.
             if (approximation != documents && !documents.advanceExact(doc)) {
                 assert negated : "a positive leaf only visits documents that exist";
                 return true;

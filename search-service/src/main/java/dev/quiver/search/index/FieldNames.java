@@ -47,6 +47,12 @@ final class FieldNames {
      * have no BM25 hits until they are rewritten (an upsert, update, or a replay of the log into a new shard).
      */
     static final String DOCUMENT_TEXT = "document_text";
+    /**
+     * The document's character trigrams plus a marker term on every record ({@link DocumentNgrams}), document ids
+     * only: the candidates of {@code $contains} and {@code $regex}. Segments written before it existed lack the
+     * marker, and queries scan them as before.
+     */
+    static final String DOCUMENT_NGRAMS = "document_ngrams";
     /** The metadata as {@link BatchCodec#encodeMetadata} bytes, stored: segments older than {@link #ID_VALUE}. */
     static final String METADATA = "metadata";
     /** The metadata as {@link BatchCodec#encodeMetadata} bytes in binary doc values; see {@link #ID_VALUE}. */

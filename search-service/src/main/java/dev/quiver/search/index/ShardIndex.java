@@ -1458,6 +1458,8 @@ public final class ShardIndex implements Closeable {
             document.add(new BinaryDocValuesField(FieldNames.DOCUMENT, new BytesRef(text)));
             document.add(DocumentText.field(text));
         }
+        // Also without a document: the marker tells queries that this segment's records all carry the field.
+        document.add(DocumentNgrams.field(text));
         Map<String, MetadataValue> metadata = entry.metadata();
         if (metadata != null) {
             document.add(new BinaryDocValuesField(FieldNames.METADATA_VALUE,
