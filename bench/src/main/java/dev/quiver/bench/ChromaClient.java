@@ -76,6 +76,11 @@ final class ChromaClient {
         return send(post(databasePath + "/collections", JSON.writeValueAsBytes(body)), 200).get("id").asString();
     }
 
+    /** The id of the collection named {@code name}. */
+    String collectionId(String name) {
+        return send(get(databasePath + "/collections/" + name), 200).get("id").asString();
+    }
+
     /** Deletes a collection; Chroma addresses it by name here, not by id. */
     void deleteCollection(String name) {
         send(request(uri(databasePath + "/collections/" + name)).DELETE()
