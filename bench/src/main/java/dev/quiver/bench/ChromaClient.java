@@ -72,8 +72,7 @@ final class ChromaClient {
     String createCollection(String name, Space space, Map<String, ?> hnsw) {
         var configuration = new LinkedHashMap<String, Object>(hnsw);
         configuration.put("space", space.wireName());
-        var body = Map.of("name", name, "configuration", Map.of("hnsw", configuration));
-        return send(post(databasePath + "/collections", JSON.writeValueAsBytes(body)), 200).get("id").asString();
+        return createCollection(Map.of("name", name, "configuration", Map.of("hnsw", configuration)));
     }
 
     /** Creates a collection from a whole create body (name, configuration, ...) and returns its UUID. */
@@ -84,6 +83,11 @@ final class ChromaClient {
     /** {@code POST .../collections/{id}/<route>} with a prepared body; the answer when it has the expected status. */
     JsonNode post(String collectionId, String route, byte[] body, int expectedStatus) {
         return send(post(collectionPath(collectionId) + "/" + route, body), expectedStatus);
+    }
+
+    /** The id of the collection named {@code name}. */
+    String collectionId(String name) {
+        return send(get(databasePath + "/collections/" + name), 200).get("id").asString();
     }
 
     /** Deletes a collection; Chroma addresses it by name here, not by id. */
