@@ -20,7 +20,7 @@ import java.util.Map;
  * instead of loading and indexing again. Not part of any test:
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -cp bench/target/quiver-bench.jar dev.quiver.bench.ServingOverheadBench \
+ * bench/serving-overhead.sh \
  *     [--vectors 50000] [--queries 3000] [--ef-search 80] [--clients 1,8] [--rounds 2] [--fresh]
  *     [--systems quiver,lucene] [--quiver-jvm "FLAGS"]
  * </pre>
