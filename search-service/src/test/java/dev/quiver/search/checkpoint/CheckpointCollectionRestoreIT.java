@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quiver.common.ErrorCode;
 import dev.quiver.common.QuiverException;
-import dev.quiver.common.TenantId;
 import dev.quiver.search.api.CollectionView;
 import dev.quiver.search.api.CreateCollection;
 import dev.quiver.search.api.HnswConfiguration;
@@ -20,9 +19,6 @@ import dev.quiver.search.counter.JdbcRecordSizes;
 import dev.quiver.search.objectstore.FileObjectStore;
 import dev.quiver.search.objectstore.ObjectStoreException;
 import dev.quiver.search.objectstore.StoredObject;
-import dev.quiver.tenant.api.DatabaseView;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,12 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -46,46 +38,15 @@ import org.springframework.transaction.support.TransactionTemplate;
  * newest checkpoint, an upload that fails halfway through the copy, and a restored collection that outlives its
  * source and opens on another node.
  */
-class CheckpointCollectionRestoreIT {
+class CheckpointCollectionRestoreIT extends SearchNodeFixture {
 
-    private static final int DIMENSION = 8;
-    private static final Instant START = Instant.parse("2026-11-26T12:00:00Z");
-
-    private static EmbeddedPostgres postgres;
-
-    @TempDir
-    Path temporary;
-
-    private final MutableClock clock = new MutableClock(START);
-    private final List<SearchNode> nodes = new ArrayList<>();
     private InterruptingObjectStore interrupting;
     private FailingObjectStore store;
-    private TenantId tenant;
-    private DatabaseView database;
-
-    @BeforeAll
-    static void database() throws IOException {
-        postgres = CheckpointDatabase.start();
-    }
-
-    @AfterAll
-    static void stopDatabase() throws IOException {
-        postgres.close();
-    }
 
     @BeforeEach
-    void tenant() {
+    void openObjectStore() {
         interrupting = new InterruptingObjectStore(new FileObjectStore(temporary.resolve("objects")));
         store = new FailingObjectStore(interrupting);
-        database = CheckpointDatabase.newTenantDatabase(postgres, START);
-        tenant = database.tenant().id();
-    }
-
-    @AfterEach
-    void closeNodes() {
-        for (SearchNode node : nodes) {
-            node.crash();
-        }
     }
 
     @Test
@@ -222,9 +183,7 @@ class CheckpointCollectionRestoreIT {
     }
 
     private SearchNode start(Path shardsDirectory, Duration retention) {
-        SearchNode node = new SearchNode(postgres.getPostgresDatabase(), shardsDirectory, store, retention, clock);
-        nodes.add(node);
-        return node;
+        return started(new SearchNode(postgres.getPostgresDatabase(), shardsDirectory, store, retention, clock));
     }
 
     private CollectionView create(SearchNode node, String name) {

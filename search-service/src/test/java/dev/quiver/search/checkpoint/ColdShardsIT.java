@@ -14,12 +14,8 @@ import dev.quiver.search.objectstore.FileObjectStore;
 import dev.quiver.search.objectstore.ObjectStore;
 import dev.quiver.search.shard.Shard;
 import dev.quiver.search.shard.ShardCache;
-import dev.quiver.tenant.api.DatabaseView;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -30,12 +26,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Cold shards on a real PostgreSQL and the filesystem object store: idle shards close and reopen with every record,
@@ -43,45 +35,15 @@ import org.junit.jupiter.api.io.TempDir;
  * a checkpoint holds and nothing else, and reads racing closes never fail. The tests call the registry's timer
  * tasks ({@code closeDue}, {@code evictDue}) themselves, so each step happens when the test says.
  */
-class ColdShardsIT {
+class ColdShardsIT extends SearchNodeFixture {
 
-    private static final int DIMENSION = 8;
-    private static final Instant START = Instant.parse("2026-11-26T12:00:00Z");
     private static final Duration LONG = Duration.ofHours(1);
 
-    private static EmbeddedPostgres postgres;
-
-    @TempDir
-    Path temporary;
-
-    private final MutableClock clock = new MutableClock(START);
-    private final List<SearchNode> nodes = new ArrayList<>();
     private ObjectStore store;
-    private Path shardsDirectory;
-    private DatabaseView database;
-
-    @BeforeAll
-    static void database() throws IOException {
-        postgres = CheckpointDatabase.start();
-    }
-
-    @AfterAll
-    static void stopDatabase() throws IOException {
-        postgres.close();
-    }
 
     @BeforeEach
-    void tenant() {
+    void openObjectStore() {
         store = new FileObjectStore(temporary.resolve("objects"));
-        shardsDirectory = temporary.resolve("shards");
-        database = CheckpointDatabase.newTenantDatabase(postgres, START);
-    }
-
-    @AfterEach
-    void closeNodes() {
-        for (SearchNode node : nodes) {
-            node.crash();
-        }
     }
 
     @Test
@@ -271,10 +233,8 @@ class ColdShardsIT {
     }
 
     private SearchNode start(Path shards, ShardCache cache) {
-        SearchNode node = new SearchNode(postgres.getPostgresDatabase(), shards, store, Duration.ZERO, clock,
-                cache);
-        nodes.add(node);
-        return node;
+        return started(new SearchNode(postgres.getPostgresDatabase(), shards, store, Duration.ZERO, clock,
+                cache));
     }
 
     private CollectionView create(SearchNode node, String name) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quiver.common.FileTrees;
-import dev.quiver.common.TenantId;
 import dev.quiver.search.api.CollectionView;
 import dev.quiver.search.api.CreateCollection;
 import dev.quiver.search.api.HnswConfiguration;
@@ -16,13 +15,10 @@ import dev.quiver.search.objectstore.FileObjectStore;
 import dev.quiver.search.objectstore.ObjectStore;
 import dev.quiver.search.objectstore.ObjectStoreException;
 import dev.quiver.search.objectstore.StoredObject;
-import dev.quiver.tenant.api.DatabaseView;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -31,44 +27,17 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Checkpoints against a real PostgreSQL migrated as the server migrates it and a real object store. The tests use
  * only the {@link ObjectStore} interface, so they can run on any store: {@link #objectStore(Path)} picks it.
  */
-class ShardCheckpointsIT {
+class ShardCheckpointsIT extends SearchNodeFixture {
 
-    private static final int DIMENSION = 8;
-    private static final Instant START = Instant.parse("2026-11-26T12:00:00Z");
-
-    private static EmbeddedPostgres postgres;
-
-    @TempDir
-    Path temporary;
-
-    private final MutableClock clock = new MutableClock(START);
-    final List<SearchNode> nodes = new ArrayList<>();
     private ObjectStore store;
-    Path shardsDirectory;
-    TenantId tenant;
-    private DatabaseView database;
-
-    @BeforeAll
-    static void database() throws IOException {
-        postgres = CheckpointDatabase.start();
-    }
-
-    @AfterAll
-    static void stopDatabase() throws IOException {
-        postgres.close();
-    }
 
     /** The store under test; a real one, here the filesystem store of standalone mode. */
     ObjectStore objectStore(Path directory) {
@@ -76,18 +45,8 @@ class ShardCheckpointsIT {
     }
 
     @BeforeEach
-    void tenant() {
+    void openObjectStore() {
         store = objectStore(temporary.resolve("objects"));
-        shardsDirectory = temporary.resolve("shards");
-        database = CheckpointDatabase.newTenantDatabase(postgres, START);
-        tenant = database.tenant().id();
-    }
-
-    @AfterEach
-    void closeNodes() {
-        for (SearchNode node : nodes) {
-            node.crash();
-        }
     }
 
     @Test
@@ -307,10 +266,8 @@ class ShardCheckpointsIT {
     }
 
     SearchNode start(ObjectStore objectStore, Duration retention) {
-        SearchNode node = new SearchNode(postgres.getPostgresDatabase(), shardsDirectory, objectStore, retention,
-                clock);
-        nodes.add(node);
-        return node;
+        return started(new SearchNode(postgres.getPostgresDatabase(), shardsDirectory, objectStore, retention,
+                clock));
     }
 
     CollectionView create(SearchNode node, String name) {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.quiver.common.ErrorCode;
 import dev.quiver.common.FieldError;
 import dev.quiver.common.QuiverException;
-import dev.quiver.common.TenantId;
 import dev.quiver.search.api.CollectionChange;
 import dev.quiver.search.api.CollectionView;
 import dev.quiver.search.api.CreateCollection;
@@ -24,75 +23,36 @@ import dev.quiver.search.api.WriteBatch;
 import dev.quiver.search.index.ShardRouting;
 import dev.quiver.search.objectstore.FileObjectStore;
 import dev.quiver.search.objectstore.ObjectStore;
-import dev.quiver.tenant.api.DatabaseView;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A collection of several shards answers exactly as a collection of one shard holding the same records: the
  * standalone path, with a real PostgreSQL and a real object store.
  */
-class ShardedCollectionIT {
+class ShardedCollectionIT extends SearchNodeFixture {
 
-    private static final int DIMENSION = 8;
-    private static final Instant START = Instant.parse("2026-11-26T12:00:00Z");
     /** Beyond the records of a test, so every search is exhaustive and exact, on one shard as on four. */
     private static final HnswConfiguration EXACT =
             new HnswConfiguration(Metric.L2, 100, 10_000, 16, 1.2, 1000, Quantization.NONE);
     private static final Set<Include> EVERY_PART =
             EnumSet.of(Include.DOCUMENTS, Include.EMBEDDINGS, Include.METADATAS, Include.URIS);
 
-    private static EmbeddedPostgres postgres;
-
-    @TempDir
-    Path temporary;
-
-    private final MutableClock clock = new MutableClock(START);
-    private final List<SearchNode> nodes = new ArrayList<>();
     private ObjectStore store;
-    private Path shardsDirectory;
-    private TenantId tenant;
-    private DatabaseView database;
-
-    @BeforeAll
-    static void database() throws IOException {
-        postgres = CheckpointDatabase.start();
-    }
-
-    @AfterAll
-    static void stopDatabase() throws IOException {
-        postgres.close();
-    }
 
     @BeforeEach
-    void tenant() {
+    void openObjectStore() {
         store = new FileObjectStore(temporary.resolve("objects"));
-        shardsDirectory = temporary.resolve("shards");
-        database = CheckpointDatabase.newTenantDatabase(postgres, START);
-        tenant = database.tenant().id();
-    }
-
-    @AfterEach
-    void closeNodes() {
-        for (SearchNode node : nodes) {
-            node.crash();
-        }
     }
 
     @Test
@@ -347,9 +307,7 @@ class ShardedCollectionIT {
     }
 
     private SearchNode start(Duration retention) {
-        SearchNode node = new SearchNode(postgres.getPostgresDatabase(), shardsDirectory, store, retention, clock);
-        nodes.add(node);
-        return node;
+        return started(new SearchNode(postgres.getPostgresDatabase(), shardsDirectory, store, retention, clock));
     }
 
     private CollectionView create(SearchNode node, String name, int shardCount) {
