@@ -17,6 +17,8 @@ import dev.quiver.search.api.WriteListener;
 import dev.quiver.search.collection.JdbcCollections;
 import dev.quiver.search.counter.JdbcCollectionCounters;
 import dev.quiver.search.counter.JdbcRecordSizes;
+import dev.quiver.search.merge.SearchMerge;
+import dev.quiver.search.merge.ShardPartial;
 import dev.quiver.search.shard.Shard;
 import dev.quiver.search.shard.ShardRegistry;
 import dev.quiver.search.wal.JdbcWal;
@@ -138,11 +140,27 @@ public final class LocalRecordStore implements RecordStore {
         }
     }
 
+    /**
+     * Each shard's part of the answers ({@link #searchShard}), merged by {@link SearchMerge}, which a gateway in a
+     * cluster does over the same parts from the search nodes.
+     */
     @Override
     public List<SearchResult> search(CollectionView collection, List<SearchRequest> searches) {
+        return SearchMerge.merge(searches, List.of(searchShard(collection, searches)));
+    }
+
+    /**
+     * The shard's part of the answers to Search API requests ({@link ShardPartial}), as the shard shows at least
+     * the view's log position: what a search node answers a gateway.
+     */
+    public List<ShardPartial> searchShard(CollectionView collection, List<SearchRequest> searches) {
         Shard shard = visibleShard(collection);
         int searchEf = collection.hnsw().searchEf();
-        return search(() -> shard.index().search(searches, searchEf));
+        try {
+            return search(() -> shard.index().searchPartials(searches, searchEf));
+        } finally {
+            shard.release();
+        }
     }
 
     @Override
