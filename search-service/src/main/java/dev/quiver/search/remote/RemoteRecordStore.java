@@ -16,6 +16,8 @@ import dev.quiver.search.api.StoredRecord;
 import dev.quiver.search.api.WriteBatch;
 import dev.quiver.search.api.WriteLimits;
 import dev.quiver.search.engine.LogAppender;
+import dev.quiver.search.merge.SearchMerge;
+import dev.quiver.search.merge.ShardPartial;
 import dev.quiver.search.ownership.ShardKey;
 import dev.quiver.search.ownership.ShardOwner;
 import dev.quiver.search.ownership.ShardOwners;
@@ -165,13 +167,20 @@ public final class RemoteRecordStore implements RecordStore {
     }
 
     /**
-     * The Search API's rank expressions have no wire form between gateway and search node yet, so a gateway-only
-     * process answers 501, as a local Chroma does, rather than a partial answer.
+     * Asks every shard's owner for its part of the answers (per leaf its best candidates, with their fields) and
+     * merges them as a standalone process does ({@link SearchMerge}), with the same log position, retries and
+     * refusals as {@link #query}.
      */
     @Override
     public List<SearchResult> search(CollectionView collection, List<SearchRequest> searches) {
-        throw new QuiverException(ErrorCode.NOT_IMPLEMENTED,
-                "The search operation is not served by a gateway in distributed mode yet; use query");
+        int shards = shardCount(collection);
+        ObjectNode request = request(collection);
+        wire.writeSearches(request, searches);
+        List<List<ShardPartial>> partials = new ArrayList<>(shards);
+        for (int shard = 0; shard < shards; shard++) {
+            partials.add(wire.readPartials(call(collection, shard, "search", request).path("partials")));
+        }
+        return SearchMerge.merge(searches, partials);
     }
 
     @Override

@@ -78,6 +78,18 @@ public final class InternalShardController {
         });
     }
 
+    @PostMapping(SHARD + "/search")
+    ResponseEntity<byte[]> search(@PathVariable String collection, @PathVariable int shard,
+            @RequestHeader(name = ShardWire.SECRET_HEADER, required = false) String caller,
+            @RequestBody byte[] body) {
+        return answer(collection, shard, caller, body, (request) -> {
+            ObjectNode answer = wire.object();
+            answer.set("partials", wire.partials(records.searchShard(request.view(),
+                    wire.readSearches(request.body()))));
+            return answer;
+        });
+    }
+
     @PostMapping(SHARD + "/get")
     ResponseEntity<byte[]> get(@PathVariable String collection, @PathVariable int shard,
             @RequestHeader(name = ShardWire.SECRET_HEADER, required = false) String caller,
