@@ -15,6 +15,7 @@ import dev.quiver.search.wal.JdbcWal;
 import dev.quiver.tenant.api.DatabaseView;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -27,12 +28,13 @@ public final class LocalCollectionCatalog implements CollectionCatalog {
     private final JdbcCollections collections;
     private final JdbcWal wal;
     private final JdbcRecordSizes sizes;
-    private final ShardRegistry shards;
+    /** Null in a gateway-only process, which holds no shards. */
+    private final @Nullable ShardRegistry shards;
     private final TransactionTemplate transactions;
     private final CollectionCache cache;
 
     public LocalCollectionCatalog(JdbcCollections collections, JdbcWal wal, JdbcRecordSizes sizes,
-            ShardRegistry shards, TransactionTemplate transactions, CollectionCache cache) {
+            @Nullable ShardRegistry shards, TransactionTemplate transactions, CollectionCache cache) {
         this.collections = collections;
         this.wal = wal;
         this.sizes = sizes;
@@ -127,7 +129,9 @@ public final class LocalCollectionCatalog implements CollectionCatalog {
             sizes.deleteCollection(collection.database().tenant().id(), collection.id());
         });
         cache.forget(collection.id());
-        shards.drop(collection.id());
+        if (shards != null) {
+            shards.drop(collection.id());
+        }
     }
 
     @Override
