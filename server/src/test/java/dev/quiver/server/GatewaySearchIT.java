@@ -19,8 +19,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,8 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
  * A gateway-only process ({@code quiver.roles=gateway}, in this JVM, so its beans can be inspected) in front of one
  * search node (a separate JVM of the real jar), against a standalone process (another JVM, on a database of its
  * own) that gets the same records and requests. The Search API, query, get and count answer through the gateway
- * byte for byte as standalone does, and the gateway builds none of what holds shards.
+ * byte for byte as standalone does (also with bounded staleness asked for), and the gateway builds none of what
+ * holds shards.
  */
 class GatewaySearchIT {
 
@@ -144,6 +146,12 @@ class GatewaySearchIT {
 
         assertThat(gatewayAnswer.statusCode()).as(gatewayAnswer.body()).isEqualTo(200);
         assertThat(gatewayAnswer.body()).isEqualTo(standaloneAnswer.body()).contains("\"r");
+        // The shard is caught up, so a read that allows staleness sees the same; a bad bound is refused by name.
+        assertThat(send(gatewayPort, throughGateway + "/search", searches, "5s").body())
+                .isEqualTo(gatewayAnswer.body());
+        HttpResponse<String> refused = send(gatewayPort, throughGateway + "/search", searches, "5 hours");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("InvalidArgumentError", "X-Quiver-Max-Staleness");
         String queries = "{'query_embeddings': [" + query + "], 'n_results': 5, 'where': {'color': 'green'}, "
                 + "'include': ['documents', 'metadatas', 'distances']}";
         assertThat(send(gatewayPort, throughGateway + "/query", queries).body())
@@ -182,11 +190,19 @@ class GatewaySearchIT {
     }
 
     private static HttpResponse<String> send(int port, String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        return send(port, path, body, null);
+    }
+
+    private static HttpResponse<String> send(int port, String path, String body, @Nullable String maxStaleness)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.replace('\'', '"')))
-                .build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(body.replace('\'', '"')));
+        if (maxStaleness != null) {
+            request.header("X-Quiver-Max-Staleness", maxStaleness);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String get(int port, String path) throws Exception {

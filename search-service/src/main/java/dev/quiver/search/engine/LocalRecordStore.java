@@ -22,6 +22,7 @@ import dev.quiver.search.merge.ShardPartial;
 import dev.quiver.search.shard.Shard;
 import dev.quiver.search.shard.ShardRegistry;
 import dev.quiver.search.wal.JdbcWal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -31,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -48,10 +50,12 @@ public final class LocalRecordStore implements RecordStore {
      * one exception is a search that finds nothing else searching ({@link #search}).
      */
     private final ExecutorService searchPool;
-    /** Searches submitted to the search pool and not finished yet. */
-    private final AtomicInteger pooledSearches = new AtomicInteger();
-    /** Whether a search runs on a request thread right now; see {@link #search}. */
-    private final AtomicBoolean directSearch = new AtomicBoolean();
+    /** Searches submitted to the search pool and not finished yet; shared with {@link #withMaxStaleness} copies. */
+    private final AtomicInteger pooledSearches;
+    /** Whether a search runs on a request thread right now; see {@link #search}. Shared like the above. */
+    private final AtomicBoolean directSearch;
+    /** Null for strong reads; see {@link #withMaxStaleness}. */
+    private final @Nullable Duration maxStaleness;
 
     public LocalRecordStore(JdbcCollections collections, JdbcWal wal, JdbcRecordSizes sizes,
             JdbcCollectionCounters counters, ShardRegistry shards, TransactionTemplate transactions,
@@ -61,9 +65,26 @@ public final class LocalRecordStore implements RecordStore {
     }
 
     public LocalRecordStore(LogAppender appender, ShardRegistry shards, ExecutorService searchPool) {
+        this(appender, shards, searchPool, new AtomicInteger(), new AtomicBoolean(), null);
+    }
+
+    private LocalRecordStore(LogAppender appender, ShardRegistry shards, ExecutorService searchPool,
+            AtomicInteger pooledSearches, AtomicBoolean directSearch, @Nullable Duration maxStaleness) {
         this.appender = appender;
         this.shards = shards;
         this.searchPool = searchPool;
+        this.pooledSearches = pooledSearches;
+        this.directSearch = directSearch;
+        this.maxStaleness = maxStaleness;
+    }
+
+    /** The same store, pools and shards, whose reads wait only as {@link Shard#awaitVisible(long, Duration)} says. */
+    @Override
+    public LocalRecordStore withMaxStaleness(Duration maxStaleness) {
+        if (maxStaleness.isNegative() || maxStaleness.isZero()) {
+            throw new IllegalArgumentException("maxStaleness must be positive: " + maxStaleness);
+        }
+        return new LocalRecordStore(appender, shards, searchPool, pooledSearches, directSearch, maxStaleness);
     }
 
     /**
@@ -71,7 +92,8 @@ public final class LocalRecordStore implements RecordStore {
      * delete by filter deletes. For a search node answering a gateway's delete.
      */
     public List<String> matchingIds(CollectionView collection, RecordFilter filter) {
-        Shard shard = visibleShard(collection);
+        // Always strong: these ids are deleted, and a delete must see every write acknowledged before it.
+        Shard shard = visibleShard(collection, null);
         try {
             return shard.index().matchingIds(filter);
         } finally {
@@ -240,9 +262,13 @@ public final class LocalRecordStore implements RecordStore {
      * releases it in {@code finally}, after its search finished (the search may run on the search pool).
      */
     private Shard visibleShard(CollectionView collection) {
+        return visibleShard(collection, maxStaleness);
+    }
+
+    private Shard visibleShard(CollectionView collection, @Nullable Duration maxStaleness) {
         Shard shard = shards.acquire(collection);
         try {
-            shard.awaitVisible(collection.logPosition());
+            shard.awaitVisible(collection.logPosition(), maxStaleness);
             return shard;
         } catch (RuntimeException e) {
             shard.release();

@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -67,6 +68,8 @@ public final class RemoteRecordStore implements RecordStore {
     private final HttpClient http;
     private final CircuitBreakerRegistry breakers;
     private final ShardWire wire = new ShardWire();
+    /** Null for strong reads; sent with every read so the owner applies it (see {@link #withMaxStaleness}). */
+    private final @Nullable Duration maxStaleness;
 
     /**
      * @param callTimeout how long one call may take: the node's own read timeout (it waits for its shard to catch up)
@@ -90,6 +93,27 @@ public final class RemoteRecordStore implements RecordStore {
                 .permittedNumberOfCallsInHalfOpenState(1)
                 .waitDurationInOpenState(requireNonNull(openBreaker, "openBreaker is null"))
                 .build());
+        this.maxStaleness = null;
+    }
+
+    private RemoteRecordStore(RemoteRecordStore strong, Duration maxStaleness) {
+        this.appender = strong.appender;
+        this.owners = strong.owners;
+        this.secret = strong.secret;
+        this.callTimeout = strong.callTimeout;
+        this.retryBudget = strong.retryBudget;
+        this.http = strong.http;
+        this.breakers = strong.breakers;
+        this.maxStaleness = maxStaleness;
+    }
+
+    /** The same client, connections and breakers, asking each owner to answer within the staleness bound. */
+    @Override
+    public RemoteRecordStore withMaxStaleness(Duration maxStaleness) {
+        if (maxStaleness.isNegative() || maxStaleness.isZero()) {
+            throw new IllegalArgumentException("maxStaleness must be positive: " + maxStaleness);
+        }
+        return new RemoteRecordStore(this, maxStaleness);
     }
 
     @Override
@@ -109,7 +133,9 @@ public final class RemoteRecordStore implements RecordStore {
             // Chroma resolves a filtered delete to ids at the moment of the request: the owners know which match.
             ids = new ArrayList<>();
             for (int shard = 0; shard < shardCount(collection); shard++) {
-                ObjectNode request = request(collection);
+                // Always strong: these ids are deleted, and a delete must see every acknowledged write.
+                ObjectNode request = wire.object();
+                request.put("position", collection.logPosition());
                 wire.writeFilter(request, filter);
                 for (JsonNode id : call(collection, shard, "ids", request).path("ids")) {
                     ids.add(id.asString());
@@ -218,6 +244,9 @@ public final class RemoteRecordStore implements RecordStore {
     private ObjectNode request(CollectionView collection) {
         ObjectNode request = wire.object();
         request.put("position", collection.logPosition());
+        if (maxStaleness != null) {
+            request.put("maxStalenessMillis", Math.max(1, maxStaleness.toMillis()));
+        }
         return request;
     }
 

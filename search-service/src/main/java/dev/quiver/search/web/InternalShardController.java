@@ -18,6 +18,7 @@ import dev.quiver.search.ownership.ShardKey;
 import dev.quiver.search.remote.ShardWire;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -72,7 +73,7 @@ public final class InternalShardController {
         return answer(collection, shard, caller, body, (request) -> {
             ObjectNode answer = wire.object();
             Set<Include> include = wire.readInclude(request.body());
-            answer.set("hits", wire.hits(records.query(request.view(), wire.readQueries(request.body()),
+            answer.set("hits", wire.hits(request.records().query(request.view(), wire.readQueries(request.body()),
                     request.body().path("nResults").intValue(), wire.readFilter(request.body()), include)));
             return answer;
         });
@@ -84,7 +85,7 @@ public final class InternalShardController {
             @RequestBody byte[] body) {
         return answer(collection, shard, caller, body, (request) -> {
             ObjectNode answer = wire.object();
-            answer.set("partials", wire.partials(records.searchShard(request.view(),
+            answer.set("partials", wire.partials(request.records().searchShard(request.view(),
                     wire.readSearches(request.body()))));
             return answer;
         });
@@ -96,7 +97,7 @@ public final class InternalShardController {
             @RequestBody byte[] body) {
         return answer(collection, shard, caller, body, (request) -> {
             ObjectNode answer = wire.object();
-            answer.set("records", wire.records(records.get(request.view(), wire.readFilter(request.body()),
+            answer.set("records", wire.records(request.records().get(request.view(), wire.readFilter(request.body()),
                     request.body().path("offset").intValue(), request.body().path("limit").intValue(),
                     wire.readInclude(request.body()))));
             return answer;
@@ -109,7 +110,7 @@ public final class InternalShardController {
             @RequestBody byte[] body) {
         return answer(collection, shard, caller, body, (request) -> {
             ObjectNode answer = wire.object();
-            answer.put("count", records.count(request.view()));
+            answer.put("count", request.records().count(request.view()));
             return answer;
         });
     }
@@ -157,7 +158,10 @@ public final class InternalShardController {
                 return error(404, ErrorCode.COLLECTION_NOT_FOUND, "Collection [" + id + "] does not exist.");
             }
             CollectionView view = atPosition(found.get(), request.path("position").longValue());
-            return ok(handler.apply(new Request(view, request)));
+            long maxStalenessMillis = request.path("maxStalenessMillis").longValue();
+            LocalRecordStore store = maxStalenessMillis > 0
+                    ? records.withMaxStaleness(Duration.ofMillis(maxStalenessMillis)) : records;
+            return ok(handler.apply(new Request(view, request, store)));
         } catch (QuiverException e) {
             return error(e.code().status(), e.code(), e.getMessage());
         } catch (RuntimeException e) {
@@ -183,6 +187,7 @@ public final class InternalShardController {
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(wire.bytes(body));
     }
 
-    private record Request(CollectionView view, JsonNode body) {
+    /** One call: the view at the gateway's position, the body, and the store with the staleness it allows. */
+    private record Request(CollectionView view, JsonNode body, LocalRecordStore records) {
     }
 }
