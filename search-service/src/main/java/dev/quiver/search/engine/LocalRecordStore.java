@@ -168,18 +168,21 @@ public final class LocalRecordStore implements RecordStore {
      */
     @Override
     public List<SearchResult> search(CollectionView collection, List<SearchRequest> searches) {
-        return SearchMerge.merge(searches, List.of(searchShard(collection, searches)));
+        return SearchMerge.merge(searches, List.of(searchShard(collection, searches, true)));
     }
 
     /**
      * The shard's part of the answers to Search API requests ({@link ShardPartial}), as the shard shows at least
      * the view's log position: what a search node answers a gateway.
+     *
+     * @param onlyShard whether the part is merged alone (see {@link dev.quiver.search.index.ShardIndex#searchPartials})
      */
-    public List<ShardPartial> searchShard(CollectionView collection, List<SearchRequest> searches) {
+    public List<ShardPartial> searchShard(CollectionView collection, List<SearchRequest> searches,
+            boolean onlyShard) {
         Shard shard = visibleShard(collection);
         int searchEf = collection.hnsw().searchEf();
         try {
-            return search(() -> shard.index().searchPartials(searches, searchEf));
+            return search(() -> shard.index().searchPartials(searches, searchEf, onlyShard));
         } finally {
             shard.release();
         }

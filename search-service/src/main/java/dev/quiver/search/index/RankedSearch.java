@@ -75,11 +75,15 @@ final class RankedSearch {
         this.vectorField = vectorField;
     }
 
-    ShardPartial run(SearchRequest request) throws IOException {
+    /**
+     * @param onlyShard whether this shard's part is merged alone (the collection has one shard), so that records
+     *                  before the offset of a search without rank can never make its page
+     */
+    ShardPartial run(SearchRequest request, boolean onlyShard) throws IOException {
         Query filter = request.filter() == null ? null : FilterQueries.search(request.filter());
         Rank rank = request.rank();
         if (rank == null) {
-            return unranked(request, filter);
+            return unranked(request, filter, onlyShard);
         }
         List<Rank> leaves = SearchMerge.leaves(rank);
         List<LeafDocs> found = new ArrayList<>(leaves.size());
@@ -126,8 +130,13 @@ final class RankedSearch {
         return new ShardPartial(partialLeaves, candidates);
     }
 
-    /** The first {@code offset + limit} matching records in insertion order: the merge cuts the page. */
-    private ShardPartial unranked(SearchRequest request, @Nullable Query filter) throws IOException {
+    /**
+     * The first {@code offset + limit} matching records in insertion order: the merge cuts the page. With other
+     * shards, a record before the offset here may still make the page (the others may hold fewer earlier records);
+     * as the only shard, it cannot, so it goes without its parts, which a deep page would otherwise load in vain.
+     */
+    private ShardPartial unranked(SearchRequest request, @Nullable Query filter, boolean onlyShard)
+            throws IOException {
         long end = Math.min((long) request.offset() + request.limit(), reader.numDocs());
         if (end <= 0) {
             return new ShardPartial(List.of(), List.of());
@@ -135,8 +144,10 @@ final class RankedSearch {
         ScoreDoc[] docs = searcher.search(filter == null ? MatchAllDocsQuery.INSTANCE : filter, (int) end,
                 INSERTION_ORDER, false).scoreDocs;
         List<ShardPartial.Candidate> candidates = new ArrayList<>(docs.length);
-        for (ScoreDoc doc : docs) {
-            candidates.add(candidate(doc.doc, request.select(), null));
+        for (int i = 0; i < docs.length; i++) {
+            candidates.add(onlyShard && i < request.offset()
+                    ? candidate(docs[i].doc, SearchSelect.IDS, null)
+                    : candidate(docs[i].doc, request.select(), null));
         }
         return new ShardPartial(List.of(), candidates);
     }
@@ -210,7 +221,7 @@ final class RankedSearch {
                     .add(filter, BooleanClause.Occur.FILTER)
                     .build();
         }
-        ScoreDoc[] top = searcher.search(query, bm25.limit()).scoreDocs;
+        ScoreDoc[] top = withTiesAtTheLimit(query, searcher.search(query, bm25.limit()).scoreDocs, bm25.limit());
         int[] docs = new int[top.length];
         float[] measures = new float[top.length];
         for (int i = 0; i < top.length; i++) {
@@ -218,6 +229,40 @@ final class RankedSearch {
             measures[i] = 1f - top[i].score;
         }
         return new LeafDocs(docs, measures);
+    }
+
+    /**
+     * The hits, plus every further hit scored the same as the last one when the hits filled the limit. Lucene keeps
+     * the lowest doc ids among equal scores, and doc ids follow neither insertion order nor anything two indexes of
+     * the same records share; with all the tied records, {@link SearchMerge} cuts the list at the limit by
+     * insertion order, the same on every shard layout. BM25 ties are common: equal term counts in equal lengths.
+     */
+    private ScoreDoc[] withTiesAtTheLimit(Query query, ScoreDoc[] hits, int limit) throws IOException {
+        if (hits.length < limit || hits.length == 0) {
+            return hits;
+        }
+        float last = hits[hits.length - 1].score;
+        List<ScoreDoc> tied = new ArrayList<>();
+        ScoreDoc after = hits[hits.length - 1];
+        while (true) {
+            ScoreDoc[] more = searcher.searchAfter(after, query, limit).scoreDocs;
+            int i = 0;
+            while (i < more.length && more[i].score == last) {
+                tied.add(more[i++]);
+            }
+            if (i < more.length || more.length < limit) {
+                break;
+            }
+            after = more[more.length - 1];
+        }
+        if (tied.isEmpty()) {
+            return hits;
+        }
+        ScoreDoc[] all = Arrays.copyOf(hits, hits.length + tied.size());
+        for (int i = 0; i < tied.size(); i++) {
+            all[hits.length + i] = tied.get(i);
+        }
+        return all;
     }
 
     /**

@@ -809,17 +809,19 @@ public final class ShardIndex implements Closeable {
      * @throws IllegalArgumentException if a knn leaf's vector has another dimension than the shard's
      */
     public List<SearchResult> search(List<SearchRequest> requests, int searchEf) {
-        return SearchMerge.merge(requests, List.of(searchPartials(requests, searchEf)));
+        return SearchMerge.merge(requests, List.of(searchPartials(requests, searchEf, true)));
     }
 
     /**
      * This shard's part of the answers to searches of Chroma's Search API, over one refreshed snapshot, one per
      * request in order (see {@link RankedSearch} for how, {@link SearchMerge} for the rest). Any thread.
      *
-     * @param searchEf the least {@code k} of each vector search, at least 1
+     * @param searchEf  the least {@code k} of each vector search, at least 1
+     * @param onlyShard whether the parts are merged alone, as the collection's only shard: a search without rank
+     *                  then skips the parts of records before its offset
      * @throws IllegalArgumentException if a knn leaf's vector has another dimension than the shard's
      */
-    public List<ShardPartial> searchPartials(List<SearchRequest> requests, int searchEf) {
+    public List<ShardPartial> searchPartials(List<SearchRequest> requests, int searchEf, boolean onlyShard) {
         requireNonNull(requests, "requests is null");
         if (searchEf < 1) {
             throw new IllegalArgumentException("searchEf must be positive: " + searchEf);
@@ -830,7 +832,7 @@ public final class ShardIndex implements Closeable {
                     vectorField(searcher.getIndexReader()));
             List<ShardPartial> partials = new ArrayList<>(requests.size());
             for (SearchRequest request : requests) {
-                partials.add(search.run(request));
+                partials.add(search.run(request, onlyShard));
             }
             return partials;
         } catch (IOException e) {

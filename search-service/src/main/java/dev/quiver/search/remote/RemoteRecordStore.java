@@ -202,6 +202,7 @@ public final class RemoteRecordStore implements RecordStore {
         int shards = shardCount(collection);
         ObjectNode request = request(collection);
         wire.writeSearches(request, searches);
+        request.put("onlyShard", shards == 1);
         List<List<ShardPartial>> partials = new ArrayList<>(shards);
         for (int shard = 0; shard < shards; shard++) {
             partials.add(wire.readPartials(call(collection, shard, "search", request).path("partials")));

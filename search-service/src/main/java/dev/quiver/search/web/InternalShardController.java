@@ -86,7 +86,8 @@ public final class InternalShardController {
         return answer(collection, shard, caller, body, (request) -> {
             ObjectNode answer = wire.object();
             answer.set("partials", wire.partials(request.records().searchShard(request.view(),
-                    wire.readSearches(request.body()))));
+                    wire.readSearches(request.body()),
+                    request.body().has("onlyShard") && request.body().get("onlyShard").booleanValue())));
             return answer;
         });
     }
@@ -158,7 +159,9 @@ public final class InternalShardController {
                 return error(404, ErrorCode.COLLECTION_NOT_FOUND, "Collection [" + id + "] does not exist.");
             }
             CollectionView view = atPosition(found.get(), request.path("position").longValue());
-            long maxStalenessMillis = request.path("maxStalenessMillis").longValue();
+            // Optional members: a missing node has no value to coerce, so each is looked for first.
+            long maxStalenessMillis = request.has("maxStalenessMillis")
+                    ? request.get("maxStalenessMillis").longValue() : 0;
             LocalRecordStore store = maxStalenessMillis > 0
                     ? records.withMaxStaleness(Duration.ofMillis(maxStalenessMillis)) : records;
             return ok(handler.apply(new Request(view, request, store)));

@@ -75,7 +75,7 @@ class ShardedSearchTests {
             List<SearchResult> expected = whole.search(searches, 100);
             List<List<ShardPartial>> partials = new ArrayList<>();
             for (ShardIndex shard : shards) {
-                partials.add(shard.searchPartials(searches, 100));
+                partials.add(shard.searchPartials(searches, 100, false));
             }
             List<SearchResult> merged = SearchMerge.merge(searches, partials);
 
@@ -102,7 +102,7 @@ class ShardedSearchTests {
                     false), null, 0, 5, EVERYTHING, null));
             List<List<ShardPartial>> partials = new ArrayList<>();
             for (ShardIndex shard : shards) {
-                partials.add(shard.searchPartials(searches, 100));
+                partials.add(shard.searchPartials(searches, 100, false));
             }
 
             SearchResult result = SearchMerge.merge(searches, partials).getFirst();
