@@ -22,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A collection of several shards over Chroma's HTTP API, against a server in this JVM: the shard count is chosen
  * through the metadata key {@code quiver:shard_count}, shown back, fixed for good, and the collection answers as
- * one of a single shard does; bad counts are refused with nothing created.
+ * one of a single shard does, the Search API included; bad counts are refused with nothing created.
  */
 @SpringBootTest(classes = QuiverApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ShardedCollectionIT extends StandaloneContext {
@@ -70,10 +70,11 @@ class ShardedCollectionIT extends StandaloneContext {
 
         JsonNode read = send("GET", COLLECTIONS + "/four-shards", null, 200);
         assertThat(read.get("metadata").get("quiver:shard_count").intValue()).isEqualTo(4);
-        JsonNode search = send("POST", COLLECTIONS + "/" + four + "/search",
-                "{\"searches\": [{\"rank\": {\"$knn\": {\"query\": " + JSON.writeValueAsString(vectors[0])
-                        + "}}}]}", 501);
-        assertThat(search.get("message").stringValue()).contains("several shards");
+        String search = "{\"searches\": [{\"rank\": {\"$knn\": {\"query\": " + JSON.writeValueAsString(vectors[0])
+                + ", \"limit\": 50}}, \"limit\": {\"limit\": 10, \"offset\": 5}, \"select\": {\"keys\": [\"#score\"]}}, "
+                + "{\"limit\": {\"limit\": 7, \"offset\": 100}}]}";
+        assertThat(send("POST", COLLECTIONS + "/" + four + "/search", search, 200))
+                .isEqualTo(send("POST", COLLECTIONS + "/" + one + "/search", search, 200));
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.quiver.search.api.RecordStore;
 import dev.quiver.search.api.SearchRequest;
 import dev.quiver.search.api.SearchResult;
 import dev.quiver.tenant.api.Principal;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -47,9 +48,11 @@ class SearchController {
 
     @PostMapping("/search")
     void search(Principal caller, @PathVariable String tenant, @PathVariable String database,
-            @PathVariable String id, JsonNode request, HttpServletResponse response) throws IOException {
+            @PathVariable String id, JsonNode request, HttpServletRequest http, HttpServletResponse response)
+            throws IOException {
         // The shape first, so a body that is no search request is refused whatever the path names.
         JsonBody.array(JsonBody.required(request, "searches"), "searches");
+        RecordStore reader = ReadStaleness.apply(records, http);
         CollectionView collection = resources.collectionById(caller, tenant, database, id);
         caller.require(Privilege.RECORDS_READ);
         List<SearchParser.ParsedSearch> searches =
@@ -62,7 +65,7 @@ class SearchController {
             vectorLeaves += search.vectorLeaves();
             maxLimit = Math.max(maxLimit, search.maxLeafLimit());
         }
-        List<SearchResult> results = requests.isEmpty() ? List.of() : records.search(collection, requests);
+        List<SearchResult> results = requests.isEmpty() ? List.of() : reader.search(collection, requests);
         long returned = 0;
         for (SearchResult result : results) {
             returned += result.records().size();

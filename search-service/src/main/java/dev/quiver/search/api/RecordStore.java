@@ -1,5 +1,6 @@
 package dev.quiver.search.api;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -49,6 +50,18 @@ public interface RecordStore {
     List<SearchResult> search(CollectionView collection, List<SearchRequest> searches);
 
     int count(CollectionView collection);
+
+    /**
+     * This store with bounded staleness for its reads: a read may answer, without waiting, from a shard that does
+     * not show the collection's log position yet, as long as that shard shows everything the log held at some time
+     * no earlier than {@code maxStaleness} before the read. Writes are unchanged. A store that only reads strongly
+     * returns itself: a strong read satisfies every bound.
+     *
+     * @param maxStaleness positive
+     */
+    default RecordStore withMaxStaleness(Duration maxStaleness) {
+        return this;
+    }
 
     /**
      * The bytes of the collection's index files on this node's disk, summed over its shards, without opening a

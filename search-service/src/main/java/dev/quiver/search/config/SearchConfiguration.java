@@ -55,7 +55,11 @@ import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Wires the search service of this process. */
+/**
+ * Wires the search service of this process. What holds or serves shards (the shard registry, its pools and timers,
+ * start-up recovery, shard gauges) exists only with the search role: a gateway-only process appends to the log and
+ * reads through the search nodes.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SearchProperties.class)
 class SearchConfiguration {
@@ -85,6 +89,7 @@ class SearchConfiguration {
 
     /** Applying logs is CPU-bound: a bounded pool of platform threads, never one per request. */
     @Bean(destroyMethod = "shutdown")
+    @ConditionalOnRole(Role.SEARCH)
     ExecutorService applierPool(SearchProperties properties) {
         return Executors.newFixedThreadPool(properties.effectiveIndexThreads(), named("quiver-applier-", false));
     }
@@ -95,6 +100,7 @@ class SearchConfiguration {
      * shard's writes have run, and writes queued behind blocked appliers on one shared pool would never run.
      */
     @Bean(destroyMethod = "shutdown")
+    @ConditionalOnRole(Role.SEARCH)
     ExecutorService indexPool(SearchProperties properties) {
         return Executors.newFixedThreadPool(properties.effectiveIndexThreads(), named("quiver-index-", false));
     }
@@ -132,6 +138,7 @@ class SearchConfiguration {
     }
 
     @Bean(destroyMethod = "shutdownNow")
+    @ConditionalOnRole(Role.SEARCH)
     ScheduledExecutorService searchTimer(SearchProperties properties, ShardRegistry shards,
             ObjectStoreCheckpoints checkpoints) {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(named("quiver-search-timer-",
@@ -155,11 +162,13 @@ class SearchConfiguration {
      * Stopped after the shard registry is closed (it is created first), so no close races the registry's own.
      */
     @Bean(destroyMethod = "shutdownNow")
+    @ConditionalOnRole(Role.SEARCH)
     ScheduledExecutorService shardLifecycleTimer() {
         return Executors.newSingleThreadScheduledExecutor(named("quiver-shard-lifecycle-", true));
     }
 
     @Bean(destroyMethod = "close")
+    @ConditionalOnRole(Role.SEARCH)
     ShardRegistry shardRegistry(SearchProperties properties, JdbcWal wal, ExecutorService applierPool,
             ExecutorService indexPool, MeterRegistry meters, ObjectStoreCheckpoints checkpoints,
             ScheduledExecutorService shardLifecycleTimer) {
@@ -189,16 +198,18 @@ class SearchConfiguration {
         return new CollectionCache(collections, properties.soleWriter());
     }
 
+    /** A gateway-only process has no shard registry: deleting a collection there drops no local shard. */
     @Bean
     CollectionCatalog collectionCatalog(JdbcCollections collections, JdbcWal wal, JdbcRecordSizes sizes,
-            ShardRegistry shards, TransactionTemplate transactions, CollectionCache cache,
+            ObjectProvider<ShardRegistry> shards, TransactionTemplate transactions, CollectionCache cache,
             SearchProperties properties) {
-        return new LocalCollectionCatalog(collections, wal, sizes, shards, transactions, cache,
+        return new LocalCollectionCatalog(collections, wal, sizes, shards.getIfAvailable(), transactions, cache,
                 properties.defaultShardCount(), properties.maxShardCount());
     }
 
     /** Searches are CPU-bound: platform threads sized to the cores, shared by every request. */
     @Bean(destroyMethod = "shutdown")
+    @ConditionalOnRole(Role.SEARCH)
     ExecutorService searchPool(SearchProperties properties) {
         return Executors.newFixedThreadPool(properties.effectiveIndexThreads(), named("quiver-search-", false));
     }
@@ -226,14 +237,14 @@ class SearchConfiguration {
 
     @Bean
     ApplicationListener<ApplicationReadyEvent> startupRecovery(TenantCatalog tenants, CollectionCatalog catalog,
-            ShardRegistry shards, LogRecount recount, Environment environment) {
-        StartupRecovery recovery = new StartupRecovery(tenants, catalog, shards);
-        boolean distributed = Role.distributed(environment);
+            ObjectProvider<ShardRegistry> shards, LogRecount recount, Environment environment) {
+        // In a cluster a search node opens the shards it wins leases for, and a gateway has no shards to open.
+        StartupRecovery recovery = Role.distributed(environment) ? null
+                : new StartupRecovery(tenants, catalog, shards.getObject());
         return event -> {
             // Before the shards: collections logged before the counters existed are counted once, from their logs.
             recount.recountAll();
-            // In a cluster a search node opens the shards it wins leases for, and a gateway opens none.
-            if (!distributed) {
+            if (recovery != null) {
                 recovery.openBehind();
             }
         };
@@ -241,6 +252,7 @@ class SearchConfiguration {
 
     /** Shard gauges: how many shards are open and what they cost, summed over the node (no per-tenant tags). */
     @Bean
+    @ConditionalOnRole(Role.SEARCH)
     MeterBinder shardMeters(ShardRegistry shards, ObjectStoreCheckpoints checkpoints) {
         return registry -> {
             Gauge.builder("quiver.search.checkpoint.age", () -> checkpoints.maxCheckpointAgeSeconds(shards.shards()))

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -30,7 +31,8 @@ public final class LocalCollectionCatalog implements CollectionCatalog {
     private final JdbcCollections collections;
     private final JdbcWal wal;
     private final JdbcRecordSizes sizes;
-    private final ShardRegistry shards;
+    /** Null in a gateway-only process, which holds no shards. */
+    private final @Nullable ShardRegistry shards;
     private final TransactionTemplate transactions;
     private final CollectionCache cache;
     /** The shard count of a collection created without one. */
@@ -39,13 +41,13 @@ public final class LocalCollectionCatalog implements CollectionCatalog {
     private final int maxShardCount;
 
     public LocalCollectionCatalog(JdbcCollections collections, JdbcWal wal, JdbcRecordSizes sizes,
-            ShardRegistry shards, TransactionTemplate transactions, CollectionCache cache) {
+            @Nullable ShardRegistry shards, TransactionTemplate transactions, CollectionCache cache) {
         this(collections, wal, sizes, shards, transactions, cache, 1, 64);
     }
 
     public LocalCollectionCatalog(JdbcCollections collections, JdbcWal wal, JdbcRecordSizes sizes,
-            ShardRegistry shards, TransactionTemplate transactions, CollectionCache cache, int defaultShardCount,
-            int maxShardCount) {
+            @Nullable ShardRegistry shards, TransactionTemplate transactions, CollectionCache cache,
+            int defaultShardCount, int maxShardCount) {
         if (defaultShardCount < 1 || defaultShardCount > maxShardCount) {
             throw new IllegalArgumentException("defaultShardCount must be in [1, " + maxShardCount + "]: "
                     + defaultShardCount);
@@ -187,7 +189,9 @@ public final class LocalCollectionCatalog implements CollectionCatalog {
             sizes.deleteCollection(collection.database().tenant().id(), collection.id());
         });
         cache.forget(collection.id());
-        shards.drop(collection.id());
+        if (shards != null) {
+            shards.drop(collection.id());
+        }
     }
 
     @Override

@@ -18,9 +18,12 @@ import dev.quiver.search.collection.JdbcCollections;
 import dev.quiver.search.counter.JdbcCollectionCounters;
 import dev.quiver.search.counter.JdbcRecordSizes;
 import dev.quiver.search.index.OrderedRecords;
+import dev.quiver.search.merge.SearchMerge;
+import dev.quiver.search.merge.ShardPartial;
 import dev.quiver.search.shard.Shard;
 import dev.quiver.search.shard.ShardRegistry;
 import dev.quiver.search.wal.JdbcWal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -30,6 +33,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -47,10 +51,12 @@ public final class LocalRecordStore implements RecordStore {
      * one exception is a search that finds nothing else searching ({@link #search}).
      */
     private final ExecutorService searchPool;
-    /** Searches submitted to the search pool and not finished yet. */
-    private final AtomicInteger pooledSearches = new AtomicInteger();
-    /** Whether a search runs on a request thread right now; see {@link #search}. */
-    private final AtomicBoolean directSearch = new AtomicBoolean();
+    /** Searches submitted to the search pool and not finished yet; shared with {@link #withMaxStaleness} copies. */
+    private final AtomicInteger pooledSearches;
+    /** Whether a search runs on a request thread right now; see {@link #search}. Shared like the above. */
+    private final AtomicBoolean directSearch;
+    /** Null for strong reads; see {@link #withMaxStaleness}. */
+    private final @Nullable Duration maxStaleness;
 
     public LocalRecordStore(JdbcCollections collections, JdbcWal wal, JdbcRecordSizes sizes,
             JdbcCollectionCounters counters, ShardRegistry shards, TransactionTemplate transactions,
@@ -60,9 +66,26 @@ public final class LocalRecordStore implements RecordStore {
     }
 
     public LocalRecordStore(LogAppender appender, ShardRegistry shards, ExecutorService searchPool) {
+        this(appender, shards, searchPool, new AtomicInteger(), new AtomicBoolean(), null);
+    }
+
+    private LocalRecordStore(LogAppender appender, ShardRegistry shards, ExecutorService searchPool,
+            AtomicInteger pooledSearches, AtomicBoolean directSearch, @Nullable Duration maxStaleness) {
         this.appender = appender;
         this.shards = shards;
         this.searchPool = searchPool;
+        this.pooledSearches = pooledSearches;
+        this.directSearch = directSearch;
+        this.maxStaleness = maxStaleness;
+    }
+
+    /** The same store, pools and shards, whose reads wait only as {@link Shard#awaitVisible(long, Duration)} says. */
+    @Override
+    public LocalRecordStore withMaxStaleness(Duration maxStaleness) {
+        if (maxStaleness.isNegative() || maxStaleness.isZero()) {
+            throw new IllegalArgumentException("maxStaleness must be positive: " + maxStaleness);
+        }
+        return new LocalRecordStore(appender, shards, searchPool, pooledSearches, directSearch, maxStaleness);
     }
 
     /**
@@ -79,7 +102,8 @@ public final class LocalRecordStore implements RecordStore {
 
     /** The ids one shard holds that the filter matches; for a search node answering a gateway's delete. */
     public List<String> matchingIds(CollectionView collection, int number, RecordFilter filter) {
-        Shard shard = visibleShard(collection, number);
+        // Always strong: these ids are deleted, and a delete must see every write acknowledged before it.
+        Shard shard = visibleShard(collection, number, null);
         try {
             return shard.index().matchingIds(filter);
         } finally {
@@ -191,20 +215,32 @@ public final class LocalRecordStore implements RecordStore {
     }
 
     /**
-     * The Search API over one shard. A collection of several shards answers 501 until the per-shard partial
-     * results and their merge exist; nothing partial is ever returned.
+     * Each shard's part of the answers ({@link #searchShard}), merged by {@link SearchMerge}, which a gateway in a
+     * cluster does over the same parts from the search nodes. Several shards search in parallel on the pool.
      */
     @Override
     public List<SearchResult> search(CollectionView collection, List<SearchRequest> searches) {
-        if (collection.shardCount() > 1) {
-            throw new QuiverException(ErrorCode.NOT_IMPLEMENTED, "The search operation does not support collections "
-                    + "with several shards yet (collection [" + collection.name() + "] has "
-                    + collection.shardCount() + "); use query and get");
+        if (collection.shardCount() == 1) {
+            return SearchMerge.merge(searches, List.of(searchShard(collection, 0, searches, true)));
         }
-        Shard shard = visibleShard(collection, 0);
+        int searchEf = collection.hnsw().searchEf();
+        List<List<ShardPartial>> parts = onEveryShard(collection,
+                shard -> shard.index().searchPartials(searches, searchEf, false));
+        return SearchMerge.merge(searches, parts);
+    }
+
+    /**
+     * One shard's part of the answers to Search API requests ({@link ShardPartial}), as the shard shows at least
+     * the view's log position: what a search node answers a gateway.
+     *
+     * @param onlyShard whether the part is merged alone (see {@link dev.quiver.search.index.ShardIndex#searchPartials})
+     */
+    public List<ShardPartial> searchShard(CollectionView collection, int number, List<SearchRequest> searches,
+            boolean onlyShard) {
+        Shard shard = visibleShard(collection, number);
         int searchEf = collection.hnsw().searchEf();
         try {
-            return search(() -> shard.index().search(searches, searchEf));
+            return search(() -> shard.index().searchPartials(searches, searchEf, onlyShard));
         } finally {
             shard.release();
         }
@@ -258,7 +294,7 @@ public final class LocalRecordStore implements RecordStore {
                 }
             }
             for (Shard shard : acquired) {
-                shard.awaitVisible(collection.logPosition());
+                shard.awaitVisible(collection.logPosition(), maxStaleness);
                 reads.add(submit(() -> read.run(shard)));
             }
             List<T> answers = new ArrayList<>(count);
@@ -370,9 +406,13 @@ public final class LocalRecordStore implements RecordStore {
      * in {@code finally}, after its search finished (the search may run on the search pool).
      */
     private Shard visibleShard(CollectionView collection, int number) {
+        return visibleShard(collection, number, maxStaleness);
+    }
+
+    private Shard visibleShard(CollectionView collection, int number, @Nullable Duration maxStaleness) {
         Shard shard = shards.acquire(collection, number);
         try {
-            shard.awaitVisible(collection.logPosition());
+            shard.awaitVisible(collection.logPosition(), maxStaleness);
             return shard;
         } catch (RuntimeException e) {
             shard.release();

@@ -5,13 +5,14 @@ import dev.quiver.search.api.MetadataValue;
 import dev.quiver.search.api.Metric;
 import dev.quiver.search.api.Rank;
 import dev.quiver.search.api.SearchRequest;
-import dev.quiver.search.api.SearchResult;
 import dev.quiver.search.api.SearchSelect;
 import dev.quiver.search.api.StoredRecord;
+import dev.quiver.search.merge.SearchMerge;
+import dev.quiver.search.merge.ShardPartial;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,19 +34,18 @@ import org.apache.lucene.util.VectorUtil;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Runs Search API requests ({@link SearchRequest}) over one searcher of a shard.
+ * Runs Search API requests ({@link SearchRequest}) over one searcher of a shard, up to the shard's part of the
+ * answer ({@link ShardPartial}); {@link SearchMerge} puts the parts of all shards together.
  *
  * <ol>
  *   <li>The filter becomes one Lucene query, the pre-filter of every leaf.
- *   <li>Each leaf of the rank expression, in depth-first order as Chroma evaluates them, finds its candidates:
+ *   <li>Each leaf of the rank expression, in {@link SearchMerge#leaves} order, finds its candidates:
  *       {@link Rank.Knn} by an HNSW search exactly like {@link ShardIndex#query} (same {@code k}, same exhaustive
  *       fallback, distances recomputed on the caller's vectors), {@link Rank.Bm25} by a BM25 query over
  *       {@link FieldNames#DOCUMENT_TEXT}. Candidates are doc ids with Chroma measures (lower is better).
- *   <li>The expression is evaluated over {@link RankDomain}s, and the surviving records sorted by ascending score,
- *       ties by doc id (Chroma breaks ties by its internal record offset, which is not ours to copy).
- *   <li>A group-by loads the metadata of the ranked candidates (not only the final page: grouping needs every
- *       candidate's keys) and keeps the best {@code k} of each group.
- *   <li>Offset and limit cut the page; only its records load their id and the selected parts.
+ *   <li>Every candidate loads its id, insertion order, the selected parts and the values its group-by needs: the
+ *       shard cannot tell which candidates make the page, since that depends on the other shards. Candidates are
+ *       loaded in ascending doc id order, the order doc values read fastest.
  * </ol>
  * Doc ids never leave this class. Not thread-safe: one instance per call, used while its searcher is acquired.
  */
@@ -75,62 +75,88 @@ final class RankedSearch {
         this.vectorField = vectorField;
     }
 
-    SearchResult run(SearchRequest request) throws IOException {
+    /**
+     * @param onlyShard whether this shard's part is merged alone (the collection has one shard), so that records
+     *                  before the offset of a search without rank can never make its page
+     */
+    ShardPartial run(SearchRequest request, boolean onlyShard) throws IOException {
         Query filter = request.filter() == null ? null : FilterQueries.search(request.filter());
         Rank rank = request.rank();
         if (rank == null) {
-            return unranked(request, filter);
+            return unranked(request, filter, onlyShard);
         }
-        long[] ranked = RankDomain.evaluate(rank, new RankDomain.Leaves() {
-            @Override
-            public RankDomain knn(Rank.Knn knn) throws IOException {
-                return nearest(knn, filter);
+        List<Rank> leaves = SearchMerge.leaves(rank);
+        List<LeafDocs> found = new ArrayList<>(leaves.size());
+        int total = 0;
+        for (Rank leaf : leaves) {
+            LeafDocs docs;
+            if (leaf instanceof Rank.Knn knn) {
+                docs = nearest(knn, filter);
+            } else if (leaf instanceof Rank.Bm25 bm25) {
+                docs = matching(bm25, filter);
+            } else {
+                throw new IllegalStateException("not a leaf: " + leaf);
             }
-
-            @Override
-            public RankDomain bm25(Rank.Bm25 bm25) throws IOException {
-                return matching(bm25, filter);
-            }
-        }).ranked();
-        int count = ranked.length;
-        GroupBy groupBy = request.groupBy();
-        if (groupBy != null) {
-            ranked = group(ranked, groupBy);
-            count = ranked.length;
+            found.add(docs);
+            total += docs.docs().length;
         }
-        int start = (int) Math.min(request.offset(), count);
-        int end = (int) Math.min((long) start + request.limit(), count);
-        SearchSelect select = request.select();
-        List<StoredRecord> page = new ArrayList<>(end - start);
-        float[] scores = select.scores() ? new float[end - start] : new float[0];
-        for (int i = start; i < end; i++) {
-            page.add(load(RankDomain.rankedDoc(ranked[i]), select));
-            if (select.scores()) {
-                scores[i - start] = RankDomain.rankedValue(ranked[i]);
+        // Each candidate once, by ascending doc id; a leaf then names a candidate by its index here.
+        int[] unique = new int[total];
+        int size = 0;
+        for (LeafDocs docs : found) {
+            System.arraycopy(docs.docs(), 0, unique, size, docs.docs().length);
+            size += docs.docs().length;
+        }
+        Arrays.sort(unique);
+        int distinct = 0;
+        for (int i = 0; i < size; i++) {
+            if (distinct == 0 || unique[distinct - 1] != unique[i]) {
+                unique[distinct++] = unique[i];
             }
         }
-        return new SearchResult(page, scores);
+        List<ShardPartial.Candidate> candidates = new ArrayList<>(distinct);
+        for (int i = 0; i < distinct; i++) {
+            candidates.add(candidate(unique[i], request.select(), request.groupBy()));
+        }
+        List<ShardPartial.Leaf> partialLeaves = new ArrayList<>(found.size());
+        for (LeafDocs docs : found) {
+            int[] indices = new int[docs.docs().length];
+            for (int i = 0; i < indices.length; i++) {
+                indices[i] = Arrays.binarySearch(unique, 0, distinct, docs.docs()[i]);
+                assert indices[i] >= 0 : "every leaf's doc is a candidate";
+            }
+            partialLeaves.add(new ShardPartial.Leaf(indices, docs.measures()));
+        }
+        return new ShardPartial(partialLeaves, candidates);
     }
 
-    private SearchResult unranked(SearchRequest request, @Nullable Query filter) throws IOException {
+    /**
+     * The first {@code offset + limit} matching records in insertion order: the merge cuts the page. With other
+     * shards, a record before the offset here may still make the page (the others may hold fewer earlier records);
+     * as the only shard, it cannot, so it goes without its parts, which a deep page would otherwise load in vain.
+     */
+    private ShardPartial unranked(SearchRequest request, @Nullable Query filter, boolean onlyShard)
+            throws IOException {
         long end = Math.min((long) request.offset() + request.limit(), reader.numDocs());
-        if (end <= request.offset()) {
-            return new SearchResult(List.of(), new float[0]);
+        if (end <= 0) {
+            return new ShardPartial(List.of(), List.of());
         }
         ScoreDoc[] docs = searcher.search(filter == null ? MatchAllDocsQuery.INSTANCE : filter, (int) end,
                 INSERTION_ORDER, false).scoreDocs;
-        List<StoredRecord> page = new ArrayList<>(Math.max(0, docs.length - request.offset()));
-        for (int i = request.offset(); i < docs.length; i++) {
-            page.add(load(docs[i].doc, request.select()));
+        List<ShardPartial.Candidate> candidates = new ArrayList<>(docs.length);
+        for (int i = 0; i < docs.length; i++) {
+            candidates.add(onlyShard && i < request.offset()
+                    ? candidate(docs[i].doc, SearchSelect.IDS, null)
+                    : candidate(docs[i].doc, request.select(), null));
         }
-        return new SearchResult(page, new float[0]);
+        return new ShardPartial(List.of(), candidates);
     }
 
     /** The knn leaf's candidates, nearest first, measured by the collection's Chroma distance. */
-    private RankDomain nearest(Rank.Knn knn, @Nullable Query filter) throws IOException {
+    private LeafDocs nearest(Rank.Knn knn, @Nullable Query filter) throws IOException {
         int liveDocs = reader.numDocs();
         if (vectorField == null || liveDocs == 0) {
-            return RankDomain.leaf(new int[0], new float[0], 0, knn.returnRank(), knn.defaultValue());
+            return LeafDocs.NONE;
         }
         float[] query = knn.query();
         if (query.length != vectorField.getVectorDimension()) {
@@ -179,14 +205,14 @@ final class RankedSearch {
             sortedDocs[j] = docs[i];
             sortedDistances[j] = distances[i];
         }
-        return RankDomain.leaf(sortedDocs, sortedDistances, n, knn.returnRank(), knn.defaultValue());
+        return new LeafDocs(sortedDocs, sortedDistances);
     }
 
     /** The BM25 leaf's candidates, best match first, measured {@code 1 - score}. */
-    private RankDomain matching(Rank.Bm25 bm25, @Nullable Query filter) throws IOException {
+    private LeafDocs matching(Rank.Bm25 bm25, @Nullable Query filter) throws IOException {
         Query text = DocumentText.query(bm25.text());
         if (text == null) {
-            return RankDomain.leaf(new int[0], new float[0], 0, bm25.returnRank(), bm25.defaultValue());
+            return LeafDocs.NONE;
         }
         Query query = text;
         if (filter != null) {
@@ -195,128 +221,78 @@ final class RankedSearch {
                     .add(filter, BooleanClause.Occur.FILTER)
                     .build();
         }
-        ScoreDoc[] top = searcher.search(query, bm25.limit()).scoreDocs;
+        ScoreDoc[] top = withTiesAtTheLimit(query, searcher.search(query, bm25.limit()).scoreDocs, bm25.limit());
         int[] docs = new int[top.length];
         float[] measures = new float[top.length];
         for (int i = 0; i < top.length; i++) {
             docs[i] = top[i].doc;
             measures[i] = 1f - top[i].score;
         }
-        return RankDomain.leaf(docs, measures, top.length, bm25.returnRank(), bm25.defaultValue());
+        return new LeafDocs(docs, measures);
     }
 
     /**
-     * Chroma's group-by over the ranked candidates: group by the key values, order each group by the aggregate's
-     * keys, keep its first k, and rank what is kept by score again.
+     * The hits, plus every further hit scored the same as the last one when the hits filled the limit. Lucene keeps
+     * the lowest doc ids among equal scores, and doc ids follow neither insertion order nor anything two indexes of
+     * the same records share; with all the tied records, {@link SearchMerge} cuts the list at the limit by
+     * insertion order, the same on every shard layout. BM25 ties are common: equal term counts in equal lengths.
      */
-    private long[] group(long[] ranked, GroupBy groupBy) throws IOException {
-        List<Candidate> candidates = new ArrayList<>(ranked.length);
-        for (long entry : ranked) {
-            int doc = RankDomain.rankedDoc(entry);
-            records.load(doc, false, true, false, false);
-            byte[] encoded = records.metadata;
-            Map<String, MetadataValue> metadata = encoded == null ? Map.of() : BatchCodec.decodeMetadata(encoded);
-            candidates.add(new Candidate(entry, metadata));
+    private ScoreDoc[] withTiesAtTheLimit(Query query, ScoreDoc[] hits, int limit) throws IOException {
+        if (hits.length < limit || hits.length == 0) {
+            return hits;
         }
-        Map<List<MetadataValue>, List<Candidate>> groups = new LinkedHashMap<>();
-        for (Candidate candidate : candidates) {
-            groups.computeIfAbsent(groupKey(candidate, groupBy.keys()), key -> new ArrayList<>()).add(candidate);
-        }
-        Comparator<Candidate> order = aggregateOrder(groupBy);
-        long[] kept = new long[candidates.size()];
-        int size = 0;
-        for (List<Candidate> group : groups.values()) {
-            group.sort(order);
-            for (int i = 0; i < Math.min(groupBy.k(), group.size()); i++) {
-                kept[size++] = group.get(i).ranked();
+        float last = hits[hits.length - 1].score;
+        List<ScoreDoc> tied = new ArrayList<>();
+        ScoreDoc after = hits[hits.length - 1];
+        while (true) {
+            ScoreDoc[] more = searcher.searchAfter(after, query, limit).scoreDocs;
+            int i = 0;
+            while (i < more.length && more[i].score == last) {
+                tied.add(more[i++]);
             }
+            if (i < more.length || more.length < limit) {
+                break;
+            }
+            after = more[more.length - 1];
         }
-        long[] result = Arrays.copyOf(kept, size);
-        Arrays.sort(result);
-        return result;
+        if (tied.isEmpty()) {
+            return hits;
+        }
+        ScoreDoc[] all = Arrays.copyOf(hits, hits.length + tied.size());
+        for (int i = 0; i < tied.size(); i++) {
+            all[hits.length + i] = tied.get(i);
+        }
+        return all;
     }
 
     /**
-     * The values of the group keys; a missing key is {@link MetadataValue.Null}. Integers are widened to floats so
-     * that 3 and 3.0 fall in one group, as they are equal everywhere else in Quiver.
+     * A candidate: id, insertion order, the selected parts (metadata cut down to the selected keys) and the values
+     * of the group-by's metadata keys.
      */
-    private static List<MetadataValue> groupKey(Candidate candidate, List<String> keys) {
-        List<MetadataValue> values = new ArrayList<>(keys.size());
-        for (String key : keys) {
-            MetadataValue value = candidate.metadata().get(key);
-            values.add(value == null ? new MetadataValue.Null()
-                    : value instanceof MetadataValue.IntValue integer ? new MetadataValue.FloatValue(integer.value())
-                    : value);
-        }
-        return values;
-    }
-
-    private static Comparator<Candidate> aggregateOrder(GroupBy groupBy) {
-        Comparator<Candidate> order = null;
-        for (String key : groupBy.orderBy()) {
-            Comparator<Candidate> byKey = key.equals(GroupBy.SCORE)
-                    ? Comparator.comparingLong(candidate -> candidate.ranked() >> 32)
-                    : (left, right) -> compareValues(left.metadata().get(key), right.metadata().get(key));
-            order = order == null ? byKey : order.thenComparing(byKey);
-        }
-        assert order != null : "a group-by has at least one aggregate key";
-        if (groupBy.descending()) {
-            order = order.reversed();
-        }
-        // Equal keys keep rank order, whichever direction the aggregate sorts.
-        return order.thenComparingLong(Candidate::ranked);
-    }
-
-    /** A total order over optional metadata values: missing first, then by type, then by value. */
-    static int compareValues(@Nullable MetadataValue left, @Nullable MetadataValue right) {
-        if (left == null || right == null) {
-            return left == null ? (right == null ? 0 : -1) : 1;
-        }
-        int byType = Integer.compare(typeRank(left), typeRank(right));
-        if (byType != 0) {
-            return byType;
-        }
-        return switch (left) {
-            case MetadataValue.BoolValue bool ->
-                    Boolean.compare(bool.value(), ((MetadataValue.BoolValue) right).value());
-            case MetadataValue.IntValue integer -> Double.compare(integer.value(), number(right));
-            case MetadataValue.FloatValue number -> Double.compare(number.value(), number(right));
-            case MetadataValue.StringValue string ->
-                    string.value().compareTo(((MetadataValue.StringValue) right).value());
-            // Arrays are not meant as group or order keys; any consistent order will do.
-            case MetadataValue.StringArray array -> array.toString().compareTo(right.toString());
-            case MetadataValue.IntArray array -> array.toString().compareTo(right.toString());
-            case MetadataValue.FloatArray array -> array.toString().compareTo(right.toString());
-            case MetadataValue.BoolArray array -> array.toString().compareTo(right.toString());
-            case MetadataValue.Null ignored -> 0;
-        };
-    }
-
-    private static double number(MetadataValue value) {
-        return value instanceof MetadataValue.IntValue integer ? integer.value()
-                : ((MetadataValue.FloatValue) value).value();
-    }
-
-    private static int typeRank(MetadataValue value) {
-        return switch (value) {
-            case MetadataValue.Null ignored -> 0;
-            case MetadataValue.BoolValue ignored -> 1;
-            case MetadataValue.IntValue ignored -> 2;
-            case MetadataValue.FloatValue ignored -> 2;
-            case MetadataValue.StringValue ignored -> 3;
-            case MetadataValue.BoolArray ignored -> 4;
-            case MetadataValue.IntArray ignored -> 5;
-            case MetadataValue.FloatArray ignored -> 6;
-            case MetadataValue.StringArray ignored -> 7;
-        };
-    }
-
-    /** The id and the selected parts of one record; metadata cut down to the selected keys. */
-    private StoredRecord load(int doc, SearchSelect select) throws IOException {
-        records.load(doc, select.documents(), select.metadata(), false, select.embeddings());
+    private ShardPartial.Candidate candidate(int doc, SearchSelect select, @Nullable GroupBy groupBy)
+            throws IOException {
+        records.load(doc, select.documents(), select.metadata() || groupBy != null, false, select.embeddings());
         StoredRecord record = records.toRecord(select.embeddings());
         Map<String, MetadataValue> metadata = record.metadata();
-        if (metadata != null && !select.allMetadata()) {
+        Map<String, MetadataValue> groupValues = Map.of();
+        if (groupBy != null && metadata != null) {
+            groupValues = new HashMap<>();
+            for (String key : groupBy.keys()) {
+                MetadataValue value = metadata.get(key);
+                if (value != null) {
+                    groupValues.put(key, value);
+                }
+            }
+            for (String key : groupBy.orderBy()) {
+                MetadataValue value = metadata.get(key);
+                if (value != null) {
+                    groupValues.put(key, value);
+                }
+            }
+        }
+        if (!select.metadata()) {
+            metadata = null;
+        } else if (metadata != null && !select.allMetadata()) {
             Map<String, MetadataValue> selected = new LinkedHashMap<>();
             for (String key : select.metadataKeys()) {
                 MetadataValue value = metadata.get(key);
@@ -326,10 +302,12 @@ final class RankedSearch {
             }
             metadata = selected.isEmpty() ? null : selected;
         }
-        return new StoredRecord(record.id(), record.embedding(), record.document(), metadata, null);
+        return new ShardPartial.Candidate(records.order(doc),
+                new StoredRecord(record.id(), record.embedding(), record.document(), metadata, null), groupValues);
     }
 
-    /** A ranked candidate (see {@link RankDomain#ranked()}) with its metadata, for grouping. */
-    private record Candidate(long ranked, Map<String, MetadataValue> metadata) {
+    /** One leaf's candidates on this shard, best first, with their measures. */
+    private record LeafDocs(int[] docs, float[] measures) {
+        static final LeafDocs NONE = new LeafDocs(new int[0], new float[0]);
     }
 }

@@ -14,6 +14,8 @@ import dev.quiver.search.api.SearchRequest;
 import dev.quiver.search.api.SearchResult;
 import dev.quiver.search.api.StoredRecord;
 import dev.quiver.search.api.WriteBatch;
+import dev.quiver.search.merge.SearchMerge;
+import dev.quiver.search.merge.ShardPartial;
 import java.io.Closeable;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -837,13 +839,26 @@ public final class ShardIndex implements Closeable {
     }
 
     /**
-     * Runs searches of Chroma's Search API over one refreshed snapshot, one result per request in order (see
-     * {@link RankedSearch} for how). Any thread.
+     * Runs searches of Chroma's Search API over one refreshed snapshot, one result per request in order: this
+     * shard's {@link #searchPartials} merged as the only shard. Any thread.
      *
      * @param searchEf the least {@code k} of each vector search, at least 1
      * @throws IllegalArgumentException if a knn leaf's vector has another dimension than the shard's
      */
     public List<SearchResult> search(List<SearchRequest> requests, int searchEf) {
+        return SearchMerge.merge(requests, List.of(searchPartials(requests, searchEf, true)));
+    }
+
+    /**
+     * This shard's part of the answers to searches of Chroma's Search API, over one refreshed snapshot, one per
+     * request in order (see {@link RankedSearch} for how, {@link SearchMerge} for the rest). Any thread.
+     *
+     * @param searchEf  the least {@code k} of each vector search, at least 1
+     * @param onlyShard whether the parts are merged alone, as the collection's only shard: a search without rank
+     *                  then skips the parts of records before its offset
+     * @throws IllegalArgumentException if a knn leaf's vector has another dimension than the shard's
+     */
+    public List<ShardPartial> searchPartials(List<SearchRequest> requests, int searchEf, boolean onlyShard) {
         requireNonNull(requests, "requests is null");
         if (searchEf < 1) {
             throw new IllegalArgumentException("searchEf must be positive: " + searchEf);
@@ -852,11 +867,11 @@ public final class ShardIndex implements Closeable {
         try {
             RankedSearch search = new RankedSearch(searcher, metric, exactSimilarity, rescore, searchEf,
                     vectorField(searcher.getIndexReader()));
-            List<SearchResult> results = new ArrayList<>(requests.size());
+            List<ShardPartial> partials = new ArrayList<>(requests.size());
             for (SearchRequest request : requests) {
-                results.add(search.run(request));
+                partials.add(search.run(request, onlyShard));
             }
-            return results;
+            return partials;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot search shard index at " + path, e);
         } finally {

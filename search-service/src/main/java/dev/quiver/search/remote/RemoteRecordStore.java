@@ -18,6 +18,8 @@ import dev.quiver.search.api.WriteLimits;
 import dev.quiver.search.engine.LogAppender;
 import dev.quiver.search.engine.ShardMerge;
 import dev.quiver.search.index.OrderedRecords;
+import dev.quiver.search.merge.SearchMerge;
+import dev.quiver.search.merge.ShardPartial;
 import dev.quiver.search.ownership.ShardKey;
 import dev.quiver.search.ownership.ShardOwner;
 import dev.quiver.search.ownership.ShardOwners;
@@ -35,6 +37,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -66,6 +69,8 @@ public final class RemoteRecordStore implements RecordStore {
     private final HttpClient http;
     private final CircuitBreakerRegistry breakers;
     private final ShardWire wire = new ShardWire();
+    /** Null for strong reads; sent with every read so the owner applies it (see {@link #withMaxStaleness}). */
+    private final @Nullable Duration maxStaleness;
 
     /**
      * @param callTimeout how long one call may take: the node's own read timeout (it waits for its shard to catch up)
@@ -89,6 +94,27 @@ public final class RemoteRecordStore implements RecordStore {
                 .permittedNumberOfCallsInHalfOpenState(1)
                 .waitDurationInOpenState(requireNonNull(openBreaker, "openBreaker is null"))
                 .build());
+        this.maxStaleness = null;
+    }
+
+    private RemoteRecordStore(RemoteRecordStore strong, Duration maxStaleness) {
+        this.appender = strong.appender;
+        this.owners = strong.owners;
+        this.secret = strong.secret;
+        this.callTimeout = strong.callTimeout;
+        this.retryBudget = strong.retryBudget;
+        this.http = strong.http;
+        this.breakers = strong.breakers;
+        this.maxStaleness = maxStaleness;
+    }
+
+    /** The same client, connections and breakers, asking each owner to answer within the staleness bound. */
+    @Override
+    public RemoteRecordStore withMaxStaleness(Duration maxStaleness) {
+        if (maxStaleness.isNegative() || maxStaleness.isZero()) {
+            throw new IllegalArgumentException("maxStaleness must be positive: " + maxStaleness);
+        }
+        return new RemoteRecordStore(this, maxStaleness);
     }
 
     @Override
@@ -108,7 +134,9 @@ public final class RemoteRecordStore implements RecordStore {
             // Chroma resolves a filtered delete to ids at the moment of the request: the owners know which match.
             ids = new ArrayList<>();
             for (int shard = 0; shard < shardCount(collection); shard++) {
-                ObjectNode request = request(collection);
+                // Always strong: these ids are deleted, and a delete must see every acknowledged write.
+                ObjectNode request = wire.object();
+                request.put("position", collection.logPosition());
                 wire.writeFilter(request, filter);
                 for (JsonNode id : call(collection, shard, "ids", request).path("ids")) {
                     ids.add(id.asString());
@@ -175,13 +203,21 @@ public final class RemoteRecordStore implements RecordStore {
     }
 
     /**
-     * The Search API's rank expressions have no wire form between gateway and search node yet, so a gateway-only
-     * process answers 501, as a local Chroma does, rather than a partial answer.
+     * Asks every shard's owner for its part of the answers (per leaf its best candidates, with their fields) and
+     * merges them as a standalone process does ({@link SearchMerge}), with the same log position, retries and
+     * refusals as {@link #query}.
      */
     @Override
     public List<SearchResult> search(CollectionView collection, List<SearchRequest> searches) {
-        throw new QuiverException(ErrorCode.NOT_IMPLEMENTED,
-                "The search operation is not served by a gateway in distributed mode yet; use query");
+        int shards = shardCount(collection);
+        ObjectNode request = request(collection);
+        wire.writeSearches(request, searches);
+        request.put("onlyShard", shards == 1);
+        List<List<ShardPartial>> partials = new ArrayList<>(shards);
+        for (int shard = 0; shard < shards; shard++) {
+            partials.add(wire.readPartials(call(collection, shard, "search", request).path("partials")));
+        }
+        return SearchMerge.merge(searches, partials);
     }
 
     @Override
@@ -207,6 +243,9 @@ public final class RemoteRecordStore implements RecordStore {
     private ObjectNode request(CollectionView collection) {
         ObjectNode request = wire.object();
         request.put("position", collection.logPosition());
+        if (maxStaleness != null) {
+            request.put("maxStalenessMillis", Math.max(1, maxStaleness.toMillis()));
+        }
         return request;
     }
 

@@ -1,12 +1,18 @@
 package dev.quiver.search.remote;
 
+import dev.quiver.search.api.GroupBy;
 import dev.quiver.search.api.Hit;
 import dev.quiver.search.api.Include;
 import dev.quiver.search.api.MetadataValue;
+import dev.quiver.search.api.Rank;
 import dev.quiver.search.api.RecordFilter;
+import dev.quiver.search.api.SearchFilter;
+import dev.quiver.search.api.SearchRequest;
+import dev.quiver.search.api.SearchSelect;
 import dev.quiver.search.api.StoredRecord;
 import dev.quiver.search.api.Where;
 import dev.quiver.search.api.WhereDocument;
+import dev.quiver.search.merge.ShardPartial;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -21,10 +27,11 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The JSON of the calls between a gateway and a search node ({@code /internal/v1}): filters, records and hits, in a
- * form of our own rather than Chroma's, so no parsing or validation is repeated on the node. Floats travel as JSON
- * numbers written from {@code float}, which read back to the same {@code float}. Both sides are this class, so a
- * gateway and a node of one release always agree. Thread-safe.
+ * The JSON of the calls between a gateway and a search node ({@code /internal/v1}): filters, records, hits, Search
+ * API requests and shards' parts of their answers, in a form of our own rather than Chroma's, so no parsing or
+ * validation is repeated on the node. Floats travel as JSON numbers written from {@code float}, which read back to
+ * the same {@code float} (non-finite ones as their Java text). Both sides are this class, so a gateway and a node of
+ * one release always agree. Thread-safe.
  */
 public final class ShardWire {
 
@@ -110,7 +117,122 @@ public final class ShardWire {
         return queries;
     }
 
+    /** The whole of each search: rank tree, filter, page, select and group-by. */
+    public void writeSearches(ObjectNode request, List<SearchRequest> searches) {
+        ArrayNode array = request.putArray("searches");
+        for (SearchRequest search : searches) {
+            ObjectNode node = array.addObject();
+            if (search.rank() != null) {
+                node.set("rank", rank(search.rank()));
+            }
+            if (search.filter() != null) {
+                node.set("filter", searchFilter(search.filter()));
+            }
+            node.put("offset", search.offset());
+            node.put("limit", search.limit());
+            SearchSelect select = search.select();
+            ObjectNode selectNode = node.putObject("select");
+            selectNode.put("documents", select.documents());
+            selectNode.put("embeddings", select.embeddings());
+            selectNode.put("scores", select.scores());
+            selectNode.put("allMetadata", select.allMetadata());
+            selectNode.set("metadataKeys", strings(select.metadataKeys()));
+            GroupBy groupBy = search.groupBy();
+            if (groupBy != null) {
+                ObjectNode groupNode = node.putObject("groupBy");
+                groupNode.set("keys", strings(groupBy.keys()));
+                groupNode.put("descending", groupBy.descending());
+                groupNode.set("orderBy", strings(groupBy.orderBy()));
+                groupNode.put("k", groupBy.k());
+            }
+        }
+    }
+
+    public List<SearchRequest> readSearches(JsonNode request) {
+        List<SearchRequest> searches = new ArrayList<>();
+        for (JsonNode node : request.path("searches")) {
+            JsonNode select = node.get("select");
+            JsonNode groupBy = node.get("groupBy");
+            searches.add(new SearchRequest(
+                    node.has("rank") ? rank(node.get("rank")) : null,
+                    node.has("filter") ? searchFilter(node.get("filter")) : null,
+                    node.get("offset").intValue(),
+                    node.get("limit").intValue(),
+                    new SearchSelect(select.get("documents").booleanValue(), select.get("embeddings").booleanValue(),
+                            select.get("scores").booleanValue(), select.get("allMetadata").booleanValue(),
+                            strings(select.get("metadataKeys"))),
+                    groupBy == null ? null : new GroupBy(strings(groupBy.get("keys")),
+                            groupBy.get("descending").booleanValue(), strings(groupBy.get("orderBy")),
+                            groupBy.get("k").intValue())));
+        }
+        return searches;
+    }
+
     // ---- answers
+    /** Shards' parts of search answers, one per search, for {@link dev.quiver.search.merge.SearchMerge}. */
+    public ArrayNode partials(List<ShardPartial> partials) {
+        ArrayNode array = json.createArrayNode();
+        for (ShardPartial partial : partials) {
+            ObjectNode node = array.addObject();
+            ArrayNode leaves = node.putArray("leaves");
+            for (ShardPartial.Leaf leaf : partial.leaves()) {
+                ObjectNode leafNode = leaves.addObject();
+                ArrayNode candidates = leafNode.putArray("candidates");
+                for (int candidate : leaf.candidates()) {
+                    candidates.add(candidate);
+                }
+                ArrayNode measures = leafNode.putArray("measures");
+                for (float measure : leaf.measures()) {
+                    measures.add(number(measure));
+                }
+            }
+            ArrayNode candidates = node.putArray("candidates");
+            for (ShardPartial.Candidate candidate : partial.candidates()) {
+                ObjectNode candidateNode = candidates.addObject();
+                candidateNode.put("order", candidate.order());
+                candidateNode.set("record", record(candidate.record()));
+                if (!candidate.groupValues().isEmpty()) {
+                    ObjectNode group = candidateNode.putObject("group");
+                    candidate.groupValues().forEach((key, value) -> group.set(key, value(value)));
+                }
+            }
+        }
+        return array;
+    }
+
+    public List<ShardPartial> readPartials(JsonNode array) {
+        List<ShardPartial> partials = new ArrayList<>(array.size());
+        for (JsonNode node : array) {
+            List<ShardPartial.Leaf> leaves = new ArrayList<>();
+            for (JsonNode leaf : node.path("leaves")) {
+                JsonNode candidates = leaf.get("candidates");
+                JsonNode measures = leaf.get("measures");
+                int[] indices = new int[candidates.size()];
+                float[] values = new float[measures.size()];
+                for (int i = 0; i < indices.length; i++) {
+                    indices[i] = candidates.get(i).intValue();
+                }
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = number(measures.get(i));
+                }
+                leaves.add(new ShardPartial.Leaf(indices, values));
+            }
+            List<ShardPartial.Candidate> candidates = new ArrayList<>();
+            for (JsonNode candidate : node.path("candidates")) {
+                Map<String, MetadataValue> group = new LinkedHashMap<>();
+                if (candidate.has("group")) {
+                    for (Map.Entry<String, JsonNode> entry : candidate.get("group").properties()) {
+                        group.put(entry.getKey(), value(entry.getValue()));
+                    }
+                }
+                candidates.add(new ShardPartial.Candidate(candidate.get("order").longValue(),
+                        readRecord(candidate.get("record")), group));
+            }
+            partials.add(new ShardPartial(leaves, candidates));
+        }
+        return partials;
+    }
+
 
     public ArrayNode records(List<StoredRecord> records) {
         ArrayNode array = json.createArrayNode();
@@ -184,6 +306,160 @@ public final class ShardWire {
                 node.has("embedding") ? floats(node.get("embedding")) : null,
                 node.has("document") ? node.get("document").asString() : null, metadata,
                 node.has("uri") ? node.get("uri").asString() : null);
+    }
+
+    // ---- ranks and search filters
+
+    private ObjectNode rank(Rank rank) {
+        ObjectNode node = json.createObjectNode();
+        switch (rank) {
+            case Rank.Knn knn -> {
+                ObjectNode leaf = node.putObject("knn");
+                leaf.set("query", floats(knn.query()));
+                leaf.put("limit", knn.limit());
+                if (knn.defaultValue() != null) {
+                    leaf.set("default", number(knn.defaultValue()));
+                }
+                leaf.put("returnRank", knn.returnRank());
+            }
+            case Rank.Bm25 bm25 -> {
+                ObjectNode leaf = node.putObject("bm25");
+                leaf.put("text", bm25.text());
+                leaf.put("limit", bm25.limit());
+                if (bm25.defaultValue() != null) {
+                    leaf.set("default", number(bm25.defaultValue()));
+                }
+                leaf.put("returnRank", bm25.returnRank());
+            }
+            case Rank.Value value -> node.set("value", number(value.value()));
+            case Rank.Sum sum -> node.set("sum", ranks(sum.terms()));
+            case Rank.Product product -> node.set("product", ranks(product.factors()));
+            case Rank.Minimum minimum -> node.set("min", ranks(minimum.operands()));
+            case Rank.Maximum maximum -> node.set("max", ranks(maximum.operands()));
+            case Rank.Difference difference -> node.set("sub", ranks(List.of(difference.left(), difference.right())));
+            case Rank.Quotient quotient -> node.set("div", ranks(List.of(quotient.left(), quotient.right())));
+            case Rank.Absolute absolute -> node.set("abs", rank(absolute.operand()));
+            case Rank.Exponential exponential -> node.set("exp", rank(exponential.operand()));
+            case Rank.Logarithm logarithm -> node.set("log", rank(logarithm.operand()));
+        }
+        return node;
+    }
+
+    private ArrayNode ranks(List<Rank> ranks) {
+        ArrayNode array = json.createArrayNode();
+        for (Rank rank : ranks) {
+            array.add(rank(rank));
+        }
+        return array;
+    }
+
+    private Rank rank(JsonNode node) {
+        Map.Entry<String, JsonNode> only = single(node, "rank");
+        JsonNode operand = only.getValue();
+        return switch (only.getKey()) {
+            case "knn" -> new Rank.Knn(floats(operand.get("query")), operand.get("limit").intValue(),
+                    operand.has("default") ? number(operand.get("default")) : null,
+                    operand.get("returnRank").booleanValue());
+            case "bm25" -> new Rank.Bm25(operand.get("text").asString(), operand.get("limit").intValue(),
+                    operand.has("default") ? number(operand.get("default")) : null,
+                    operand.get("returnRank").booleanValue());
+            case "value" -> new Rank.Value(number(operand));
+            case "sum" -> new Rank.Sum(ranks(operand));
+            case "product" -> new Rank.Product(ranks(operand));
+            case "min" -> new Rank.Minimum(ranks(operand));
+            case "max" -> new Rank.Maximum(ranks(operand));
+            case "sub" -> new Rank.Difference(rank(operand.get(0)), rank(operand.get(1)));
+            case "div" -> new Rank.Quotient(rank(operand.get(0)), rank(operand.get(1)));
+            case "abs" -> new Rank.Absolute(rank(operand));
+            case "exp" -> new Rank.Exponential(rank(operand));
+            case "log" -> new Rank.Logarithm(rank(operand));
+            default -> throw new IllegalArgumentException("Unknown rank expression: " + node);
+        };
+    }
+
+    private List<Rank> ranks(JsonNode array) {
+        List<Rank> ranks = new ArrayList<>(array.size());
+        for (JsonNode rank : array) {
+            ranks.add(rank(rank));
+        }
+        return ranks;
+    }
+
+    private ObjectNode searchFilter(SearchFilter filter) {
+        ObjectNode node = json.createObjectNode();
+        switch (filter) {
+            case SearchFilter.And and -> {
+                ArrayNode clauses = node.putArray("and");
+                and.clauses().forEach(clause -> clauses.add(searchFilter(clause)));
+            }
+            case SearchFilter.Or or -> {
+                ArrayNode clauses = node.putArray("or");
+                or.clauses().forEach(clause -> clauses.add(searchFilter(clause)));
+            }
+            case SearchFilter.Metadata metadata -> node.set("metadata", where(metadata.where()));
+            case SearchFilter.Document document -> node.set("document", whereDocument(document.whereDocument()));
+            case SearchFilter.Ids ids -> {
+                ObjectNode leaf = node.putObject("ids");
+                leaf.set("values", strings(ids.ids()));
+                leaf.put("negated", ids.negated());
+            }
+        }
+        return node;
+    }
+
+    private SearchFilter searchFilter(JsonNode node) {
+        Map.Entry<String, JsonNode> only = single(node, "search filter");
+        JsonNode operand = only.getValue();
+        return switch (only.getKey()) {
+            case "and" -> new SearchFilter.And(searchFilters(operand));
+            case "or" -> new SearchFilter.Or(searchFilters(operand));
+            case "metadata" -> new SearchFilter.Metadata(where(operand));
+            case "document" -> new SearchFilter.Document(whereDocument(operand));
+            case "ids" -> new SearchFilter.Ids(strings(operand.get("values")), operand.get("negated").booleanValue());
+            default -> throw new IllegalArgumentException("Unknown search filter: " + node);
+        };
+    }
+
+    private List<SearchFilter> searchFilters(JsonNode array) {
+        List<SearchFilter> clauses = new ArrayList<>(array.size());
+        for (JsonNode clause : array) {
+            clauses.add(searchFilter(clause));
+        }
+        return clauses;
+    }
+
+    private static Map.Entry<String, JsonNode> single(JsonNode node, String what) {
+        if (node == null || !node.isObject() || node.size() != 1) {
+            throw new IllegalArgumentException("A " + what + " is an object of one member: " + node);
+        }
+        return node.properties().iterator().next();
+    }
+
+    private ArrayNode strings(List<String> values) {
+        ArrayNode array = json.createArrayNode();
+        values.forEach(array::add);
+        return array;
+    }
+
+    private static List<String> strings(@Nullable JsonNode array) {
+        List<String> values = new ArrayList<>();
+        if (array != null) {
+            array.forEach(element -> values.add(element.asString()));
+        }
+        return values;
+    }
+
+    /**
+     * A float as a JSON number, or as the text Java gives it when it is not finite (a rank constant or measure may
+     * be), since JSON numbers have no NaN or infinity.
+     */
+    private JsonNode number(float value) {
+        return Float.isFinite(value) ? json.getNodeFactory().numberNode(value)
+                : json.getNodeFactory().textNode(Float.toString(value));
+    }
+
+    private static float number(JsonNode node) {
+        return node.isString() ? Float.parseFloat(node.asString()) : node.floatValue();
     }
 
     // ---- filters and values

@@ -63,6 +63,17 @@ public final class Shard {
 
     /** Written by the applier only: the last sequence applied to the index, visible or not. */
     private volatile long appliedSequence;
+    /**
+     * Applier only: when the applier last began a read of the log that found it drained, in
+     * {@link System#nanoTime()}; the applied index then held everything the log held at that time.
+     * {@link #NEVER} before the first such read.
+     */
+    private long appliedFreshNanos = NEVER;
+    /**
+     * Written by the applier, read by readers: a time at which the log held nothing the visible snapshot lacks, in
+     * {@link System#nanoTime()}; {@link #NEVER} until known. What a bounded-staleness read measures.
+     */
+    private volatile long visibleFreshNanos = NEVER;
     /** Readers waiting in {@link #awaitVisible}; the applier publishes a snapshot at once while there are any. */
     private final AtomicInteger waiters = new AtomicInteger();
     /** Applier only: when the index was last committed, in {@link System#nanoTime()}. */
@@ -94,6 +105,8 @@ public final class Shard {
     private volatile @Nullable ColdOpen coldOpen;
 
     private static final int RETIRED = -1;
+    /** No freshness known yet: a bounded-staleness read waits as a strong one does. */
+    private static final long NEVER = Long.MIN_VALUE;
 
     Shard(TenantId tenant, ShardKey key, int shardCount, ShardIndex index, JdbcWal wal, Executor applierPool,
             ShardSettings settings, Timer applyTimer, ShardCheckpoints checkpoints, long appendedSequence) {
@@ -235,7 +248,23 @@ public final class Shard {
      * read timeout (the answer would otherwise miss acknowledged writes).
      */
     public void awaitVisible(long sequence) {
+        awaitVisible(sequence, null);
+    }
+
+    /**
+     * Like {@link #awaitVisible(long)}, but with bounded staleness: returns at once, without {@code sequence}
+     * visible, when the visible snapshot holds everything the log held at some time no earlier than
+     * {@code maxStaleness} ago (the applier's last read that found the log drained began then). The applier is
+     * still woken, so later reads see newer writes.
+     *
+     * @param maxStaleness null for strong consistency
+     */
+    public void awaitVisible(long sequence, @Nullable Duration maxStaleness) {
         if (index.visibleSequence() >= sequence) {
+            return;
+        }
+        if (maxStaleness != null && freshWithin(maxStaleness)) {
+            schedule();
             return;
         }
         waiters.incrementAndGet();
@@ -260,6 +289,12 @@ public final class Shard {
             visibility.unlock();
             waiters.decrementAndGet();
         }
+    }
+
+    /** Whether the visible snapshot held the whole log at a time within {@code maxStaleness} of now. */
+    private boolean freshWithin(Duration maxStaleness) {
+        long fresh = visibleFreshNanos;
+        return fresh != NEVER && System.nanoTime() - fresh <= maxStaleness.toNanos();
     }
 
     private void runApplier() {
@@ -310,6 +345,7 @@ public final class Shard {
      */
     private void drain() {
         while (!closed) {
+            long readStarted = System.nanoTime();
             List<WalEntry> entries = readLog();
             for (WalEntry entry : entries) {
                 long started = System.nanoTime();
@@ -331,9 +367,15 @@ public final class Shard {
                 compactionStarted = false;
             }
             boolean drained = entries.size() < settings.walPageSize();
+            if (drained) {
+                // Every entry the log held when this read began is applied now.
+                appliedFreshNanos = readStarted;
+            }
             if (unrefreshedRecords >= settings.refreshRecords()
                     || (drained && waiters.get() > 0 && index.visibleSequence() < appliedSequence)) {
                 publish();
+            } else if (drained && index.visibleSequence() >= appliedSequence) {
+                visibleFreshNanos = readStarted;
             }
             if (drained) {
                 break;
@@ -396,6 +438,10 @@ public final class Shard {
 
     private void publish() {
         index.refresh();
+        // The snapshot holds everything applied, so at least what the log held at the last drained read.
+        if (appliedFreshNanos != NEVER) {
+            visibleFreshNanos = appliedFreshNanos;
+        }
         unrefreshedRecords = 0;
         wakeReaders();
     }

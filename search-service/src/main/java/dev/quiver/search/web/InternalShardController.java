@@ -19,6 +19,7 @@ import dev.quiver.search.ownership.ShardKey;
 import dev.quiver.search.remote.ShardWire;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -73,8 +74,22 @@ public final class InternalShardController {
         return answer(collection, shard, caller, body, (request) -> {
             ObjectNode answer = wire.object();
             Set<Include> include = wire.readInclude(request.body());
-            answer.set("hits", wire.hits(records.query(request.view(), shard, wire.readQueries(request.body()),
-                    request.body().path("nResults").intValue(), wire.readFilter(request.body()), include)));
+            answer.set("hits", wire.hits(request.records().query(request.view(), shard,
+                    wire.readQueries(request.body()), request.body().path("nResults").intValue(),
+                    wire.readFilter(request.body()), include)));
+            return answer;
+        });
+    }
+
+    @PostMapping(SHARD + "/search")
+    ResponseEntity<byte[]> search(@PathVariable String collection, @PathVariable int shard,
+            @RequestHeader(name = ShardWire.SECRET_HEADER, required = false) String caller,
+            @RequestBody byte[] body) {
+        return answer(collection, shard, caller, body, (request) -> {
+            ObjectNode answer = wire.object();
+            answer.set("partials", wire.partials(request.records().searchShard(request.view(), shard,
+                    wire.readSearches(request.body()),
+                    request.body().has("onlyShard") && request.body().get("onlyShard").booleanValue())));
             return answer;
         });
     }
@@ -90,11 +105,12 @@ public final class InternalShardController {
             int offset = request.body().path("offset").intValue();
             int limit = request.body().path("limit").intValue();
             if (request.view().shardCount() == 1) {
-                answer.set("records", wire.records(records.get(request.view(), filter, offset, limit, include)));
+                answer.set("records", wire.records(request.records().get(request.view(), filter, offset, limit,
+                        include)));
                 return answer;
             }
             // The gateway merges the shards' pages by insertion order, so each record travels with its order.
-            OrderedRecords page = records.getOrdered(request.view(), shard, filter,
+            OrderedRecords page = request.records().getOrdered(request.view(), shard, filter,
                     (int) Math.min(Integer.MAX_VALUE, (long) offset + limit), include);
             answer.set("records", wire.records(page.records()));
             var orders = answer.putArray("orders");
@@ -111,7 +127,7 @@ public final class InternalShardController {
             @RequestBody byte[] body) {
         return answer(collection, shard, caller, body, (request) -> {
             ObjectNode answer = wire.object();
-            answer.put("count", records.count(request.view(), shard));
+            answer.put("count", request.records().count(request.view(), shard));
             return answer;
         });
     }
@@ -165,7 +181,12 @@ public final class InternalShardController {
             if (shard >= view.shardCount()) {
                 return error(404, ErrorCode.COLLECTION_NOT_FOUND, "Collection [" + id + "] has no shard " + shard);
             }
-            return ok(handler.apply(new Request(view, request)));
+            // Optional members: a missing node has no value to coerce, so each is looked for first.
+            long maxStalenessMillis = request.has("maxStalenessMillis")
+                    ? request.get("maxStalenessMillis").longValue() : 0;
+            LocalRecordStore store = maxStalenessMillis > 0
+                    ? records.withMaxStaleness(Duration.ofMillis(maxStalenessMillis)) : records;
+            return ok(handler.apply(new Request(view, request, store)));
         } catch (QuiverException e) {
             return error(e.code().status(), e.code(), e.getMessage());
         } catch (RuntimeException e) {
@@ -190,6 +211,7 @@ public final class InternalShardController {
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(wire.bytes(body));
     }
 
-    private record Request(CollectionView view, JsonNode body) {
+    /** One call: the view at the gateway's position, the body, and the store with the staleness it allows. */
+    private record Request(CollectionView view, JsonNode body, LocalRecordStore records) {
     }
 }

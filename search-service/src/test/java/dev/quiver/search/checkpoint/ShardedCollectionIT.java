@@ -189,18 +189,6 @@ class ShardedCollectionIT extends SearchNodeFixture {
     }
 
     @Test
-    void theSearchApiRefusesACollectionOfSeveralShardsWithNotImplemented() {
-        SearchNode node = start(Duration.ofHours(24));
-        CollectionView four = create(node, "four", 4);
-        node.write(four, ShardCheckpointsIT.batch(0, 10));
-
-        assertThatThrownBy(() -> node.records.search(node.current(four), List.of()))
-                .isInstanceOfSatisfying(QuiverException.class,
-                        e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_IMPLEMENTED))
-                .hasMessageContaining("several shards");
-    }
-
-    @Test
     void deletingACollectionDeletesEveryShardsDirectory() throws IOException {
         SearchNode node = start(Duration.ofHours(24));
         CollectionView four = create(node, "four", 4);

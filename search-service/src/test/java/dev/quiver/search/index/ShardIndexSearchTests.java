@@ -16,6 +16,7 @@ import dev.quiver.search.api.SearchResult;
 import dev.quiver.search.api.SearchSelect;
 import dev.quiver.search.api.StoredRecord;
 import dev.quiver.search.api.Where;
+import dev.quiver.search.merge.ShardPartial;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -122,6 +123,24 @@ class ShardIndexSearchTests {
             assertThat(result.records().getFirst().document()).isNull();
             assertThat(result.records().getFirst().metadata()).containsOnlyKeys("shelf");
             assertThat(result.scores()).isEmpty();
+        }
+    }
+
+    @Test
+    void bm25HitsTiedAtTheLimitAreAllCandidatesSoTheFirstInsertedWins() {
+        try (ShardIndex shard = Records.open(directory, Metric.L2)) {
+            for (int i = 0; i < 6; i++) {
+                shard.apply(i + 1, add(record("same-" + i, vector(0f, i), "tied words", null, null)));
+            }
+            shard.refresh();
+            List<SearchRequest> requests = List.of(new SearchRequest(new Rank.Bm25("tied", 2, null, false), null, 0,
+                    10, EVERYTHING, null));
+
+            ShardPartial partial = shard.searchPartials(requests, 100, true).getFirst();
+            SearchResult result = shard.search(requests, 100).getFirst();
+
+            assertThat(partial.leaves().getFirst().candidates()).hasSize(6);
+            assertThat(ids(result)).containsExactly("same-0", "same-1");
         }
     }
 }

@@ -1,7 +1,7 @@
-package dev.quiver.search.index;
+package dev.quiver.search.merge;
 
 import dev.quiver.search.api.Rank;
-import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -13,8 +13,9 @@ import org.jspecify.annotations.Nullable;
  * supports where both have defaults, one side's support where only the other has a default, and the intersection
  * where neither has one.
  *
- * <p>Invariants: {@code docs[0..size)} strictly ascending (top-level doc ids of one searcher), {@code values}
- * parallel to them. Immutable once built; not shared across searchers.
+ * <p>A record is an {@code int} key of one merge ({@link SearchMerge} numbers the candidates of all shards by
+ * insertion order, so that ties between equal scores fall to the record inserted first). Invariants:
+ * {@code docs[0..size)} strictly ascending, {@code values} parallel to them. Immutable once built.
  */
 final class RankDomain {
 
@@ -47,11 +48,14 @@ final class RankDomain {
         }
     }
 
-    /** Runs the searches of the leaves; a leaf's candidates come back as {@link #leaf} builds them. */
+    /**
+     * The candidates of the leaves, asked for in the order of {@link #leaves(Rank)}, each as {@link #leaf} builds
+     * them.
+     */
     interface Leaves {
-        RankDomain knn(Rank.Knn knn) throws IOException;
+        RankDomain knn(Rank.Knn knn);
 
-        RankDomain bm25(Rank.Bm25 bm25) throws IOException;
+        RankDomain bm25(Rank.Bm25 bm25);
     }
 
     private static final int[] NO_DOCS = new int[0];
@@ -73,7 +77,7 @@ final class RankDomain {
     }
 
     /** Evaluates a rank expression depth-first, as Chroma does, asking for each leaf when the walk reaches it. */
-    static RankDomain evaluate(Rank rank, Leaves leaves) throws IOException {
+    static RankDomain evaluate(Rank rank, Leaves leaves) {
         return switch (rank) {
             case Rank.Knn knn -> leaves.knn(knn);
             case Rank.Bm25 bm25 -> leaves.bm25(bm25);
@@ -92,7 +96,41 @@ final class RankDomain {
         };
     }
 
-    private static RankDomain fold(List<Rank> operands, Operation operation, Leaves leaves) throws IOException {
+    /**
+     * The leaves ({@link Rank.Knn}, {@link Rank.Bm25}) of an expression in the order {@link #evaluate} meets them:
+     * a shard searches them in this order and its answer lists their candidates in it.
+     */
+    static List<Rank> leaves(Rank rank) {
+        List<Rank> leaves = new ArrayList<>();
+        collectLeaves(rank, leaves);
+        return leaves;
+    }
+
+    private static void collectLeaves(Rank rank, List<Rank> leaves) {
+        switch (rank) {
+            case Rank.Knn knn -> leaves.add(knn);
+            case Rank.Bm25 bm25 -> leaves.add(bm25);
+            case Rank.Value ignored -> {
+            }
+            case Rank.Sum sum -> sum.terms().forEach(term -> collectLeaves(term, leaves));
+            case Rank.Product product -> product.factors().forEach(factor -> collectLeaves(factor, leaves));
+            case Rank.Minimum minimum -> minimum.operands().forEach(operand -> collectLeaves(operand, leaves));
+            case Rank.Maximum maximum -> maximum.operands().forEach(operand -> collectLeaves(operand, leaves));
+            case Rank.Difference difference -> {
+                collectLeaves(difference.left(), leaves);
+                collectLeaves(difference.right(), leaves);
+            }
+            case Rank.Quotient quotient -> {
+                collectLeaves(quotient.left(), leaves);
+                collectLeaves(quotient.right(), leaves);
+            }
+            case Rank.Absolute absolute -> collectLeaves(absolute.operand(), leaves);
+            case Rank.Exponential exponential -> collectLeaves(exponential.operand(), leaves);
+            case Rank.Logarithm logarithm -> collectLeaves(logarithm.operand(), leaves);
+        }
+    }
+
+    private static RankDomain fold(List<Rank> operands, Operation operation, Leaves leaves) {
         // Chroma folds from the operation's identity, a constant; folding from the first operand is the same.
         RankDomain result = evaluate(operands.getFirst(), leaves);
         for (int i = 1; i < operands.size(); i++) {
@@ -203,12 +241,12 @@ final class RankDomain {
     }
 
     /** {@link org.apache.lucene.util.NumericUtils#floatToSortableInt}, with every NaN made one NaN first. */
-    private static int sortableBits(float value) {
+    static int sortableBits(float value) {
         int bits = Float.floatToIntBits(value);
         return bits ^ ((bits >> 31) & 0x7fffffff);
     }
 
-    private static float fromSortableBits(int sortable) {
+    static float fromSortableBits(int sortable) {
         return Float.intBitsToFloat(sortable ^ ((sortable >> 31) & 0x7fffffff));
     }
 }

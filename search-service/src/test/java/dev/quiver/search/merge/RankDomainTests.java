@@ -1,4 +1,4 @@
-package dev.quiver.search.index;
+package dev.quiver.search.merge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
