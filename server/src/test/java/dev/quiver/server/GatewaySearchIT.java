@@ -160,6 +160,16 @@ class GatewaySearchIT {
         assertThat(send(gatewayPort, throughGateway + "/get", get).body())
                 .isEqualTo(send(standalone.port(), onStandalone + "/get", get).body());
         assertThat(get(gatewayPort, throughGateway + "/count")).isEqualTo(String.valueOf(RECORDS));
+        // Query and get take the same bound through the gateway, and refuse a bad one before reading anything.
+        assertThat(send(gatewayPort, throughGateway + "/query", queries, "2s").body())
+                .isEqualTo(send(standalone.port(), onStandalone + "/query", queries).body());
+        assertThat(send(gatewayPort, throughGateway + "/get", get, "750ms").body())
+                .isEqualTo(send(standalone.port(), onStandalone + "/get", get).body());
+        for (String read : List.of("/query", "/get")) {
+            HttpResponse<String> badBound = send(gatewayPort, throughGateway + read, get, "-1s");
+            assertThat(badBound.statusCode()).as(read).isEqualTo(400);
+            assertThat(badBound.body()).contains("X-Quiver-Max-Staleness");
+        }
     }
 
     /** The same records for both processes, from a fixed seed. */

@@ -19,6 +19,7 @@ import dev.quiver.search.api.RecordWrite;
 import dev.quiver.search.api.StoredRecord;
 import dev.quiver.search.api.WriteBatch;
 import dev.quiver.tenant.api.Principal;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -144,7 +145,8 @@ class RecordController {
 
     @PostMapping("/get")
     ResponseEntity<byte[]> get(Principal caller, @PathVariable String tenant, @PathVariable String database,
-            @PathVariable String id, JsonNode request) {
+            @PathVariable String id, JsonNode request, HttpServletRequest http) {
+        RecordStore reader = ReadStaleness.apply(records, http);
         RecordFilter filter = RecordParser.filter(request);
         List<String> include = RecordParser.include(request, RecordParser.GET_DEFAULT_INCLUDE);
         JsonNode limitNode = JsonBody.optional(request, "limit");
@@ -154,7 +156,7 @@ class RecordController {
         CollectionView collection = resources.collectionById(caller, tenant, database, id);
         caller.require(Privilege.RECORDS_READ);
         List<StoredRecord> found = limit == 0 ? List.of()
-                : records.get(collection, filter, offset, limit, RecordParser.includeSet(include));
+                : reader.get(collection, filter, offset, limit, RecordParser.includeSet(include));
         metering.read(collection, 0, 0, found.size());
         return json(JsonResponses.get(found, include));
     }
@@ -168,7 +170,9 @@ class RecordController {
      */
     @PostMapping("/query")
     void query(Principal caller, @PathVariable String tenant, @PathVariable String database,
-            @PathVariable String id, JsonNode request, HttpServletResponse response) throws IOException {
+            @PathVariable String id, JsonNode request, HttpServletRequest http, HttpServletResponse response)
+            throws IOException {
+        RecordStore reader = ReadStaleness.apply(records, http);
         // Quiver's extension: query_texts instead of query_embeddings, embedded with the collection's function.
         JsonNode textsNode = JsonBody.optional(request, "query_texts");
         if (textsNode == null) {
@@ -208,7 +212,7 @@ class RecordController {
                 results.add(List.of());
             }
         } else {
-            results = records.query(collection, queries, nResults, filter, RecordParser.includeSet(include));
+            results = reader.query(collection, queries, nResults, filter, RecordParser.includeSet(include));
             searched = queries.length;
         }
         long returned = 0;
@@ -222,10 +226,11 @@ class RecordController {
 
     @GetMapping("/count")
     ResponseEntity<byte[]> count(Principal caller, @PathVariable String tenant, @PathVariable String database,
-            @PathVariable String id) {
+            @PathVariable String id, HttpServletRequest http) {
+        RecordStore reader = ReadStaleness.apply(records, http);
         CollectionView collection = resources.collectionById(caller, tenant, database, id);
         caller.require(Privilege.RECORDS_READ);
-        int count = records.count(collection);
+        int count = reader.count(collection);
         metering.read(collection, 0, 0, 0);
         return json(Integer.toString(count));
     }
