@@ -36,6 +36,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -133,12 +137,12 @@ public final class RemoteRecordStore implements RecordStore {
         } else {
             // Chroma resolves a filtered delete to ids at the moment of the request: the owners know which match.
             ids = new ArrayList<>();
-            for (int shard = 0; shard < shardCount(collection); shard++) {
-                // Always strong: these ids are deleted, and a delete must see every acknowledged write.
-                ObjectNode request = wire.object();
-                request.put("position", collection.logPosition());
-                wire.writeFilter(request, filter);
-                for (JsonNode id : call(collection, shard, "ids", request).path("ids")) {
+            // Always strong: these ids are deleted, and a delete must see every acknowledged write.
+            ObjectNode request = wire.object();
+            request.put("position", collection.logPosition());
+            wire.writeFilter(request, filter);
+            for (JsonNode answer : callEveryShard(collection, "ids", request)) {
+                for (JsonNode id : answer.path("ids")) {
                     ids.add(id.asString());
                 }
             }
@@ -164,14 +168,15 @@ public final class RemoteRecordStore implements RecordStore {
             return wire.readRecords(call(collection, 0, "get", request).path("records"));
         }
         // Each shard returns its first offset + limit with their insertion orders; the page is cut after the merge.
+        ObjectNode request = request(collection);
+        wire.writeFilter(request, filter);
+        wire.writeInclude(request, include);
+        request.put("offset", 0);
+        request.put("limit", (int) Math.min(Integer.MAX_VALUE, (long) offset + limit));
+        List<JsonNode> answers = callEveryShard(collection, "get", request);
         List<OrderedRecords> pages = new ArrayList<>(shards);
         for (int shard = 0; shard < shards; shard++) {
-            ObjectNode request = request(collection);
-            wire.writeFilter(request, filter);
-            wire.writeInclude(request, include);
-            request.put("offset", 0);
-            request.put("limit", (int) Math.min(Integer.MAX_VALUE, (long) offset + limit));
-            JsonNode answer = call(collection, shard, "get", request);
+            JsonNode answer = answers.get(shard);
             List<StoredRecord> records = wire.readRecords(answer.path("records"));
             JsonNode orderNodes = answer.path("orders");
             if (orderNodes.size() != records.size()) {
@@ -189,17 +194,16 @@ public final class RemoteRecordStore implements RecordStore {
     @Override
     public List<List<Hit>> query(CollectionView collection, float[][] queries, int nResults, RecordFilter filter,
             Set<Include> include) {
-        int shards = shardCount(collection);
-        List<List<List<Hit>>> answers = new ArrayList<>(shards);
-        for (int shard = 0; shard < shards; shard++) {
-            ObjectNode request = request(collection);
-            wire.writeQueries(request, queries);
-            request.put("nResults", nResults);
-            wire.writeFilter(request, filter);
-            wire.writeInclude(request, include);
-            answers.add(wire.readHits(call(collection, shard, "query", request).path("hits")));
+        ObjectNode request = request(collection);
+        wire.writeQueries(request, queries);
+        request.put("nResults", nResults);
+        wire.writeFilter(request, filter);
+        wire.writeInclude(request, include);
+        List<List<List<Hit>>> answers = new ArrayList<>();
+        for (JsonNode answer : callEveryShard(collection, "query", request)) {
+            answers.add(wire.readHits(answer.path("hits")));
         }
-        return shards == 1 ? answers.getFirst() : ShardMerge.hits(answers, queries.length, nResults);
+        return answers.size() == 1 ? answers.getFirst() : ShardMerge.hits(answers, queries.length, nResults);
     }
 
     /**
@@ -214,8 +218,8 @@ public final class RemoteRecordStore implements RecordStore {
         wire.writeSearches(request, searches);
         request.put("onlyShard", shards == 1);
         List<List<ShardPartial>> partials = new ArrayList<>(shards);
-        for (int shard = 0; shard < shards; shard++) {
-            partials.add(wire.readPartials(call(collection, shard, "search", request).path("partials")));
+        for (JsonNode answer : callEveryShard(collection, "search", request)) {
+            partials.add(wire.readPartials(answer.path("partials")));
         }
         return SearchMerge.merge(searches, partials);
     }
@@ -223,8 +227,8 @@ public final class RemoteRecordStore implements RecordStore {
     @Override
     public int count(CollectionView collection) {
         int count = 0;
-        for (int shard = 0; shard < shardCount(collection); shard++) {
-            count += call(collection, shard, "count", request(collection)).path("count").intValue();
+        for (JsonNode answer : callEveryShard(collection, "count", request(collection))) {
+            count += answer.path("count").intValue();
         }
         return count;
     }
@@ -238,6 +242,42 @@ public final class RemoteRecordStore implements RecordStore {
     /** The shards a read fans out to: the collection's, fixed at its creation. */
     private static int shardCount(CollectionView collection) {
         return collection.shardCount();
+    }
+
+    /**
+     * The same read of every shard, in shard order. Several shards are asked at once, each call on a virtual thread
+     * of its own (a call mostly waits: on its node, or between retries), so a read takes about as long as its
+     * slowest shard rather than the sum. The first shard that fails the read interrupts the others.
+     */
+    private List<JsonNode> callEveryShard(CollectionView collection, String operation, ObjectNode request) {
+        int shards = shardCount(collection);
+        if (shards == 1) {
+            return List.of(call(collection, 0, operation, request));
+        }
+        try (ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<JsonNode>> answers = new ArrayList<>(shards);
+            for (int shard = 0; shard < shards; shard++) {
+                int number = shard;
+                answers.add(calls.submit(() -> call(collection, number, operation, request)));
+            }
+            List<JsonNode> results = new ArrayList<>(shards);
+            for (Future<JsonNode> answer : answers) {
+                try {
+                    results.add(answer.get());
+                } catch (ExecutionException e) {
+                    calls.shutdownNow();
+                    if (e.getCause() instanceof RuntimeException failure) {
+                        throw failure;
+                    }
+                    throw new IllegalStateException("a shard read failed", e.getCause());
+                } catch (InterruptedException e) {
+                    calls.shutdownNow();
+                    Thread.currentThread().interrupt();
+                    throw unavailable(new ShardKey(collection.id(), results.size()), "the request was interrupted");
+                }
+            }
+            return results;
+        }
     }
 
     private ObjectNode request(CollectionView collection) {
