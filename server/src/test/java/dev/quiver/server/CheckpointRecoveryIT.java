@@ -70,7 +70,7 @@ class CheckpointRecoveryIT {
                         + "],\"include\":[]}");
         assertThat(acknowledged).allSatisfy(id -> assertThat(found).contains("\"" + id + "\""));
         assertThat(Files.readString(Path.of("target", "checkpoint-recovery-second.log")))
-                .contains("Restored collection " + collection + " from its checkpoint");
+                .contains("Restored shard " + collection + "/0 from its checkpoint");
         JdbcClient restarted = database();
         await().atMost(Duration.ofSeconds(60)).until(() -> newestCheckpoint(restarted, collection) >= 25
                 && onlyEntriesAfterTheCheckpoint(restarted, log, collection));

@@ -48,10 +48,12 @@ class ShardedCollectionIT extends StandaloneContext {
         assertThat(created.get("metadata").get("quiver:shard_count").intValue()).isEqualTo(4);
 
         float[][] vectors = vectors(1L, 300);
+        // Vectors of their own: a copy of another record's would tie with it, and ties may come in either order.
+        float[][] upserted = vectors(3L, 2);
         for (String id : List.of(one, four)) {
             send("POST", COLLECTIONS + "/" + id + "/add", addBody(vectors, 0, 300), 201);
             send("POST", COLLECTIONS + "/" + id + "/upsert", "{\"ids\": [\"v3\", \"extra\"], \"embeddings\": "
-                    + JSON.writeValueAsString(new float[][] {vectors[7], vectors[8]}) + "}", 200);
+                    + JSON.writeValueAsString(upserted) + "}", 200);
             send("POST", COLLECTIONS + "/" + id + "/delete", "{\"ids\": [\"v10\", \"v11\", \"v12\"]}", 200);
         }
 
