@@ -111,7 +111,8 @@ public final class TextSearchBench {
                     option("queries"));
             if (dataset == null) {
                 throw new IllegalArgumentException(options.get("vectors-file")
-                        + " holds no all-MiniLM-L6-v2 vectors of " + hybridDocuments + " data and " + option("queries") + " query sentences");
+                        + " holds no all-MiniLM-L6-v2 vectors of " + hybridDocuments + " data and "
+                        + option("queries") + " query sentences");
             }
             System.out.println("[text-search] vectors read from " + options.get("vectors-file"));
         } else if (hybrid) {

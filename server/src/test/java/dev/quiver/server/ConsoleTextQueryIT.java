@@ -29,14 +29,6 @@ class ConsoleTextQueryIT extends OperatedServer {
 
     private static final String PASSWORD = "correct horse battery";
 
-    /** Six documents on six topics. */
-    private static final String DOCUMENTS = json("['The cat sat on the mat by the fire.', "
-            + "'Interest rates were raised by the central bank to fight inflation.', "
-            + "'Our flight to Tokyo was cancelled because of the typhoon.', "
-            + "'Knead the dough for ten minutes before letting it rise.', "
-            + "'The striker scored twice in the second half of the final.', "
-            + "'Photosynthesis turns sunlight, water and carbon dioxide into sugar.']");
-
     @Test
     void aTextTypedIntoTheConsoleFindsTheParaphraseFirstAndTheUsagePageShowsItsEmbeddingUnit() {
         String email = "owner@text-console.example";
@@ -60,8 +52,8 @@ class ConsoleTextQueryIT extends OperatedServer {
                         .isEqualTo("{\"type\":\"known\",\"name\":\"default\",\"config\":{}}");
                 String id = created.path("id").asString();
                 assertThat(http.post(collections + "/" + id + "/add", "{\"ids\": [\"cat\", \"rates\", \"flight\", "
-                        + "\"bread\", \"football\", \"plants\"], \"documents\": " + DOCUMENTS + "}", key(secret))
-                        .status()).isEqualTo(201);
+                        + "\"bread\", \"football\", \"plants\"], \"documents\": " + ServerEmbeddingIT.DOCUMENTS
+                        + "}", key(secret)).status()).isEqualTo(201);
 
                 browser.go("/console/databases/default_database/collections/texts");
                 assertThat(browser.find(By.id("text-query-support")).getText())

@@ -1,6 +1,7 @@
 package dev.quiver.server;
 
 import static java.util.Objects.requireNonNull;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -84,6 +85,13 @@ final class Http {
      */
     Response form(String path, String body, String... headers) {
         return exchange("POST", path, body, "application/x-www-form-urlencoded", headers);
+    }
+
+    /** Sends a JSON request, checks that it answers {@code expectedStatus}, and returns the answer's JSON. */
+    JsonNode expect(String method, String path, @Nullable String body, int expectedStatus) {
+        Response response = send(method, path, body);
+        assertThat(response.status()).as("%s %s: %s", method, path, response.raw().body()).isEqualTo(expectedStatus);
+        return response.json();
     }
 
     /** Sends a request; {@code headers} are name-value pairs, and a null value leaves that header out. */

@@ -43,7 +43,8 @@ import tools.jackson.databind.JsonNode;
  * Issue #7's metering check: a known sequence of writes and reads, rolled up, gives exactly the units the formulas
  * predict, per hour and per day, on the tenant's usage route, the operator's and the console's page; the console's
  * reads are metered as the Chroma routes' are; a write whose transaction rolls back is metered not at all; a backlog
- * of several roll-up chunks sums exactly into UTC hours and days; a tenant sees only its own usage, and bad input is refused naming the field.
+ * of several roll-up chunks sums exactly into UTC hours and days; a tenant sees only its own usage, and bad input is
+ * refused naming the field.
  *
  * <p>The roll-up and the read flush run every few hundred milliseconds here, so the test waits for the rolled-up
  * totals rather than calling internals. Storage is sampled hourly here, so no storage sample falls inside the test.

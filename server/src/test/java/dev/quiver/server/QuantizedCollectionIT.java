@@ -4,12 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.quiver.QuiverApplication;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -34,8 +28,8 @@ class QuantizedCollectionIT extends StandaloneContext {
 
     @LocalServerPort
     int port;
+    private @Nullable Http client;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void int8CollectionIsCreatedFilledAndQueriedWithExactDistances() throws Exception {
@@ -111,17 +105,11 @@ class QuantizedCollectionIT extends StandaloneContext {
         assertThat(created.get("configuration_json").get("hnsw").has("quantization")).isFalse();
     }
 
-    private JsonNode send(String method, String path, @Nullable String body, int expectedStatus)
-            throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json");
-        request.method(method, body == null
-                ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("%s %s: %s", method, path, response.body()).isEqualTo(expectedStatus);
-        return JSON.readTree(response.body());
+    private JsonNode send(String method, String path, @Nullable String body, int expectedStatus) {
+        if (client == null) {
+            client = new Http(port);
+        }
+        return client.expect(method, path, body, expectedStatus);
     }
 
     private static String addBody(float[][] vectors) {

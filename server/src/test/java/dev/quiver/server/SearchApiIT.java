@@ -5,11 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.quiver.QuiverApplication;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -37,8 +32,8 @@ class SearchApiIT extends StandaloneContext {
 
     @LocalServerPort
     int port;
+    private @Nullable Http client;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private String search;
 
     @BeforeEach
@@ -162,16 +157,10 @@ class SearchApiIT extends StandaloneContext {
         return ids;
     }
 
-    private JsonNode send(String method, String path, @Nullable String body, int expectedStatus)
-            throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json");
-        request.method(method, body == null
-                ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body.replace('\'', '"')));
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("%s %s: %s", method, path, response.body()).isEqualTo(expectedStatus);
-        return JSON.readTree(response.body());
+    private JsonNode send(String method, String path, @Nullable String body, int expectedStatus) {
+        if (client == null) {
+            client = new Http(port);
+        }
+        return client.expect(method, path, body == null ? null : Http.json(body), expectedStatus);
     }
 }

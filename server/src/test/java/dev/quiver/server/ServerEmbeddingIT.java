@@ -32,7 +32,7 @@ class ServerEmbeddingIT extends StandaloneContext {
     private static final String COLLECTIONS = "/api/v2/tenants/default_tenant/databases/default_database/collections";
 
     /** Six documents on six topics, and for three of them a query saying the same in other words. */
-    private static final String DOCUMENTS = json("['The cat sat on the mat by the fire.', "
+    static final String DOCUMENTS = json("['The cat sat on the mat by the fire.', "
             + "'Interest rates were raised by the central bank to fight inflation.', "
             + "'Our flight to Tokyo was cancelled because of the typhoon.', "
             + "'Knead the dough for ten minutes before letting it rise.', "
@@ -87,7 +87,8 @@ class ServerEmbeddingIT extends StandaloneContext {
                 .isLessThan(answer.get("distances").get(0).get(1).doubleValue() - 0.2);
         // The Search API ranks by a text query the same way: $knn with a string is embedded on the server.
         JsonNode searched = http.post(records + "/search", json("{'searches': [{'rank': {'$knn': {'query': "
-                + "'A kitten was lying on the rug near the fireplace.', 'limit': 3}}, 'limit': {'limit': 1}}]}")).json();
+                + "'A kitten was lying on the rug near the fireplace.', 'limit': 3}}, 'limit': {'limit': 1}}]}"))
+                .json();
         assertThat(searched.path("ids").path(0).path(0).toString()).as(searched.toString()).isEqualTo("\"cat\"");
         Http.Response none = http.post(records + "/query", json("{'query_texts': []}"));
         assertThat(none.status()).as(none.toString()).isEqualTo(200);

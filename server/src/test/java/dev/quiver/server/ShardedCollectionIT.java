@@ -3,12 +3,6 @@ package dev.quiver.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quiver.QuiverApplication;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -34,8 +28,8 @@ class ShardedCollectionIT extends StandaloneContext {
 
     @LocalServerPort
     int port;
+    private @Nullable Http client;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void aCollectionOfFourShardsAnswersAsOneOfOneShardDoes() throws Exception {
@@ -73,7 +67,8 @@ class ShardedCollectionIT extends StandaloneContext {
         JsonNode read = send("GET", COLLECTIONS + "/four-shards", null, 200);
         assertThat(read.get("metadata").get("quiver:shard_count").intValue()).isEqualTo(4);
         String search = "{\"searches\": [{\"rank\": {\"$knn\": {\"query\": " + JSON.writeValueAsString(vectors[0])
-                + ", \"limit\": 50}}, \"limit\": {\"limit\": 10, \"offset\": 5}, \"select\": {\"keys\": [\"#score\"]}}, "
+                + ", \"limit\": 50}}, \"limit\": {\"limit\": 10, \"offset\": 5}, "
+                + "\"select\": {\"keys\": [\"#score\"]}}, "
                 + "{\"limit\": {\"limit\": 7, \"offset\": 100}}]}";
         assertThat(send("POST", COLLECTIONS + "/" + four + "/search", search, 200))
                 .isEqualTo(send("POST", COLLECTIONS + "/" + one + "/search", search, 200));
@@ -105,17 +100,11 @@ class ShardedCollectionIT extends StandaloneContext {
         assertThat(read.get("metadata").get("topic").stringValue()).isEqualTo("kept");
     }
 
-    private JsonNode send(String method, String path, @Nullable String body, int expectedStatus)
-            throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json");
-        request.method(method, body == null
-                ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("%s %s: %s", method, path, response.body()).isEqualTo(expectedStatus);
-        return JSON.readTree(response.body());
+    private JsonNode send(String method, String path, @Nullable String body, int expectedStatus) {
+        if (client == null) {
+            client = new Http(port);
+        }
+        return client.expect(method, path, body, expectedStatus);
     }
 
     private static String addBody(float[][] vectors, int from, int to) {

@@ -211,8 +211,8 @@ public final class ShardRegistry implements AutoCloseable {
         // Without local files, a commit now on disk came from the object store; a new collection has none yet.
         boolean restored = !local && ShardIndex.committedSequenceAt(slot.directory) >= 0;
         ShardIndex index = ShardIndex.open(slot.directory, collection.hnsw(), indexPool, indexThreads);
-        Shard shard = new Shard(tenant, id, collection.shardCount(), index, wal, applierPool, settings, applyTimer, checkpoints,
-                collection.logPosition());
+        Shard shard = new Shard(tenant, id, collection.shardCount(), index, wal, applierPool, settings, applyTimer,
+                checkpoints, collection.logPosition());
         shard.timeColdOpen(restored ? meters.openedRestored() : meters.openedLocal(), started);
         slot.shard = shard;
         slot.localBytes = -1;

@@ -120,7 +120,8 @@ class ShardWireTests {
                         Float.NEGATIVE_INFINITY))),
                 new Rank.Minimum(List.of(new Rank.Absolute(knn), new Rank.Exponential(new Rank.Value(0.25f)))),
                 new Rank.Maximum(List.of(new Rank.Logarithm(bm25), new Rank.Value(Float.POSITIVE_INFINITY))),
-                new Rank.Product(List.of(new Rank.Knn(new float[] {1f, 2f, 3f}, 1, null, false), new Rank.Value(-1f)))));
+                new Rank.Product(List.of(new Rank.Knn(new float[] {1f, 2f, 3f}, 1, null, false),
+                        new Rank.Value(-1f)))));
         SearchFilter filter = new SearchFilter.And(List.of(
                 new SearchFilter.Or(List.of(
                         new SearchFilter.Ids(List.of("a", "b"), false),
