@@ -348,7 +348,7 @@ class DistributedFailoverIT {
                 "--quiver.search.checkpoint-interval=1s", "--quiver.search.index-threads=1",
                 "--spring.datasource.hikari.maximum-pool-size=6"));
         List<String> jvmOptions = List.of("-Daws.accessKeyId=" + ACCESS_KEY, "-Daws.secretAccessKey=" + SECRET_KEY,
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+                "-XX:+UseSerialGC");
         String readyPath = role.equals("search") ? "/actuator/health" : "/api/v2/heartbeat";
         ServerProcess process = ServerProcess.startInCluster(postgres.getJdbcUrl("postgres", "postgres"),
                 dataDir.resolve(name), port, "distributed-" + name + ".log", readyPath, jvmOptions, arguments);

@@ -77,7 +77,7 @@ class GatewaySearchIT {
             gatewayPort = gateway.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
             searchNode = launch(() -> ServerProcess.startInCluster(postgres.getJdbcUrl("postgres", "postgres"),
                     dataDir.resolve("node-1"), ServerProcess.freePort(), "gateway-search-node.log", "/actuator/health",
-                    List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"),
+                    List.of("-XX:+UseSerialGC"),
                     List.of("--quiver.auth.enabled=false", "--quiver.roles=search", "--quiver.cluster.enabled=true",
                             "--quiver.cluster.secret=" + SECRET, "--quiver.cluster.node-id=node-1",
                             "--quiver.cluster.heartbeat-interval=500ms", "--quiver.cluster.lease-duration=3s",
