@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,13 +109,18 @@ class BoundedStalenessIT {
             assertThat(records.count(current(collections, collection))).isEqualTo(1);
             RecordStore withinAMinute = records.withMaxStaleness(Duration.ofMinutes(1));
 
+            // The applier may still be finishing the first write's run; only once the held-up task runs is the
+            // single applier thread surely taken, so that the second write waits behind it.
+            CountDownLatch holding = new CountDownLatch(1);
             applierPool.execute(() -> {
+                holding.countDown();
                 try {
                     resume.await();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             });
+            assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
             records.write(current(collections, collection), add("second"));
             CollectionView afterSecond = current(collections, collection);
 
