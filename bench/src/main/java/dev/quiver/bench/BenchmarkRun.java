@@ -275,9 +275,26 @@ final class BenchmarkRun {
 
     private void awaitQueryable(Engine engine, long count, float[] probe) {
         long deadline = System.nanoTime() + options.readyTimeout().toNanos();
-        while (!engine.queryable(count, probe, options.k())) {
+        RuntimeException lastFailure = null;
+        while (true) {
+            try {
+                if (engine.queryable(count, probe, options.k())) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // A strongly consistent count waits for indexing to catch up with everything acknowledged; after a
+                // large load that can outlast one request's timeout (a 503 or a client timeout). Not ready yet.
+                if (lastFailure == null) {
+                    log("%s: readiness probe failed, polling on: %s", engine.name(), e.getMessage());
+                }
+                lastFailure = e;
+            }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("not queryable within " + options.readyTimeout());
+                var timeout = new IllegalStateException("not queryable within " + options.readyTimeout());
+                if (lastFailure != null) {
+                    timeout.addSuppressed(lastFailure);
+                }
+                throw timeout;
             }
             ServerLauncher.Processes.sleep(java.time.Duration.ofMillis(READY_POLL_MILLIS));
         }

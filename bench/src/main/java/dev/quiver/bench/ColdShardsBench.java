@@ -167,7 +167,8 @@ public final class ColdShardsBench {
             ids.add(id);
         }
         for (String id : ids) {
-            Path shard = dataDir.resolve("shards").resolve(id);
+            // Shard 0 of the collection: a shard's files live in <shards>/<collection>/<shard>.
+            Path shard = dataDir.resolve("shards").resolve(id).resolve("0");
             await("collection " + id + " evicted", () -> !Files.exists(shard), Duration.ofMinutes(5));
         }
         double[] cold = new double[ids.size()];

@@ -205,6 +205,8 @@ class ConsoleJourneyIT extends StandaloneContext {
                         "[0, 1, 0] (3)")
                 .doesNotContain("rec-20");
         browser.click(By.linkText("Next →"));
+        // A click starts a page load: wait for the new address before reading the page, not the old page's rows.
+        browser.waitFor().until(ExpectedConditions.urlContains("offset=20"));
         assertThat(browser.find(By.id("records")).getText()).contains("21–25 of 25", "rec-24")
                 .doesNotContain("rec-00");
 
@@ -214,6 +216,7 @@ class ConsoleJourneyIT extends StandaloneContext {
                 .type(By.id("n_results"), "3")
                 .click(By.xpath("//button[text()='Run query']"));
         // A query is a bookmarkable GET: its form carries no CSRF token into the address.
+        browser.waitFor().until(ExpectedConditions.urlContains("embedding="));
         assertThat(browser.path()).contains("embedding=").doesNotContain("_csrf");
         List<WebElement> rows = browser.driver().findElements(By.cssSelector("#results tbody tr"));
         assertThat(rows).hasSize(3);
