@@ -62,17 +62,10 @@ public final class ColdShardsBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new LinkedHashMap<>(Map.of("collections", "10000", "records", "5", "touch",
-                "100", "rounds", "3", "large", "5", "large-records", "10000", "server-jar",
-                "server/target/quiver-server.jar", "results-dir", "bench/results", "threads", "4"));
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length || !options.containsKey(args[i].substring(2))) {
-                System.err.println("usage: ColdShardsBench " + String.join(" ", options.keySet().stream()
-                        .map(key -> "[--" + key + " " + options.get(key) + "]").toList()));
-                System.exit(2);
-            }
-            options.put(args[i].substring(2), args[++i]);
-        }
+        Map<String, String> options = Flags.withDefaults("ColdShardsBench", Flags.defaults("collections", "10000",
+                "records", "5", "touch", "100", "rounds", "3", "large", "5", "large-records", "10000",
+                "server-jar", "server/target/quiver-server.jar", "results-dir", "bench/results", "threads", "4"),
+                args);
         new ColdShardsBench(options).run();
     }
 

@@ -170,23 +170,9 @@ record Options(
 
     /** Parses {@code scenario [--flag value | --flag=value]...}. */
     static Options parse(String... args) {
-        var positional = new ArrayList<String>();
-        var flags = new LinkedHashMap<String, String>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--")) {
-                positional.add(arg);
-                continue;
-            }
-            int equals = arg.indexOf('=');
-            if (equals > 0) {
-                flags.put(arg.substring(2, equals), arg.substring(equals + 1));
-            } else if (i + 1 < args.length) {
-                flags.put(arg.substring(2), args[++i]);
-            } else {
-                throw new IllegalArgumentException("flag " + arg + " needs a value");
-            }
-        }
+        Flags parsed = Flags.parse(args, Set.of());
+        List<String> positional = parsed.positional();
+        Map<String, String> flags = parsed.flags();
         if (positional.size() != 1) {
             throw new IllegalArgumentException("expected exactly one scenario, got " + positional);
         }

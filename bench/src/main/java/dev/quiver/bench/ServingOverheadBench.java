@@ -37,17 +37,21 @@ public final class ServingOverheadBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> flags = flags(args);
-        int vectors = Integer.parseInt(flags.getOrDefault("vectors", "50000"));
-        int queries = Integer.parseInt(flags.getOrDefault("queries", "3000"));
-        int ef = Integer.parseInt(flags.getOrDefault("ef-search", "80"));
-        int rounds = Integer.parseInt(flags.getOrDefault("rounds", "2"));
-        List<Integer> clients = java.util.Arrays.stream(flags.getOrDefault("clients", "1,8").split(","))
+        Map<String, String> flags = Flags.withDefaults("ServingOverheadBench", Flags.defaults("vectors", "50000",
+                "queries", "3000", "ef-search", "80", "clients", "1,8", "rounds", "2", "systems", "quiver,lucene",
+                "fresh", "false", "quiver-jvm", "", "cache-dir", "bench/target/cache", "server-jar",
+                "server/target/quiver-server.jar"), args);
+        int vectors = Integer.parseInt(flags.get("vectors"));
+        int queries = Integer.parseInt(flags.get("queries"));
+        int ef = Integer.parseInt(flags.get("ef-search"));
+        int rounds = Integer.parseInt(flags.get("rounds"));
+        List<Integer> clients = java.util.Arrays.stream(flags.get("clients").split(","))
                 .map(Integer::parseInt).toList();
-        List<String> systems = List.of(flags.getOrDefault("systems", "quiver,lucene").split(","));
-        Path cache = Path.of(flags.getOrDefault("cache-dir", "bench/target/cache"));
-        Path serverJar = Path.of(flags.getOrDefault("server-jar", "server/target/quiver-server.jar"));
-        List<String> jvm = flags.containsKey("quiver-jvm") ? List.of(flags.get("quiver-jvm").split(" ")) : List.of();
+        List<String> systems = List.of(flags.get("systems").split(","));
+        Path cache = Path.of(flags.get("cache-dir"));
+        Path serverJar = Path.of(flags.get("server-jar"));
+        List<String> jvm = flags.get("quiver-jvm").isBlank() ? List.of()
+                : List.of(flags.get("quiver-jvm").strip().split("\\s+"));
 
         Dataset data = Dataset.gaussian(42, vectors, queries, 128, 64, 0.6);
         GroundTruth truth = GroundTruth.load(data, Space.L2, K, null, 42, cache.resolve("ground-truth"));
@@ -59,7 +63,7 @@ public final class ServingOverheadBench {
         for (String system : systems) {
             switch (system) {
                 case "quiver" -> quiver(data, truth, spec, ef, clients, rounds, cache.resolve("serving-overhead")
-                        .resolve("quiver-n" + vectors), serverJar, jvm, flags.containsKey("fresh"));
+                        .resolve("quiver-n" + vectors), serverJar, jvm, Boolean.parseBoolean(flags.get("fresh")));
                 case "lucene" -> lucene(data, truth, spec, ef, clients, rounds);
                 default -> throw new IllegalArgumentException("unknown system " + system);
             }
@@ -178,23 +182,5 @@ public final class ServingOverheadBench {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static Map<String, String> flags(String[] args) {
-        var flags = new LinkedHashMap<String, String>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument " + args[i]);
-            }
-            String name = args[i].substring(2);
-            if (name.equals("fresh")) {
-                flags.put(name, "true");
-            } else if (i + 1 < args.length) {
-                flags.put(name, args[++i]);
-            } else {
-                throw new IllegalArgumentException("--" + name + " needs a value");
-            }
-        }
-        return flags;
     }
 }

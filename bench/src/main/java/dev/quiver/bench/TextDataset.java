@@ -135,6 +135,33 @@ final class TextDataset {
         return dataset;
     }
 
+    /**
+     * Any texts embedded as {@link #embed} does, read from {@code cacheDir} when an earlier run embedded the same
+     * texts (keyed by their count and a CRC of their UTF-8 bytes), else embedded and cached there. For documents that
+     * are not corpus sentences, such as the joined sentences of a text benchmark beyond the corpus's size.
+     */
+    static float[][] embedCached(List<String> texts, String what, Path cacheDir) {
+        requireNonNull(cacheDir, "cacheDir is null");
+        var crc = new CRC32();
+        for (String text : texts) {
+            crc.update(text.getBytes(StandardCharsets.UTF_8));
+            crc.update('\n');
+        }
+        String key = "%s-texts-%s-n%d-crc%08x".formatted(NAME, modelVersion(), texts.size(), crc.getValue());
+        Path file = cacheDir.resolve("text-" + key + ".bin");
+        if (Files.isReadable(file)) {
+            float[][][] cached = readFile(file, key, texts.size(), 0);
+            if (cached != null) {
+                System.out.println("[bench] " + what + " vectors read from " + file);
+                return cached[0];
+            }
+        }
+        float[][] vectors = embed(texts, what);
+        write(file, key, vectors, new float[0][]);
+        System.out.println("[bench] " + what + " vectors cached in " + file);
+        return vectors;
+    }
+
     /** Data sentences 0 to {@code count - 1}: sentence {@code i} is the document of record {@code "v" + i}. */
     static List<String> sentences(int count) {
         return corpus().prefix(count, 0).data();
@@ -417,6 +444,12 @@ final class TextDataset {
     }
 
     private static @Nullable Dataset read(Path file, String key, int count, int queryCount) {
+        float[][][] rows = readFile(file, key, count, queryCount);
+        return rows == null ? null : new Dataset(NAME, rows[0], rows[1]);
+    }
+
+    /** The data rows and query rows of a cache file written under {@code key}; null on any mismatch. */
+    private static float @Nullable [][][] readFile(Path file, String key, int count, int queryCount) {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             // DataInputStream does not buffer, so the channel's position is right after the header when it is done.
             var header = new DataInputStream(Channels.newInputStream(channel));
@@ -429,7 +462,7 @@ final class TextDataset {
             if (vectors == null || queries == null || channel.position() != channel.size()) {
                 return null;
             }
-            return new Dataset(NAME, vectors, queries);
+            return new float[][][] {vectors, queries};
         } catch (IOException e) {
             // A truncated or foreign file is only a cache miss.
             return null;
@@ -456,6 +489,10 @@ final class TextDataset {
     }
 
     private static void write(Path file, String key, Dataset dataset) {
+        write(file, key, dataset.vectors(), dataset.queries());
+    }
+
+    private static void write(Path file, String key, float[][] vectors, float[][] queries) {
         try {
             Files.createDirectories(file.getParent());
             // Write then rename, so an interrupted run never leaves a half file that a later run would trust.
@@ -465,12 +502,12 @@ final class TextDataset {
                 var header = new DataOutputStream(Channels.newOutputStream(channel));
                 header.writeInt(FILE_MAGIC);
                 header.writeUTF(key);
-                header.writeInt(dataset.vectors().length);
-                header.writeInt(dataset.queries().length);
+                header.writeInt(vectors.length);
+                header.writeInt(queries.length);
                 header.writeInt(DIM);
                 header.flush();
-                writeRows(channel, dataset.vectors());
-                writeRows(channel, dataset.queries());
+                writeRows(channel, vectors);
+                writeRows(channel, queries);
             }
             Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

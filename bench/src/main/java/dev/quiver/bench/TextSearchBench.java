@@ -39,10 +39,10 @@ import java.util.regex.Pattern;
  * <ol>
  *   <li>Starts the standalone jar and loads two collections. {@code where}: {@code --documents} Europarl sentences
  *       (beyond the corpus's 88,011, two sentences joined, so every document is distinct) with seeded random
- *       8-dimensional vectors, since only the documents matter. {@code hybrid}: as many sentences as the corpus has,
- *       at most {@code --documents} (or {@code --hybrid-documents} when set, since embedding the documents once
- *       takes about 20 ms of CPU each), with their all-MiniLM-L6-v2 vectors (embedded once and cached by
- *       {@link TextDataset}, or read from {@code --vectors-file}, a cache file of an earlier encoder of the model)
+ *       8-dimensional vectors, since only the documents matter. {@code hybrid}: the same documents, {@code --documents}
+ *       of them (or {@code --hybrid-documents} when set, since embedding the documents once takes about 20 ms of CPU
+ *       each), with their all-MiniLM-L6-v2 vectors (embedded once and cached by {@link TextDataset}, or for the
+ *       sentences read from {@code --vectors-file}, a cache file of an earlier encoder of the model)
  *       in a collection whose embedding function is the built-in {@code default}, so
  *       {@code $knn} with a text query embeds it on the server.
  *   <li>{@code where_document}: {@code --where-queries} distinct needles per case, each sent once after one
@@ -76,18 +76,11 @@ public final class TextSearchBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new LinkedHashMap<>(Map.of("documents", "100000", "queries", "200",
-                "where-queries", "40", "server-jar", "server/target/quiver-server.jar", "results-dir",
-                "bench/results", "cache-dir", "bench/target/cache", "hybrid", "true", "hybrid-documents", "0",
-                "seed", "42", "vectors-file", ""));
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length || !options.containsKey(args[i].substring(2))) {
-                System.err.println("usage: TextSearchBench " + String.join(" ", options.keySet().stream()
-                        .map(key -> "[--" + key + " " + options.get(key) + "]").toList()));
-                System.exit(2);
-            }
-            options.put(args[i].substring(2), args[++i]);
-        }
+        Map<String, String> options = Flags.withDefaults("TextSearchBench", Flags.defaults("documents", "100000",
+                "hybrid-documents", "0", "queries", "200", "where-queries", "40", "hybrid", "true",
+                "vectors-file", "", "embed-only", "false", "seed", "42", "server-jar",
+                "server/target/quiver-server.jar", "results-dir", "bench/results", "cache-dir", "bench/target/cache"),
+                args);
         new TextSearchBench(options).run();
     }
 
@@ -101,23 +94,41 @@ public final class TextSearchBench {
         int available = corpus.data().size();
         List<String> sentences = corpus.prefix(Math.min(documents, available), 0).data();
         List<String> whereDocuments = whereDocuments(sentences, documents);
-        int hybridDocuments = option("hybrid-documents") > 0
-                ? Math.min(option("hybrid-documents"), available)
-                : Math.min(documents, available);
+        int hybridDocuments = option("hybrid-documents") > 0 ? option("hybrid-documents") : documents;
+        // The same documents as the where collection's: sentences, then beyond the corpus pairs of them joined.
+        List<String> hybridTexts = hybridDocuments == documents ? whereDocuments
+                : whereDocuments(corpus.prefix(Math.min(hybridDocuments, available), 0).data(), hybridDocuments);
+        int hybridSentences = Math.min(hybridDocuments, available);
         boolean hybrid = Boolean.parseBoolean(options.get("hybrid"));
         Dataset dataset = null;
+        float[][] hybridVectors = null;
+        Path textCache = Path.of(options.get("cache-dir")).resolve("text");
         if (hybrid && !options.get("vectors-file").isEmpty()) {
-            dataset = TextDataset.readAnyMiniLmCache(Path.of(options.get("vectors-file")), hybridDocuments,
+            dataset = TextDataset.readAnyMiniLmCache(Path.of(options.get("vectors-file")), hybridSentences,
                     option("queries"));
             if (dataset == null) {
                 throw new IllegalArgumentException(options.get("vectors-file")
-                        + " holds no all-MiniLM-L6-v2 vectors of " + hybridDocuments + " data and "
+                        + " holds no all-MiniLM-L6-v2 vectors of " + hybridSentences + " data and "
                         + option("queries") + " query sentences");
             }
             System.out.println("[text-search] vectors read from " + options.get("vectors-file"));
         } else if (hybrid) {
-            dataset = TextDataset.load(hybridDocuments, option("queries"),
-                    Path.of(options.get("cache-dir")).resolve("text"));
+            dataset = TextDataset.load(hybridSentences, option("queries"), textCache);
+        }
+        if (hybrid) {
+            hybridVectors = dataset.vectors();
+            if (hybridDocuments > hybridSentences) {
+                float[][] joined = TextDataset.embedCached(hybridTexts.subList(hybridSentences, hybridDocuments),
+                        "joined", textCache);
+                hybridVectors = java.util.Arrays.copyOf(hybridVectors, hybridDocuments);
+                System.arraycopy(joined, 0, hybridVectors, hybridSentences, joined.length);
+            }
+        }
+        if (Boolean.parseBoolean(options.get("embed-only"))) {
+            // Fills the cache ahead, for instance at low priority while the machine does other work.
+            System.out.printf("[text-search] %,d hybrid documents embedded and cached; --embed-only, so no server%n",
+                    hybridDocuments);
+            return;
         }
         List<String> queryTexts = hybrid ? TextDataset.querySentences(option("queries")) : List.of();
         Map<String, List<String>> needles = needles(whereDocuments, option("where-queries"),
@@ -150,7 +161,7 @@ public final class TextSearchBench {
                     hybridId = client.createCollection(Map.of("name", "hybrid", "configuration", Map.of(
                             "hnsw", Map.of("space", "cosine"),
                             "embedding_function", Map.of("type", "known", "name", "default", "config", Map.of()))));
-                    load(hybridId, "hybrid", corpus.prefix(hybridDocuments, 0).data(), dataset.vectors());
+                    load(hybridId, "hybrid", hybridTexts, hybridVectors);
                 }
                 settle(pid);
                 whereCases(whereId, needles, "indexed");
