@@ -52,8 +52,8 @@ import java.util.regex.Pattern;
  *       Search API with {@code limit} 10: {@code $knn} by text, {@code $knn} by the cached query vector,
  *       {@code $bm25}, and reciprocal rank fusion (k 60, 50 candidates from each) of text {@code $knn} and
  *       {@code $bm25}, then of vector {@code $knn} and {@code $bm25}.
- *   <li>Restarts the server on the same data with {@code -Dquiver.search.where-document-scan=true} and measures the
- *       {@code where_document} cases again: the scan of every document that the index replaced.
+ *   <li>Restarts the server on the same data with {@code -Dquiver.search.where-document-index=scan} and measures
+ *       the {@code where_document} cases again: the scan of every document that the index replaced.
  * </ol>
  * Prints p50/p95/p99 and queries/s per case and writes them as JSON under {@code --results-dir}. Seeded; loopback.
  */
@@ -172,7 +172,7 @@ public final class TextSearchBench {
                 indexed.stop(pid, logFile);
             }
             var scanning = new ServerLauncher.Quiver(Path.of(options.get("server-jar")), ChromaApiEngine.API_KEY,
-                    List.of("-D" + "quiver.search.where-document-scan=true"));
+                    List.of("-Dquiver.search.where-document-index=scan"));
             pid = scanning.start(port, dataDir, logFile);
             try {
                 awaitCount(whereId, whereDocuments.size());

@@ -174,7 +174,7 @@ class SearchConfiguration {
             ScheduledExecutorService shardLifecycleTimer) {
         ShardSettings settings = new ShardSettings(properties.readTimeout(), properties.walPageSize(),
                 properties.refreshRecords(), properties.commitInterval(), properties.compactAfterIdle(),
-                properties.compactToSegments());
+                properties.compactToSegments(), properties.whereDocumentIndex());
         ShardCache cache = new ShardCache(properties.closeAfterIdle(), properties.maxOpenShards(),
                 properties.localDiskBudgetBytes());
         ShardRegistry registry = new ShardRegistry(properties.shardsDirectory(), wal, applierPool, indexPool,

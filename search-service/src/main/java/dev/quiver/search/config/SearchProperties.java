@@ -1,5 +1,6 @@
 package dev.quiver.search.config;
 
+import dev.quiver.search.index.WhereDocumentIndex;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -43,6 +44,10 @@ import org.springframework.validation.annotation.Validated;
  *                        needs no SQL; leave it false when other processes share the PostgreSQL
  * @param defaultShardCount the shards of a collection created without {@code quiver:shard_count} in its metadata
  * @param maxShardCount   the most shards a collection may ask for at creation
+ * @param whereDocumentIndex how {@code where_document} {@code $contains} and {@code $regex} find the records they
+ *                        check: {@code trigrams} looks them up in the trigram index; {@code scan} ignores it and
+ *                        reads every document, as before the index existed, so benchmarks can measure what the
+ *                        index saves and a suspected index problem can be ruled out; not for production
  */
 @Validated
 @ConfigurationProperties("quiver.search")
@@ -63,7 +68,8 @@ public record SearchProperties(
         @Nullable DataSize localDiskBudget,
         @DefaultValue("false") boolean soleWriter,
         @Positive @DefaultValue("1") int defaultShardCount,
-        @Positive @Max(1024) @DefaultValue("64") int maxShardCount) {
+        @Positive @Max(1024) @DefaultValue("64") int maxShardCount,
+        @NotNull @DefaultValue("trigrams") WhereDocumentIndex whereDocumentIndex) {
 
     public SearchProperties {
         if (defaultShardCount > maxShardCount) {

@@ -53,8 +53,8 @@ import org.jspecify.annotations.Nullable;
  * trigram's document frequency, so an ids or metadata clause that is more selective still leads a conjunction. A
  * trigram missing from the segment ends the search there. A negated leaf still visits every record, but verifies
  * only the candidates: a record outside them cannot match the positive leaf. Shorter substrings, patterns without a
- * literal, and segments the index does not cover are scanned as before. Verification is always exact, so the index
- * only ever narrows what is checked.
+ * literal, and segments the index does not cover are scanned as before, and so is every segment under
+ * {@link WhereDocumentIndex#SCAN}. Verification is always exact, so the index only ever narrows what is checked.
  *
  * <p>The query is immutable and thread-safe; each per-segment scorer owns its own matcher and buffers.
  */
@@ -64,11 +64,6 @@ final class DocumentTextQuery extends Query {
     private static final float SUBSTRING_MATCH_COST = 100f;
     private static final float REGEX_MATCH_COST = 1000f;
 
-    /**
-     * Set to {@code true} (a JVM system property, read per query) to ignore the trigram index and scan every
-     * document as before it existed; for benchmarks and diagnosis only.
-     */
-    static final String SCAN_PROPERTY = "quiver.search.where-document-scan";
     /** Trigrams of one text looked up per segment; a longer needle is sampled evenly. */
     static final int MAX_LOOKED_UP_TRIGRAMS = 64;
     /** The rarest of them whose postings are intersected: more would add advance calls, not selectivity. */
@@ -77,15 +72,22 @@ final class DocumentTextQuery extends Query {
     private final byte @Nullable [] substring;
     private final @Nullable Pattern pattern;
     private final boolean negated;
+    /** Kept for equality: the same leaf under {@link WhereDocumentIndex#SCAN} matches alike but costs more. */
+    private final WhereDocumentIndex index;
     /** Trigrams every matching document has ({@link DocumentNgrams}); empty when the leaf must scan. */
     private final List<BytesRef> trigrams;
 
-    private DocumentTextQuery(byte @Nullable [] substring, @Nullable Pattern pattern, boolean negated) {
+    private DocumentTextQuery(
+            byte @Nullable [] substring, @Nullable Pattern pattern, boolean negated, WhereDocumentIndex index) {
         assert (substring == null) != (pattern == null) : "exactly one of substring and pattern";
         this.substring = substring;
         this.pattern = pattern;
         this.negated = negated;
-        this.trigrams = substring != null ? DocumentNgrams.trigrams(substring) : regexTrigrams(pattern);
+        this.index = requireNonNull(index, "index is null");
+        this.trigrams = switch (index) {
+            case TRIGRAMS -> substring != null ? DocumentNgrams.trigrams(substring) : regexTrigrams(pattern);
+            case SCAN -> List.of();
+        };
     }
 
     /** The trigrams of every literal the pattern's matches contain (see {@link RegexLiterals}). */
@@ -97,19 +99,21 @@ final class DocumentTextQuery extends Query {
         return List.copyOf(trigrams);
     }
 
-    /** {@code $contains} (or {@code $not_contains} when negated); an empty text matches every document. */
-    static DocumentTextQuery contains(String text, boolean negated) {
-        return new DocumentTextQuery(requireNonNull(text, "text is null").getBytes(UTF_8), null, negated);
+    /**
+     * {@code $contains} (or {@code $not_contains} when negated); an empty text matches every document. {@code index}
+     * says whether candidates come from the trigram index or a scan.
+     */
+    static DocumentTextQuery contains(String text, boolean negated, WhereDocumentIndex index) {
+        return new DocumentTextQuery(requireNonNull(text, "text is null").getBytes(UTF_8), null, negated, index);
     }
 
-    /** {@code $regex} (or {@code $not_regex} when negated). */
-    static DocumentTextQuery regex(Pattern pattern, boolean negated) {
-        return new DocumentTextQuery(null, requireNonNull(pattern, "pattern is null"), negated);
+    /** {@code $regex} (or {@code $not_regex} when negated), with candidates as {@code index} says. */
+    static DocumentTextQuery regex(Pattern pattern, boolean negated, WhereDocumentIndex index) {
+        return new DocumentTextQuery(null, requireNonNull(pattern, "pattern is null"), negated, index);
     }
 
     @Override
     public Weight createWeight(IndexSearcher searcher, ScoreMode scoreMode, float boost) {
-        boolean useIndex = !trigrams.isEmpty() && !Boolean.getBoolean(SCAN_PROPERTY);
         return new ConstantScoreWeight(this, boost) {
             @Override
             public @Nullable ScorerSupplier scorerSupplier(LeafReaderContext context) throws IOException {
@@ -118,7 +122,7 @@ final class DocumentTextQuery extends Query {
                 if (!negated && documents.cost() == 0) {
                     return null;
                 }
-                Candidates candidates = useIndex ? Candidates.lookUp(reader, trigrams) : null;
+                Candidates candidates = trigrams.isEmpty() ? null : Candidates.lookUp(reader, trigrams);
                 if (candidates == null) {
                     DocIdSetIterator approximation = negated ? DocIdSetIterator.all(reader.maxDoc()) : documents;
                     TwoPhaseIterator twoPhase = new DocumentMatcher(approximation, documents, null);
@@ -272,6 +276,7 @@ final class DocumentTextQuery extends Query {
         DocumentTextQuery that = (DocumentTextQuery) other;
         // Pattern has identity equality; two patterns with the same source and flags match the same texts.
         return negated == that.negated
+                && index == that.index
                 && Arrays.equals(substring, that.substring)
                 && Objects.equals(pattern == null ? null : pattern.pattern(),
                         that.pattern == null ? null : that.pattern.pattern())
@@ -282,6 +287,7 @@ final class DocumentTextQuery extends Query {
     public int hashCode() {
         int hash = classHash();
         hash = 31 * hash + Boolean.hashCode(negated);
+        hash = 31 * hash + index.hashCode();
         hash = 31 * hash + Arrays.hashCode(substring);
         hash = 31 * hash + (pattern == null ? 0 : pattern.pattern().hashCode() * 31 + pattern.flags());
         return hash;

@@ -48,8 +48,11 @@ final class FilterQueries {
     private FilterQueries() {
     }
 
-    /** The query for a whole filter; {@link MatchAllDocsQuery} when it restricts nothing. */
-    static Query of(RecordFilter filter) {
+    /**
+     * The query for a whole filter; {@link MatchAllDocsQuery} when it restricts nothing. {@code index} says how its
+     * {@code where_document} leaves find candidates.
+     */
+    static Query of(RecordFilter filter, WhereDocumentIndex index) {
         requireNonNull(filter, "filter is null");
         if (filter.isEmpty()) {
             return MatchAllDocsQuery.INSTANCE;
@@ -65,13 +68,16 @@ final class FilterQueries {
         }
         WhereDocument whereDocument = filter.whereDocument();
         if (whereDocument != null) {
-            all.add(whereDocument(whereDocument), BooleanClause.Occur.FILTER);
+            all.add(whereDocument(whereDocument, index), BooleanClause.Occur.FILTER);
         }
         return all.build();
     }
 
-    /** The query for a Search API filter: ids, metadata and document conditions under any $and/$or nesting. */
-    static Query search(SearchFilter filter) {
+    /**
+     * The query for a Search API filter: ids, metadata and document conditions under any $and/$or nesting, the
+     * document conditions finding candidates as {@code index} says.
+     */
+    static Query search(SearchFilter filter, WhereDocumentIndex index) {
         return switch (filter) {
             case SearchFilter.And and -> {
                 if (and.clauses().isEmpty()) {
@@ -79,7 +85,7 @@ final class FilterQueries {
                 }
                 BooleanQuery.Builder builder = new BooleanQuery.Builder();
                 for (SearchFilter clause : and.clauses()) {
-                    builder.add(search(clause), BooleanClause.Occur.FILTER);
+                    builder.add(search(clause, index), BooleanClause.Occur.FILTER);
                 }
                 yield builder.build();
             }
@@ -89,12 +95,12 @@ final class FilterQueries {
                 }
                 BooleanQuery.Builder builder = new BooleanQuery.Builder();
                 for (SearchFilter clause : or.clauses()) {
-                    builder.add(search(clause), BooleanClause.Occur.SHOULD);
+                    builder.add(search(clause, index), BooleanClause.Occur.SHOULD);
                 }
                 yield builder.build();
             }
             case SearchFilter.Metadata metadata -> where(metadata.where());
-            case SearchFilter.Document document -> whereDocument(document.whereDocument());
+            case SearchFilter.Document document -> whereDocument(document.whereDocument(), index);
             case SearchFilter.Ids ids -> ids.negated() ? not(ids(ids.ids())) : ids(ids.ids());
         };
     }
@@ -142,7 +148,7 @@ final class FilterQueries {
         };
     }
 
-    static Query whereDocument(WhereDocument whereDocument) {
+    static Query whereDocument(WhereDocument whereDocument, WhereDocumentIndex index) {
         return switch (whereDocument) {
             case WhereDocument.And and -> {
                 if (and.clauses().isEmpty()) {
@@ -150,7 +156,7 @@ final class FilterQueries {
                 }
                 BooleanQuery.Builder builder = new BooleanQuery.Builder();
                 for (WhereDocument clause : and.clauses()) {
-                    builder.add(whereDocument(clause), BooleanClause.Occur.FILTER);
+                    builder.add(whereDocument(clause, index), BooleanClause.Occur.FILTER);
                 }
                 yield builder.build();
             }
@@ -160,12 +166,13 @@ final class FilterQueries {
                 }
                 BooleanQuery.Builder builder = new BooleanQuery.Builder();
                 for (WhereDocument clause : or.clauses()) {
-                    builder.add(whereDocument(clause), BooleanClause.Occur.SHOULD);
+                    builder.add(whereDocument(clause, index), BooleanClause.Occur.SHOULD);
                 }
                 yield builder.build();
             }
-            case WhereDocument.Contains contains -> DocumentTextQuery.contains(contains.text(), contains.negated());
-            case WhereDocument.Regex regex -> DocumentTextQuery.regex(regex.pattern(), regex.negated());
+            case WhereDocument.Contains contains ->
+                    DocumentTextQuery.contains(contains.text(), contains.negated(), index);
+            case WhereDocument.Regex regex -> DocumentTextQuery.regex(regex.pattern(), regex.negated(), index);
         };
     }
 

@@ -62,9 +62,10 @@ final class RankedSearch {
     private final boolean rescore;
     private final int searchEf;
     private final @Nullable FieldInfo vectorField;
+    private final WhereDocumentIndex whereDocumentIndex;
 
     RankedSearch(IndexSearcher searcher, Metric metric, VectorSimilarityFunction exactSimilarity, boolean rescore,
-            int searchEf, @Nullable FieldInfo vectorField) {
+            int searchEf, @Nullable FieldInfo vectorField, WhereDocumentIndex whereDocumentIndex) {
         this.searcher = searcher;
         this.reader = searcher.getIndexReader();
         this.records = new StoredRecordReader(reader, metric == Metric.COSINE);
@@ -73,6 +74,7 @@ final class RankedSearch {
         this.rescore = rescore;
         this.searchEf = searchEf;
         this.vectorField = vectorField;
+        this.whereDocumentIndex = whereDocumentIndex;
     }
 
     /**
@@ -80,7 +82,7 @@ final class RankedSearch {
      *                  before the offset of a search without rank can never make its page
      */
     ShardPartial run(SearchRequest request, boolean onlyShard) throws IOException {
-        Query filter = request.filter() == null ? null : FilterQueries.search(request.filter());
+        Query filter = request.filter() == null ? null : FilterQueries.search(request.filter(), whereDocumentIndex);
         Rank rank = request.rank();
         if (rank == null) {
             return unranked(request, filter, onlyShard);

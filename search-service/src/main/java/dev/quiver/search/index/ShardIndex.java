@@ -97,11 +97,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Parallel indexing: {@link #apply} decides every write on the applier thread, in log order, against the overlay
  * and the refreshed snapshot (first wins, last wins, merges), and hands the resulting Lucene writes to the shard's
- * lanes, which run them on the index pool given to {@link #open(Path, HnswConfiguration, ExecutorService, int)}.
- * Each id maps to one lane by its hash, and a lane runs its writes one at a time in the order they were handed
- * over, so every write of one id reaches Lucene in log order. Writes of different ids commute, since Lucene's
- * deletes and updates select documents by the id term alone. Lucene gives each concurrently writing thread its own
- * in-memory segment, so the lanes build separate HNSW graphs on separate cores.
+ * lanes, which run them on the index pool given to
+ * {@link #open(Path, HnswConfiguration, ExecutorService, int, WhereDocumentIndex)}. Each id maps to one lane by its
+ * hash, and a lane runs its writes one at a time in the order they were handed over, so every write of one id
+ * reaches Lucene in log order. Writes of different ids commute, since Lucene's deletes and updates select documents
+ * by the id term alone. Lucene gives each concurrently writing thread its own in-memory segment, so the lanes build
+ * separate HNSW graphs on separate cores.
  *
  * <p>Invariants: at most one live document per id; {@code visibleSequence() <= appliedSequence}, and
  * {@code committedSequence() <= appliedSequence}; the overlay holds exactly the ids written since the last refresh;
@@ -169,6 +170,8 @@ public final class ShardIndex implements Closeable {
     private final VectorSimilarityFunction exactSimilarity;
     /** Whether the graph search scores quantized vectors, so its candidates must be rescored on the floats. */
     private final boolean rescore;
+    /** How {@code where_document} leaves find their candidates. */
+    private final WhereDocumentIndex whereDocumentIndex;
     private final Directory directory;
     private final IndexWriter writer;
     private final SearcherManager searchers;
@@ -212,13 +215,15 @@ public final class ShardIndex implements Closeable {
 
     private ShardIndex(
             Path path, HnswConfiguration configuration, Directory directory, IndexWriter writer,
-            SearcherManager searchers, Executor indexPool, int indexThreads) throws IOException {
+            SearcherManager searchers, Executor indexPool, int indexThreads, WhereDocumentIndex whereDocumentIndex)
+            throws IOException {
         this.path = path;
         this.configuration = configuration;
         this.metric = configuration.space();
         this.indexedSimilarity = indexedSimilarity(metric);
         this.exactSimilarity = exactSimilarity(metric);
         this.rescore = configuration.quantization() != Quantization.NONE;
+        this.whereDocumentIndex = whereDocumentIndex;
         this.directory = directory;
         this.writer = writer;
         this.searchers = searchers;
@@ -257,7 +262,8 @@ public final class ShardIndex implements Closeable {
 
     /**
      * Opens the shard index in {@code directory}, creating the directory and an empty index if there is none. Lucene's
-     * writes run on the applier thread itself, inside {@link #apply}, and merges build their graphs on one thread.
+     * writes run on the applier thread itself, inside {@link #apply}, and merges build their graphs on one thread;
+     * {@code where_document} uses the trigram index ({@link WhereDocumentIndex#TRIGRAMS}).
      *
      * @param directory     the shard's own directory; Lucene locks it, so a second open fails while this is open
      * @param configuration the collection's HNSW settings: {@code space} picks the similarity, {@code maxNeighbors}
@@ -269,7 +275,7 @@ public final class ShardIndex implements Closeable {
      * @throws IllegalArgumentException if the existing index was built for another space
      */
     public static ShardIndex open(Path directory, HnswConfiguration configuration) {
-        return open(directory, configuration, Runnable::run, null, 1);
+        return open(directory, configuration, Runnable::run, null, 1, WhereDocumentIndex.TRIGRAMS);
     }
 
     /**
@@ -283,23 +289,27 @@ public final class ShardIndex implements Closeable {
      *                     would never run. A rejected lane fails the shard.
      * @param indexThreads the most pool threads this shard's writes occupy at once, in [1,
      *                     {@link #MAX_INDEX_THREADS}]; more than the pool's threads or the cores buys nothing
+     * @param whereDocumentIndex how {@code where_document} {@code $contains} and {@code $regex} find candidates:
+     *                     {@link WhereDocumentIndex#TRIGRAMS} except to measure or diagnose the index
      * @throws UncheckedIOException     if the index cannot be opened (also when it is already open)
      * @throws IllegalArgumentException if {@code indexThreads} is out of range, or the existing index was built for
      *                                  another space
      */
-    public static ShardIndex open(
-            Path directory, HnswConfiguration configuration, ExecutorService indexPool, int indexThreads) {
+    public static ShardIndex open(Path directory, HnswConfiguration configuration, ExecutorService indexPool,
+            int indexThreads, WhereDocumentIndex whereDocumentIndex) {
         requireNonNull(indexPool, "indexPool is null");
+        requireNonNull(whereDocumentIndex, "whereDocumentIndex is null");
         if (indexThreads < 1 || indexThreads > MAX_INDEX_THREADS) {
             throw new IllegalArgumentException(
                     "indexThreads must be in [1, " + MAX_INDEX_THREADS + "]: " + indexThreads);
         }
-        return open(directory, configuration, indexPool, indexThreads > 1 ? indexPool : null, indexThreads);
+        return open(directory, configuration, indexPool, indexThreads > 1 ? indexPool : null, indexThreads,
+                whereDocumentIndex);
     }
 
     private static ShardIndex open(
             Path directory, HnswConfiguration configuration, Executor indexPool, @Nullable ExecutorService mergePool,
-            int indexThreads) {
+            int indexThreads, WhereDocumentIndex whereDocumentIndex) {
         requireNonNull(directory, "directory is null");
         requireNonNull(configuration, "configuration is null");
         Directory luceneDirectory = null;
@@ -325,7 +335,7 @@ public final class ShardIndex implements Closeable {
             writer = new IndexWriter(luceneDirectory, config);
             searchers = new SearcherManager(writer, true, false, null);
             return new ShardIndex(directory, configuration, luceneDirectory, writer, searchers, indexPool,
-                    indexThreads);
+                    indexThreads, whereDocumentIndex);
         } catch (IOException | RuntimeException e) {
             closeAfterFailure(e, searchers, writer, luceneDirectory);
             if (e instanceof IOException io) {
@@ -706,7 +716,8 @@ public final class ShardIndex implements Closeable {
             if (end <= offset) {
                 return List.of();
             }
-            ScoreDoc[] docs = searcher.search(FilterQueries.of(filter), (int) end, INSERTION_ORDER, false).scoreDocs;
+            Query filterQuery = FilterQueries.of(filter, whereDocumentIndex);
+            ScoreDoc[] docs = searcher.search(filterQuery, (int) end, INSERTION_ORDER, false).scoreDocs;
             boolean withEmbedding = include.contains(Include.EMBEDDINGS);
             boolean withDocument = include.contains(Include.DOCUMENTS);
             boolean withMetadata = include.contains(Include.METADATAS);
@@ -814,7 +825,7 @@ public final class ShardIndex implements Closeable {
                             + " dimensions, the shard has " + fieldDimension);
                 }
             }
-            Query filterQuery = filter.isEmpty() ? null : FilterQueries.of(filter);
+            Query filterQuery = filter.isEmpty() ? null : FilterQueries.of(filter, whereDocumentIndex);
             int k = Math.max(nResults, searchEf);
             if (k >= liveDocs) {
                 // Lucene searches a segment exactly when its filtered candidates number at most its share of k
@@ -866,7 +877,7 @@ public final class ShardIndex implements Closeable {
         IndexSearcher searcher = acquire();
         try {
             RankedSearch search = new RankedSearch(searcher, metric, exactSimilarity, rescore, searchEf,
-                    vectorField(searcher.getIndexReader()));
+                    vectorField(searcher.getIndexReader()), whereDocumentIndex);
             List<ShardPartial> partials = new ArrayList<>(requests.size());
             for (SearchRequest request : requests) {
                 partials.add(search.run(request, onlyShard));

@@ -210,7 +210,8 @@ public final class ShardRegistry implements AutoCloseable {
         checkpoints.restore(tenant, id, slot.directory);
         // Without local files, a commit now on disk came from the object store; a new collection has none yet.
         boolean restored = !local && ShardIndex.committedSequenceAt(slot.directory) >= 0;
-        ShardIndex index = ShardIndex.open(slot.directory, collection.hnsw(), indexPool, indexThreads);
+        ShardIndex index = ShardIndex.open(
+                slot.directory, collection.hnsw(), indexPool, indexThreads, settings.whereDocumentIndex());
         Shard shard = new Shard(tenant, id, collection.shardCount(), index, wal, applierPool, settings, applyTimer,
                 checkpoints, collection.logPosition());
         shard.timeColdOpen(restored ? meters.openedRestored() : meters.openedLocal(), started);

@@ -18,6 +18,7 @@ import dev.quiver.search.engine.AppendMeters;
 import dev.quiver.search.engine.CollectionCache;
 import dev.quiver.search.engine.LocalCollectionCatalog;
 import dev.quiver.search.engine.LocalRecordStore;
+import dev.quiver.search.index.WhereDocumentIndex;
 import dev.quiver.search.objectstore.FileObjectStore;
 import dev.quiver.search.shard.ShardRegistry;
 import dev.quiver.search.shard.ShardSettings;
@@ -94,7 +95,8 @@ class BoundedStalenessIT {
                         Timer.builder("duration").register(meters), Counter.builder("uploaded").register(meters)),
                 clock);
         try (ShardRegistry shards = new ShardRegistry(temporary.resolve("shards"), wal, applierPool, indexPool, 1,
-                new ShardSettings(READ_TIMEOUT, 4, 50_000, Duration.ZERO, Duration.ofHours(1), 1),
+                new ShardSettings(READ_TIMEOUT, 4, 50_000, Duration.ZERO, Duration.ofHours(1), 1,
+                        WhereDocumentIndex.TRIGRAMS),
                 Timer.builder("apply").register(meters), checkpoints)) {
             TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
             CollectionCache cache = new CollectionCache(collections, false);

@@ -16,6 +16,7 @@ import dev.quiver.search.engine.AppendMeters;
 import dev.quiver.search.engine.CollectionCache;
 import dev.quiver.search.engine.LocalCollectionCatalog;
 import dev.quiver.search.engine.LocalRecordStore;
+import dev.quiver.search.index.WhereDocumentIndex;
 import dev.quiver.search.objectstore.ObjectStore;
 import dev.quiver.search.ownership.ShardKey;
 import dev.quiver.search.shard.Shard;
@@ -88,7 +89,7 @@ final class SearchNode implements AutoCloseable {
                         Counter.builder("failures").register(meters), Timer.builder("duration").register(meters),
                         Counter.builder("uploaded").register(meters)), clock);
         ShardSettings settings = new ShardSettings(Duration.ofSeconds(30), 4, 50_000, Duration.ZERO,
-                Duration.ofHours(1), 1);
+                Duration.ofHours(1), 1, WhereDocumentIndex.TRIGRAMS);
         shards = new ShardRegistry(shardsDirectory, wal, applierPool, indexPool, 1, settings,
                 Timer.builder("apply").register(meters), new CrashableCheckpoints(), shardCache,
                 new ShardCacheMeters(Counter.builder("closed.idle").register(meters),

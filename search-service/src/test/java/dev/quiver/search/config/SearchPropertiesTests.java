@@ -2,6 +2,7 @@ package dev.quiver.search.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quiver.search.index.WhereDocumentIndex;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -38,6 +39,7 @@ class SearchPropertiesTests {
         assertThat(properties.localDiskBudget()).isNull();
         assertThat(properties.localDiskBudgetBytes()).isEqualTo(Long.MAX_VALUE);
         assertThat(properties.soleWriter()).isFalse();
+        assertThat(properties.whereDocumentIndex()).isEqualTo(WhereDocumentIndex.TRIGRAMS);
     }
 
     @Test
@@ -57,7 +59,8 @@ class SearchPropertiesTests {
                 Map.entry("quiver.search.local-disk-budget", "20GB"),
                 Map.entry("quiver.search.sole-writer", "true"),
                 Map.entry("quiver.search.default-shard-count", "2"),
-                Map.entry("quiver.search.max-shard-count", "16")));
+                Map.entry("quiver.search.max-shard-count", "16"),
+                Map.entry("quiver.search.where-document-index", "scan")));
 
         assertThat(properties.shardsDirectory()).isEqualTo(Path.of("/srv/quiver/shards"));
         assertThat(properties.effectiveIndexThreads()).isEqualTo(3);
@@ -75,6 +78,7 @@ class SearchPropertiesTests {
         assertThat(properties.localDiskBudget()).isEqualTo(DataSize.ofGigabytes(20));
         assertThat(properties.localDiskBudgetBytes()).isEqualTo(20L * 1024 * 1024 * 1024);
         assertThat(properties.soleWriter()).isTrue();
+        assertThat(properties.whereDocumentIndex()).isEqualTo(WhereDocumentIndex.SCAN);
     }
 
     @Test
@@ -126,6 +130,16 @@ class SearchPropertiesTests {
                 .withPropertyValues("quiver.search.local-disk-budget=0B")
                 .run(context -> assertThat(context).getFailure()
                         .hasStackTraceContaining("quiver.search.local-disk-budget"));
+    }
+
+    @Test
+    void anUnknownWhereDocumentIndexStopsStartupNamingTheKey() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
+                .withUserConfiguration(PropertiesOnly.class)
+                .withPropertyValues("quiver.search.where-document-index=ngrams")
+                .run(context -> assertThat(context).getFailure()
+                        .hasStackTraceContaining("quiver.search.where-document-index"));
     }
 
     private static SearchProperties bind(Map<String, String> values) {

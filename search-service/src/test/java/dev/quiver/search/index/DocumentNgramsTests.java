@@ -1,5 +1,7 @@
 package dev.quiver.search.index;
 
+import static dev.quiver.search.index.WhereDocumentIndex.SCAN;
+import static dev.quiver.search.index.WhereDocumentIndex.TRIGRAMS;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,11 +39,14 @@ import org.apache.lucene.util.BytesRef;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@code where_document} through the trigram index ({@link DocumentNgrams}, {@link DocumentTextQuery}) on a real
- * Lucene directory: the same answers as a brute-force scan of the same documents, fewer candidates than a scan,
- * and no lost matches in segments written without the index.
+ * Lucene directory: the same answers as a brute-force scan of the same documents, with the index and with
+ * {@link WhereDocumentIndex#SCAN}, fewer candidates than a scan, and no lost matches in segments written without
+ * the index.
  *
  * <p>Documents are indexed as {@link ShardIndex} indexes them (the document's doc values plus the trigram field),
  * with merges off and small flushes, so a record's global doc id is its position in the list and the records span
@@ -61,8 +66,9 @@ class DocumentNgramsTests {
     @TempDir
     Path directory;
 
-    @Test
-    void containsThroughTheIndexFindsExactlyWhatABruteForceScanFinds() throws IOException {
+    @ParameterizedTest
+    @EnumSource(WhereDocumentIndex.class)
+    void containsFindsExactlyWhatABruteForceScanFinds(WhereDocumentIndex index) throws IOException {
         List<@Nullable String> documents = documents(new Random(7), 3_000);
         List<String> needles = new ArrayList<>(List.of(
                 "fox", "Fox", "quick brown", "jumps over", "über", "ÜBER", "日本語", "本語", "🎉🎉", "🎉 ", "a.b", "x+y",
@@ -83,7 +89,7 @@ class DocumentNgramsTests {
             for (String needle : needles) {
                 for (boolean negated : new boolean[] {false, true}) {
                     List<Integer> expected = bruteForce(documents, document -> document.contains(needle), negated);
-                    assertThat(search(searcher, DocumentTextQuery.contains(needle, negated)))
+                    assertThat(search(searcher, DocumentTextQuery.contains(needle, negated, index)))
                             .as("%s %s", negated ? "$not_contains" : "$contains", needle)
                             .isEqualTo(expected);
                 }
@@ -91,8 +97,9 @@ class DocumentNgramsTests {
         }
     }
 
-    @Test
-    void regexThroughTheIndexFindsExactlyWhatABruteForceScanFinds() throws IOException {
+    @ParameterizedTest
+    @EnumSource(WhereDocumentIndex.class)
+    void regexFindsExactlyWhatABruteForceScanFinds(WhereDocumentIndex index) throws IOException {
         List<@Nullable String> documents = documents(new Random(8), 3_000);
         List<String> patterns = List.of(
                 "fox", "quick\\s+brown", "quick brown|lazy dog", "^The", "dog$", "fox(es)?", "colou?r", "col(o|ou)r",
@@ -112,7 +119,7 @@ class DocumentNgramsTests {
                 for (boolean negated : new boolean[] {false, true}) {
                     List<Integer> expected =
                             bruteForce(documents, document -> pattern.matcher(document).find(), negated);
-                    assertThat(search(searcher, DocumentTextQuery.regex(pattern, negated)))
+                    assertThat(search(searcher, DocumentTextQuery.regex(pattern, negated, index)))
                             .as("%s %s", negated ? "$not_regex" : "$regex", source)
                             .isEqualTo(expected);
                 }
@@ -126,32 +133,27 @@ class DocumentNgramsTests {
         documents.set(1234, "a needle in the haystack");
         try (Directory lucene = index(documents, true)) {
             IndexSearcher searcher = searcher(lucene);
-            assertThat(search(searcher, DocumentTextQuery.contains("needle", false))).containsExactly(1234);
-            long candidates = cost(searcher, DocumentTextQuery.contains("needle", false));
-            long scanned = cost(searcher, DocumentTextQuery.contains("ne", false));
+            assertThat(search(searcher, DocumentTextQuery.contains("needle", false, TRIGRAMS))).containsExactly(1234);
+            long candidates = cost(searcher, DocumentTextQuery.contains("needle", false, TRIGRAMS));
+            long scanned = cost(searcher, DocumentTextQuery.contains("ne", false, TRIGRAMS));
             assertThat(candidates).isEqualTo(1);
             assertThat(scanned).isGreaterThan(2_000);
             Pattern regex = Pattern.compile("ne+dle\\s+in");
-            assertThat(search(searcher, DocumentTextQuery.regex(regex, false))).containsExactly(1234);
-            assertThat(cost(searcher, DocumentTextQuery.regex(regex, false))).isEqualTo(1);
+            assertThat(search(searcher, DocumentTextQuery.regex(regex, false, TRIGRAMS))).containsExactly(1234);
+            assertThat(cost(searcher, DocumentTextQuery.regex(regex, false, TRIGRAMS))).isEqualTo(1);
         }
     }
 
     @Test
-    void theScanPropertyTurnsTheIndexOffWithTheSameAnswers() throws IOException {
+    void scanIgnoresTheIndexWithTheSameAnswers() throws IOException {
         List<@Nullable String> documents = documents(new Random(10), 1_000);
         try (Directory lucene = index(documents, true)) {
             IndexSearcher searcher = searcher(lucene);
-            DocumentTextQuery query = DocumentTextQuery.contains("jumps over", false);
-            List<Integer> indexed = search(searcher, query);
-            long indexedCost = cost(searcher, query);
-            System.setProperty(DocumentTextQuery.SCAN_PROPERTY, "true");
-            try {
-                assertThat(search(searcher, query)).isEqualTo(indexed);
-                assertThat(cost(searcher, query)).isGreaterThan(indexedCost);
-            } finally {
-                System.clearProperty(DocumentTextQuery.SCAN_PROPERTY);
-            }
+            DocumentTextQuery indexed = DocumentTextQuery.contains("jumps over", false, TRIGRAMS);
+            DocumentTextQuery scanned = DocumentTextQuery.contains("jumps over", false, SCAN);
+            assertThat(search(searcher, scanned)).isNotEmpty().isEqualTo(search(searcher, indexed));
+            assertThat(cost(searcher, scanned)).isGreaterThan(cost(searcher, indexed));
+            assertThat(scanned).isNotEqualTo(indexed);
         }
     }
 
@@ -174,13 +176,13 @@ class DocumentNgramsTests {
             }
             for (String needle : needles) {
                 for (boolean negated : new boolean[] {false, true}) {
-                    assertThat(search(searcher, DocumentTextQuery.contains(needle, negated)))
+                    assertThat(search(searcher, DocumentTextQuery.contains(needle, negated, TRIGRAMS)))
                             .as(needle)
                             .isEqualTo(bruteForce(documents, document -> document.contains(needle), negated));
                 }
             }
             Pattern pattern = Pattern.compile("quick\\s+brown");
-            assertThat(search(searcher, DocumentTextQuery.regex(pattern, false)))
+            assertThat(search(searcher, DocumentTextQuery.regex(pattern, false, TRIGRAMS)))
                     .isEqualTo(bruteForce(documents, document -> pattern.matcher(document).find(), false));
         }
     }
@@ -236,8 +238,8 @@ class DocumentNgramsTests {
             for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
                 assertThat(DocumentNgrams.covers(leaf.reader())).isTrue();
             }
-            assertThat(search(searcher, DocumentTextQuery.contains("fox", false))).containsExactly(1);
-            assertThat(search(searcher, DocumentTextQuery.contains("fox", true))).containsExactly(0, 2, 3);
+            assertThat(search(searcher, DocumentTextQuery.contains("fox", false, TRIGRAMS))).containsExactly(1);
+            assertThat(search(searcher, DocumentTextQuery.contains("fox", true, TRIGRAMS))).containsExactly(0, 2, 3);
         }
     }
 

@@ -65,7 +65,8 @@ class ShardIndexParallelApplyTests {
         float[][] queries = Records.randomVectors(72L, 5, DIMENSION);
         try (ShardIndex serial = ShardIndex.open(directory.resolve("serial"), Records.configuration(metric));
                 ShardIndex parallel = ShardIndex.open(
-                        directory.resolve("parallel"), Records.configuration(metric), indexPool, INDEX_THREADS)) {
+                        directory.resolve("parallel"), Records.configuration(metric), indexPool, INDEX_THREADS,
+                        WhereDocumentIndex.TRIGRAMS)) {
             long sequence = 0;
             for (WriteBatch batch : batches) {
                 sequence++;
@@ -93,7 +94,8 @@ class ShardIndexParallelApplyTests {
         float[][] vectors = Records.randomVectors(73L, batches * batchSize, DIMENSION);
         Set<String> expected = new HashSet<>();
         try (ShardIndex shard =
-                ShardIndex.open(directory, Records.configuration(Metric.L2), indexPool, INDEX_THREADS)) {
+                ShardIndex.open(directory, Records.configuration(Metric.L2), indexPool, INDEX_THREADS,
+                        WhereDocumentIndex.TRIGRAMS)) {
             for (int batch = 0; batch < batches; batch++) {
                 List<RecordWrite> records = new ArrayList<>(batchSize);
                 for (int i = 0; i < batchSize; i++) {
@@ -127,7 +129,8 @@ class ShardIndexParallelApplyTests {
     void whenTheIndexPoolRejectsWritesThenTheShardFailsAndCommitsNothingMore() {
         float[][] vectors = Records.randomVectors(74L, 2, DIMENSION);
         try (ShardIndex shard =
-                ShardIndex.open(directory, Records.configuration(Metric.L2), indexPool, INDEX_THREADS)) {
+                ShardIndex.open(directory, Records.configuration(Metric.L2), indexPool, INDEX_THREADS,
+                        WhereDocumentIndex.TRIGRAMS)) {
             shard.apply(1, Records.add(record("a", vectors[0])));
             shard.commit();
             indexPool.shutdown();
