@@ -308,17 +308,27 @@ final class BenchmarkRun {
         // The benchmark's JVM alone: Quiver's server is its child process, and counting the tree counted it twice.
         double benchCpuBefore = ServerProbe.ownCpuSeconds();
         long start = System.nanoTime();
-        Histogram latency = runConcurrently(clients, answers.length, q -> answers[q] = searcher.query(q));
+        Histogram latency = runConcurrently(clients, answers.length, start + options.pointTime().toNanos(),
+                q -> answers[q] = searcher.query(q));
         long elapsed = System.nanoTime() - start;
+        // Clients take queries in order and finish each one they took, so the answered ones are a prefix.
+        int answered = 0;
+        while (answered < answers.length && answers[answered] != null) {
+            answered++;
+        }
+        if (answered < answers.length) {
+            log("%s: filter %s, ef %d, %d clients: %d of %d queries answered within %s", engine.name(), filterName,
+                    ef, clients, answered, answers.length, options.pointTime());
+        }
         double benchCpu = ServerProbe.ownCpuSeconds() - benchCpuBefore;
         Double systemCpuAfter = engine.cpuSeconds();
         Double systemCpuMsPerQuery = systemCpuBefore == null || systemCpuAfter == null ? null
-                : Report.round((systemCpuAfter - systemCpuBefore) * 1000 / answers.length, 3);
+                : Report.round((systemCpuAfter - systemCpuBefore) * 1000 / answered, 3);
 
         // Scoring happens after the clock stopped.
         double recallSum = 0;
         double maxDistanceError = 0;
-        for (int q = 0; q < answers.length; q++) {
+        for (int q = 0; q < answered; q++) {
             Answer answer = answers[q];
             recallSum += truth.recall(q, answer.indexes());
             for (int hit = 0; hit < answer.indexes().length; hit++) {
@@ -332,25 +342,33 @@ final class BenchmarkRun {
                 maxDistanceError = Math.max(maxDistanceError, Math.abs(exact - answer.distances()[hit]));
             }
         }
-        return new Point(filterName, ef, clients, answers.length, Report.seconds(elapsed),
-                Report.round(answers.length / (elapsed / 1e9), 1), Latency.of(latency),
-                Report.round(recallSum / answers.length, 4), maxDistanceError, systemCpuMsPerQuery,
-                Report.round(benchCpu * 1000 / answers.length, 3));
+        return new Point(filterName, ef, clients, answered, Report.seconds(elapsed),
+                Report.round(answered / (elapsed / 1e9), 1), Latency.of(latency),
+                Report.round(recallSum / answered, 4), maxDistanceError, systemCpuMsPerQuery,
+                Report.round(benchCpu * 1000 / answered, 3));
+    }
+
+    /** As {@link #runConcurrently(int, int, long, IntConsumer)} without a deadline. */
+    static Histogram runConcurrently(int clients, int tasks, IntConsumer task) {
+        return runConcurrently(clients, tasks, System.nanoTime() + Long.MAX_VALUE / 4, task);
     }
 
     /**
      * Runs {@code tasks} numbered tasks on {@code clients} virtual threads, each taking the next number when its
-     * previous task is done (a closed loop, as real clients behave). Returns every task's latency in microseconds.
-     * The first failure stops the others from taking new work and is rethrown.
+     * previous task is done (a closed loop, as real clients behave), until all ran or {@link System#nanoTime()}
+     * passes {@code deadlineNanos}: then no client takes another, and each finishes the one it holds, so the tasks
+     * that ran are numbers 0 to n - 1. Returns every task's latency in microseconds. The first failure stops the
+     * others from taking new work and is rethrown.
      */
-    static Histogram runConcurrently(int clients, int tasks, IntConsumer task) {
+    static Histogram runConcurrently(int clients, int tasks, long deadlineNanos, IntConsumer task) {
         var next = new AtomicInteger();
         var futures = new ArrayList<Future<Histogram>>();
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int c = 0; c < clients; c++) {
                 futures.add(executor.submit(() -> {
                     var histogram = new Histogram(MAX_LATENCY_MICROS, 3);
-                    for (int i = next.getAndIncrement(); i < tasks; i = next.getAndIncrement()) {
+                    // The deadline is checked before a number is taken, so every number taken runs.
+                    for (int i; System.nanoTime() - deadlineNanos < 0 && (i = next.getAndIncrement()) < tasks; ) {
                         long start = System.nanoTime();
                         try {
                             task.accept(i);

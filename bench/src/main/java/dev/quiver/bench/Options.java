@@ -34,6 +34,8 @@ import org.jspecify.annotations.Nullable;
  * @param clusters centres of the Gaussian mixture
  * @param spread standard deviation of each component around its centre
  * @param readyTimeout how long to wait for loaded data to become queryable
+ * @param pointTime how long one measured point may send new queries: a system that answers a filtered query in a
+ *     second would otherwise hold a 1M run for hours; the point then counts the queries answered by then
  * @param label free text added to the result file name
  * @param resultsDir where JSON and PNG results are written
  * @param cacheDir where exact-search results and embedded text are cached between runs
@@ -64,6 +66,7 @@ record Options(
         int clusters,
         double spread,
         Duration readyTimeout,
+        Duration pointTime,
         String label,
         Path resultsDir,
         Path cacheDir,
@@ -98,6 +101,8 @@ record Options(
               --clusters C          Gaussian mixture centres (default 64)
               --spread S            Gaussian standard deviation per component (default 0.6)
               --ready-timeout SEC   wait for the data to become queryable (default 1800)
+              --point-seconds SEC   stop sending a point's queries after this long; it counts those answered
+                                    (default 120)
               --label TEXT          added to the result file names
               --results-dir DIR     JSON and PNG output (default bench/results)
               --cache-dir DIR       exact neighbours and embedded text (default bench/target/cache)
@@ -117,6 +122,10 @@ record Options(
         requireNonNull(quantization, "quantization is null");
         queryClients = List.copyOf(queryClients);
         requireNonNull(readyTimeout, "readyTimeout is null");
+        requireNonNull(pointTime, "pointTime is null");
+        if (pointTime.isNegative() || pointTime.isZero()) {
+            throw new IllegalArgumentException("point-seconds must be positive: " + pointTime.toSeconds());
+        }
         requireNonNull(label, "label is null");
         requireNonNull(resultsDir, "resultsDir is null");
         requireNonNull(cacheDir, "cacheDir is null");
@@ -200,6 +209,7 @@ record Options(
                 reader.integer("clusters", 64),
                 Double.parseDouble(reader.text("spread", "0.6")),
                 Duration.ofSeconds(reader.integer("ready-timeout", 1800)),
+                Duration.ofSeconds(reader.integer("point-seconds", 120)),
                 reader.text("label", ""),
                 Path.of(reader.text("results-dir", "bench/results")),
                 Path.of(reader.text("cache-dir", "bench/target/cache")),
