@@ -228,7 +228,8 @@ record Options(
                 + (safeLabel.isEmpty() ? "" : "-" + safeLabel);
     }
 
-    private static List<String> words(String text) {
+    /** Whitespace-separated words, none for a blank text: how JVM flags are given on one command-line value. */
+    static List<String> words(String text) {
         return text.isBlank() ? List.of() : List.of(text.strip().split("\\s+"));
     }
 

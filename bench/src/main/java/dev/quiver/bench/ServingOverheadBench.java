@@ -50,8 +50,7 @@ public final class ServingOverheadBench {
         List<String> systems = List.of(flags.get("systems").split(","));
         Path cache = Path.of(flags.get("cache-dir"));
         Path serverJar = Path.of(flags.get("server-jar"));
-        List<String> jvm = flags.get("quiver-jvm").isBlank() ? List.of()
-                : List.of(flags.get("quiver-jvm").strip().split("\\s+"));
+        List<String> jvm = Options.words(flags.get("quiver-jvm"));
 
         Dataset data = Dataset.gaussian(42, vectors, queries, 128, 64, 0.6);
         GroundTruth truth = GroundTruth.load(data, Space.L2, K, null, 42, cache.resolve("ground-truth"));

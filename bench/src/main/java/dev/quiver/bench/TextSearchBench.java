@@ -95,10 +95,10 @@ public final class TextSearchBench {
         List<String> sentences = corpus.prefix(Math.min(documents, available), 0).data();
         List<String> whereDocuments = whereDocuments(sentences, documents);
         int hybridDocuments = option("hybrid-documents") > 0 ? option("hybrid-documents") : documents;
+        int hybridSentences = Math.min(hybridDocuments, available);
         // The same documents as the where collection's: sentences, then beyond the corpus pairs of them joined.
         List<String> hybridTexts = hybridDocuments == documents ? whereDocuments
-                : whereDocuments(corpus.prefix(Math.min(hybridDocuments, available), 0).data(), hybridDocuments);
-        int hybridSentences = Math.min(hybridDocuments, available);
+                : whereDocuments(corpus.prefix(hybridSentences, 0).data(), hybridDocuments);
         boolean hybrid = Boolean.parseBoolean(options.get("hybrid"));
         Dataset dataset = null;
         float[][] hybridVectors = null;
