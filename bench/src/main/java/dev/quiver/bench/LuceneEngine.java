@@ -6,8 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.FilterCodec;
 import org.apache.lucene.codecs.KnnVectorsFormat;
@@ -57,7 +55,6 @@ final class LuceneEngine implements Engine {
     private @Nullable FSDirectory directory;
     private @Nullable IndexWriter writer;
     private @Nullable SearcherManager searchers;
-    private @Nullable ExecutorService mergePool;
     private @Nullable IndexSpec spec;
     private volatile int efSearch = 100;
     private boolean compacted;
@@ -96,12 +93,11 @@ final class LuceneEngine implements Engine {
     private void open() {
         IndexSpec spec = requireSpec();
         try {
-            int cores = Runtime.getRuntime().availableProcessors();
-            mergePool = Executors.newFixedThreadPool(cores);
+            // One merge worker, as Quiver's shards: Lucene's concurrent graph merge builds a worse graph.
             KnnVectorsFormat format = spec.quantization() == IndexSpec.Quantization.INT8
                     ? new Lucene104HnswScalarQuantizedVectorsFormat(ScalarEncoding.UNSIGNED_BYTE,
-                            spec.maxNeighbors(), spec.efConstruction(), cores, mergePool)
-                    : new Lucene99HnswVectorsFormat(spec.maxNeighbors(), spec.efConstruction(), cores, mergePool);
+                            spec.maxNeighbors(), spec.efConstruction())
+                    : new Lucene99HnswVectorsFormat(spec.maxNeighbors(), spec.efConstruction());
             Codec codec = new FilterCodec(Codec.getDefault().getName(), Codec.getDefault()) {
                 @Override
                 public KnnVectorsFormat knnVectorsFormat() {
@@ -276,10 +272,6 @@ final class LuceneEngine implements Engine {
             searchers = null;
             writer = null;
             directory = null;
-            if (mergePool != null) {
-                mergePool.shutdownNow();
-                mergePool = null;
-            }
         }
     }
 

@@ -35,7 +35,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -98,7 +97,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Parallel indexing: {@link #apply} decides every write on the applier thread, in log order, against the overlay
  * and the refreshed snapshot (first wins, last wins, merges), and hands the resulting Lucene writes to the shard's
  * lanes, which run them on the index pool given to
- * {@link #open(Path, HnswConfiguration, ExecutorService, int, WhereDocumentIndex)}. Each id maps to one lane by its
+ * {@link #open(Path, HnswConfiguration, Executor, int, WhereDocumentIndex)}. Each id maps to one lane by its
  * hash, and a lane runs its writes one at a time in the order they were handed over, so every write of one id
  * reaches Lucene in log order. Writes of different ids commute, since Lucene's deletes and updates select documents
  * by the id term alone. Lucene gives each concurrently writing thread its own in-memory segment, so the lanes build
@@ -275,13 +274,12 @@ public final class ShardIndex implements Closeable {
      * @throws IllegalArgumentException if the existing index was built for another space
      */
     public static ShardIndex open(Path directory, HnswConfiguration configuration) {
-        return open(directory, configuration, Runnable::run, null, 1, WhereDocumentIndex.TRIGRAMS);
+        return open(directory, configuration, Runnable::run, 1, WhereDocumentIndex.TRIGRAMS);
     }
 
     /**
      * Opens the shard index in {@code directory}, as {@link #open(Path, HnswConfiguration)}, with Lucene's writes
-     * spread over {@code indexThreads} lanes that run on {@code indexPool} (see the class comment), and with merges
-     * that build each merged graph with {@code indexThreads} workers, the extra ones on {@code indexPool}.
+     * spread over {@code indexThreads} lanes that run on {@code indexPool} (see the class comment).
      *
      * @param indexPool    a bounded pool of platform threads, shared by shards, that must stay open while the shard
      *                     is. Never the applier's own pool: the applier blocks in {@link #refresh}, {@link #commit}
@@ -295,23 +293,16 @@ public final class ShardIndex implements Closeable {
      * @throws IllegalArgumentException if {@code indexThreads} is out of range, or the existing index was built for
      *                                  another space
      */
-    public static ShardIndex open(Path directory, HnswConfiguration configuration, ExecutorService indexPool,
+    public static ShardIndex open(Path directory, HnswConfiguration configuration, Executor indexPool,
             int indexThreads, WhereDocumentIndex whereDocumentIndex) {
+        requireNonNull(directory, "directory is null");
+        requireNonNull(configuration, "configuration is null");
         requireNonNull(indexPool, "indexPool is null");
         requireNonNull(whereDocumentIndex, "whereDocumentIndex is null");
         if (indexThreads < 1 || indexThreads > MAX_INDEX_THREADS) {
             throw new IllegalArgumentException(
                     "indexThreads must be in [1, " + MAX_INDEX_THREADS + "]: " + indexThreads);
         }
-        return open(directory, configuration, indexPool, indexThreads > 1 ? indexPool : null, indexThreads,
-                whereDocumentIndex);
-    }
-
-    private static ShardIndex open(
-            Path directory, HnswConfiguration configuration, Executor indexPool, @Nullable ExecutorService mergePool,
-            int indexThreads, WhereDocumentIndex whereDocumentIndex) {
-        requireNonNull(directory, "directory is null");
-        requireNonNull(configuration, "configuration is null");
         Directory luceneDirectory = null;
         IndexWriter writer = null;
         SearcherManager searchers = null;
@@ -331,7 +322,7 @@ public final class ShardIndex implements Closeable {
                     .setMergePolicy(mergePolicy())
                     .setMergeScheduler(mergeScheduler())
                     .setCodec(new ShardCodec(configuration.quantization(), configuration.maxNeighbors(),
-                            configuration.constructionEf(), mergePool == null ? 1 : indexThreads, mergePool));
+                            configuration.constructionEf()));
             writer = new IndexWriter(luceneDirectory, config);
             searchers = new SearcherManager(writer, true, false, null);
             return new ShardIndex(directory, configuration, luceneDirectory, writer, searchers, indexPool,
@@ -372,9 +363,9 @@ public final class ShardIndex implements Closeable {
 
     /**
      * Lucene's concurrent scheduler, with one big merge running at full speed per shard and no I/O throttle.
-     * 1. One thread: a merge of vector segments is CPU-bound graph building that already uses the shard's index
-     *    threads as extra workers (see {@link ShardCodec}), so a second big merge at full speed would only compete
-     *    for the same cores. Lucene still starts small merges (below 50 MB) at once, beside a running big one, so a
+     * 1. One thread: a merge of vector segments is CPU-bound graph building (on one core, see {@link ShardCodec}),
+     *    and a shard's bulk load already keeps its index lanes and the other shards' merges busy on the rest, so a
+     *    second big merge at full speed would only compete for the same cores. Lucene still starts small merges (below 50 MB) at once, beside a running big one, so a
      *    long merge does not leave the segments of later flushes unmerged.
      * 2. Six merges (Lucene's default for one thread): when more are pending, Lucene stalls the thread that flushed
      *    until merging catches up, which bounds the segment count when merges fall behind a bulk load.
