@@ -52,25 +52,24 @@ import org.jspecify.annotations.Nullable;
 final class RankedSearch {
 
     private static final Sort INSERTION_ORDER = new Sort(new SortField(FieldNames.ORDER, SortField.Type.LONG));
-    private static final float ZERO_VECTOR_COSINE_SCORE = 0.5f;
 
     private final IndexSearcher searcher;
     private final IndexReader reader;
     private final StoredRecordReader records;
     private final Metric metric;
-    private final VectorSimilarityFunction exactSimilarity;
+    private final VectorSimilarityFunction indexedSimilarity;
     private final boolean rescore;
     private final int searchEf;
     private final @Nullable FieldInfo vectorField;
     private final WhereDocumentIndex whereDocumentIndex;
 
-    RankedSearch(IndexSearcher searcher, Metric metric, VectorSimilarityFunction exactSimilarity, boolean rescore,
+    RankedSearch(IndexSearcher searcher, Metric metric, VectorSimilarityFunction indexedSimilarity, boolean rescore,
             int searchEf, @Nullable FieldInfo vectorField, WhereDocumentIndex whereDocumentIndex) {
         this.searcher = searcher;
         this.reader = searcher.getIndexReader();
         this.records = new StoredRecordReader(reader, metric == Metric.COSINE);
         this.metric = metric;
-        this.exactSimilarity = exactSimilarity;
+        this.indexedSimilarity = indexedSimilarity;
         this.rescore = rescore;
         this.searchEf = searchEf;
         this.vectorField = vectorField;
@@ -166,7 +165,6 @@ final class RankedSearch {
                     + vectorField.getVectorDimension());
         }
         float[] target = metric == Metric.COSINE ? VectorUtil.l2normalize(query.clone(), false) : query;
-        boolean queryIsZero = metric == Metric.COSINE && VectorUtil.isZeroVector(query);
         Query candidates = filter;
         int k = Math.max(knn.limit(), searchEf);
         if (k >= liveDocs) {
@@ -189,12 +187,7 @@ final class RankedSearch {
         long[] order = new long[n];
         for (int i = 0; i < n; i++) {
             int doc = top.scoreDocs[i].doc;
-            records.load(doc, false, false, false, true);
-            float[] original = records.vector;
-            assert original != null : "vector loaded for scoring";
-            float score = metric == Metric.COSINE && (queryIsZero || VectorUtil.isZeroVector(original))
-                    ? ZERO_VECTOR_COSINE_SCORE
-                    : exactSimilarity.compare(query, original);
+            float score = records.indexedScore(doc, target, indexedSimilarity);
             docs[i] = doc;
             distances[i] = metric.distance(score);
             order[i] = ((long) org.apache.lucene.util.NumericUtils.floatToSortableInt(distances[i]) << 32) | i;

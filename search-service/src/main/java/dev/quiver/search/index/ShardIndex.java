@@ -155,18 +155,17 @@ public final class ShardIndex implements Closeable {
     private static final int MAX_RAM_BUFFER_MB = 256;
 
     private static final Sort INSERTION_ORDER = new Sort(new SortField(FieldNames.ORDER, SortField.Type.LONG));
-    /** Lucene's cosine score {@code (1 + cosine) / 2} of a zero vector, taken as orthogonal to everything. */
-    private static final float ZERO_VECTOR_COSINE_SCORE = 0.5f;
     /** Overlay value of an id deleted since the last refresh; compared by identity. */
     private static final Entry TOMBSTONE = new Entry("", new float[0], null, null, null, -1);
 
     private final Path path;
     private final HnswConfiguration configuration;
     private final Metric metric;
-    /** The similarity of the indexed vectors (DOT_PRODUCT over normalised copies for cosine). */
+    /**
+     * The similarity of the indexed vectors (DOT_PRODUCT over normalised copies for cosine), which
+     * {@link Hit#score()} reports.
+     */
     private final VectorSimilarityFunction indexedSimilarity;
-    /** The similarity of the caller's vectors, which {@link Hit#score()} reports. */
-    private final VectorSimilarityFunction exactSimilarity;
     /** Whether the graph search scores quantized vectors, so its candidates must be rescored on the floats. */
     private final boolean rescore;
     /** How {@code where_document} leaves find their candidates. */
@@ -220,7 +219,6 @@ public final class ShardIndex implements Closeable {
         this.configuration = configuration;
         this.metric = configuration.space();
         this.indexedSimilarity = indexedSimilarity(metric);
-        this.exactSimilarity = exactSimilarity(metric);
         this.rescore = configuration.quantization() != Quantization.NONE;
         this.whereDocumentIndex = whereDocumentIndex;
         this.directory = directory;
@@ -867,7 +865,7 @@ public final class ShardIndex implements Closeable {
         }
         IndexSearcher searcher = acquire();
         try {
-            RankedSearch search = new RankedSearch(searcher, metric, exactSimilarity, rescore, searchEf,
+            RankedSearch search = new RankedSearch(searcher, metric, indexedSimilarity, rescore, searchEf,
                     vectorField(searcher.getIndexReader()), whereDocumentIndex);
             List<ShardPartial> partials = new ArrayList<>(requests.size());
             for (SearchRequest request : requests) {
@@ -1584,7 +1582,6 @@ public final class ShardIndex implements Closeable {
             IndexSearcher searcher, StoredRecordReader records, float[] query, int k, int nResults,
             @Nullable Query filter, Set<Include> include) throws IOException {
         float[] target = metric == Metric.COSINE ? VectorUtil.l2normalize(query.clone(), false) : query;
-        boolean queryIsZero = metric == Metric.COSINE && VectorUtil.isZeroVector(query);
         Query nearest = new KnnFloatVectorQuery(FieldNames.VECTOR, target, k, filter);
         if (rescore) {
             // The graph search ranked its k candidates by quantized scores, which may misorder near neighbours.
@@ -1610,17 +1607,8 @@ public final class ShardIndex implements Closeable {
         long[] ranked = new long[n];
         for (int i = 0; i < n; i++) {
             ScoreDoc hit = top.scoreDocs[i];
-            records.load(hit.doc, withDocument, withMetadata, withUri, true);
-            float[] original = records.vector;
-            assert original != null : "vector loaded for scoring";
-            float score;
-            if (metric == Metric.COSINE && (queryIsZero || VectorUtil.isZeroVector(original))) {
-                // Cosine with a zero vector is undefined (Lucene asserts against it). Chroma's normalisation leaves
-                // a zero vector zero, so it scores as orthogonal: cosine 0, distance 1.
-                score = ZERO_VECTOR_COSINE_SCORE;
-            } else {
-                score = exactSimilarity.compare(query, original);
-            }
+            records.load(hit.doc, withDocument, withMetadata, withUri, withEmbedding);
+            float score = records.indexedScore(hit.doc, target, indexedSimilarity);
             hits[i] = records.toRecord(withEmbedding);
             scores[i] = score;
             ranked[i] = ((long) NumericUtils.floatToSortableInt(score) << 32) | (0xFFFFFFFFL & ~i);
@@ -1650,14 +1638,6 @@ public final class ShardIndex implements Closeable {
             case L2 -> VectorSimilarityFunction.EUCLIDEAN;
             case IP -> VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT;
             case COSINE -> VectorSimilarityFunction.DOT_PRODUCT;
-        };
-    }
-
-    private static VectorSimilarityFunction exactSimilarity(Metric metric) {
-        return switch (metric) {
-            case L2 -> VectorSimilarityFunction.EUCLIDEAN;
-            case IP -> VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT;
-            case COSINE -> VectorSimilarityFunction.COSINE;
         };
     }
 

@@ -21,9 +21,11 @@ import org.apache.lucene.index.StoredFieldVisitor;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.VectorUtil;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -53,6 +55,8 @@ final class StoredRecordReader {
     private static final int ID_SLOT = 0;
     private static final int DOCUMENT_SLOT = 1;
     private static final int METADATA_SLOT = 2;
+    /** Lucene's cosine score {@code (1 + cosine) / 2} of a zero vector, taken as orthogonal to everything. */
+    static final float ZERO_VECTOR_COSINE_SCORE = 0.5f;
 
     /** The id of the last loaded record. */
     String id = "";
@@ -159,6 +163,23 @@ final class StoredRecordReader {
             binaryValues[leafIndex][slot] = values;
         }
         return values.advanceExact(leafDoc) ? values.binaryValue() : null;
+    }
+
+    /**
+     * The score of a hit: {@code similarity} between {@code target} (the query as indexed: unit length for cosine)
+     * and the indexed vector of {@code doc}. Cosine hits are scored on the unit vector the graph holds, not on the
+     * caller's vector in stored fields: that would decompress a stored-fields block per hit (tens of kilobytes
+     * read, and kept resident, to score one 3 KB vector), and Chroma scores normalised vectors too. Cosine with a
+     * zero vector on either side is undefined (Lucene asserts against it); Chroma's normalisation leaves a zero
+     * vector zero, so it scores as orthogonal: cosine 0, Lucene score {@value #ZERO_VECTOR_COSINE_SCORE}.
+     */
+    float indexedScore(int doc, float[] target, VectorSimilarityFunction similarity) throws IOException {
+        int leafIndex = ReaderUtil.subIndex(doc, leaves);
+        float[] indexed = indexedVector(leafIndex, doc - leaves.get(leafIndex).docBase);
+        if (rawVectorStored && (VectorUtil.isZeroVector(target) || VectorUtil.isZeroVector(indexed))) {
+            return ZERO_VECTOR_COSINE_SCORE;
+        }
+        return similarity.compare(target, indexed);
     }
 
     /** The insertion order of one record, from doc values. */

@@ -188,12 +188,16 @@ final class Records {
         return ids;
     }
 
-    /** The score a hit must report: Lucene's similarity of the metric on the caller's vectors. */
+    /**
+     * The score a hit must report: Lucene's similarity of the metric on the caller's vectors, for cosine on their
+     * unit-length copies (as Chroma scores them).
+     */
     static float similarity(Metric metric, float[] query, float[] stored) {
         return switch (metric) {
             case L2 -> VectorSimilarityFunction.EUCLIDEAN.compare(query, stored);
             case IP -> VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT.compare(query, stored);
-            case COSINE -> VectorSimilarityFunction.COSINE.compare(query, stored);
+            case COSINE -> VectorSimilarityFunction.DOT_PRODUCT.compare(
+                    VectorUtil.l2normalize(query.clone(), false), VectorUtil.l2normalize(stored.clone(), false));
         };
     }
 

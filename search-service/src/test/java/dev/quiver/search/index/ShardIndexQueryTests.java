@@ -83,7 +83,7 @@ class ShardIndexQueryTests {
 
     @ParameterizedTest
     @EnumSource(Metric.class)
-    void hitsAreNearestFirstWithScoresOfTheOriginalVectors(Metric metric) {
+    void hitsAreNearestFirstWithScoresOfTheCallersVectors(Metric metric) {
         float[][] vectors = Records.randomVectors(11L, 300, 8);
         float[][] queries = Records.randomVectors(12L, 5, 8);
         try (ShardIndex shard = Records.open(directory, metric)) {
