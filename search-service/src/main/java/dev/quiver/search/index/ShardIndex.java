@@ -363,8 +363,9 @@ public final class ShardIndex implements Closeable {
      * Lucene's concurrent scheduler, with one big merge running at full speed per shard and no I/O throttle.
      * 1. One thread: a merge of vector segments is CPU-bound graph building (on one core, see {@link ShardCodec}),
      *    and a shard's bulk load already keeps its index lanes and the other shards' merges busy on the rest, so a
-     *    second big merge at full speed would only compete for the same cores. Lucene still starts small merges (below 50 MB) at once, beside a running big one, so a
-     *    long merge does not leave the segments of later flushes unmerged.
+     *    second big merge at full speed would only compete for the same cores. Lucene still starts small merges
+     *    (below 50 MB) at once, beside a running big one, so a long merge does not leave the segments of later
+     *    flushes unmerged.
      * 2. Six merges (Lucene's default for one thread): when more are pending, Lucene stalls the thread that flushed
      *    until merging catches up, which bounds the segment count when merges fall behind a bulk load.
      * 3. No I/O throttle (already Lucene's default): the merge's time goes to graph building, not to writes, and

@@ -56,7 +56,7 @@ final class StoredRecordReader {
     private static final int DOCUMENT_SLOT = 1;
     private static final int METADATA_SLOT = 2;
     /** Lucene's cosine score {@code (1 + cosine) / 2} of a zero vector, taken as orthogonal to everything. */
-    static final float ZERO_VECTOR_COSINE_SCORE = 0.5f;
+    private static final float ZERO_VECTOR_COSINE_SCORE = 0.5f;
 
     /** The id of the last loaded record. */
     String id = "";
@@ -144,7 +144,9 @@ final class StoredRecordReader {
         uri = visitor.uri;
         vector = null;
         if (withVector) {
-            vector = rawVectorStored ? rawVector(visitor.rawVector, doc) : indexedVector(leafIndex, leafDoc);
+            // indexedVectorView may return Lucene's scratch array; the caller keeps this one.
+            vector = rawVectorStored ? rawVector(visitor.rawVector, doc)
+                    : indexedVectorView(leafIndex, leafDoc).clone();
         }
     }
 
@@ -175,7 +177,8 @@ final class StoredRecordReader {
      */
     float indexedScore(int doc, float[] target, VectorSimilarityFunction similarity) throws IOException {
         int leafIndex = ReaderUtil.subIndex(doc, leaves);
-        float[] indexed = indexedVector(leafIndex, doc - leaves.get(leafIndex).docBase);
+        // Compared at once, so Lucene's scratch array serves: no copy per hit.
+        float[] indexed = indexedVectorView(leafIndex, doc - leaves.get(leafIndex).docBase);
         if (rawVectorStored && (VectorUtil.isZeroVector(target) || VectorUtil.isZeroVector(indexed))) {
             return ZERO_VECTOR_COSINE_SCORE;
         }
@@ -221,9 +224,10 @@ final class StoredRecordReader {
 
     /**
      * Reads the vector values of a leaf. Their iterator only moves forward, so it is reused while the requested
-     * docs ascend (the common case for a sorted batch of hits) and recreated when a request goes backwards.
+     * docs ascend (the common case for a sorted batch of hits) and recreated when a request goes backwards. The
+     * result may be a scratch array that the next read overwrites.
      */
-    private float[] indexedVector(int leafIndex, int leafDoc) throws IOException {
+    private float[] indexedVectorView(int leafIndex, int leafDoc) throws IOException {
         FloatVectorValues values = vectorValues[leafIndex];
         KnnVectorValues.DocIndexIterator iterator = vectorIterators[leafIndex];
         if (values == null || iterator == null || iterator.docID() > leafDoc) {
@@ -239,8 +243,7 @@ final class StoredRecordReader {
         if (found != leafDoc) {
             throw new IllegalStateException("document " + leafDoc + " of segment " + leafIndex + " has no vector");
         }
-        // vectorValue may return a shared scratch array; the caller keeps the result.
-        return values.vectorValue(iterator.index()).clone();
+        return values.vectorValue(iterator.index());
     }
 
     /**
