@@ -227,7 +227,9 @@ final class BenchmarkRun {
                 idle.rssBytes() == null || restarted.rssBytes() == null ? null
                         : Report.round((restarted.rssBytes() - idle.rssBytes()) / (double) data.size(), 1),
                 restarted.diskBytes() == null ? null
-                        : Report.round(restarted.diskBytes() / (double) data.size(), 1));
+                        : Report.round(restarted.diskBytes() / (double) data.size(), 1),
+                restarted.mappedBytes() == null ? null
+                        : Report.round(restarted.mappedBytes() / (double) data.size(), 1));
         return new SystemResult(name, "ok", null, engine.version(), engine.notes(), load, ready, points, footprint,
                 Report.round(restart, 3));
     }

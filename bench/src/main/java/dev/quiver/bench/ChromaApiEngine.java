@@ -163,10 +163,14 @@ final class ChromaApiEngine implements Engine {
 
     @Override
     public Resources resources() {
+        if (launcher instanceof ServerLauncher.Quiver quiver && logFile != null) {
+            quiver.collectGarbage(pid, logFile);
+        }
         long postmaster = postmaster();
         return new Resources(sum(ServerProbe.processTreePssBytes(pid),
                         postmaster > 0 ? ServerProbe.processTreePssBytes(postmaster) : Long.valueOf(0)),
-                dataDir == null ? null : ServerProbe.directoryBytes(dataDir));
+                dataDir == null ? null : ServerProbe.directoryBytes(dataDir),
+                dataDir == null ? null : ServerProbe.processTreeMappedPssBytes(pid, dataDir));
     }
 
     @Override

@@ -142,8 +142,10 @@ interface Engine extends AutoCloseable {
      * @param rssBytes resident memory of the system's processes (proportional set size summed over the process
      *     tree, so shared memory of a multi-process server is counted once)
      * @param diskBytes bytes of the regular files of the system's data directory
+     * @param mappedBytes the part of {@code rssBytes} that is files of the data directory mapped into the server's
+     *     memory (for Quiver, the index files Lucene maps), or null when the system maps none or it was not measured
      */
-    record Resources(@Nullable Long rssBytes, @Nullable Long diskBytes) {
+    record Resources(@Nullable Long rssBytes, @Nullable Long diskBytes, @Nullable Long mappedBytes) {
     }
 
     /** The system cannot run here; the message says why (shown as "skipped: ..."). */

@@ -221,7 +221,7 @@ final class LuceneEngine implements Engine {
 
     @Override
     public Resources resources() {
-        return new Resources(null, directoryPath == null ? null : ServerProbe.directoryBytes(directoryPath));
+        return new Resources(null, directoryPath == null ? null : ServerProbe.directoryBytes(directoryPath), null);
     }
 
     /** The benchmark's own JVM: its CPU time includes the index's merge threads and little else while idle. */

@@ -334,7 +334,9 @@ final class PgvectorEngine implements Engine {
     @Override
     public Resources resources() {
         Path cluster = requireNonNull(clusterDir, "not started");
-        return new Resources(ServerProbe.processTreePssBytes(postmasterPid), ServerProbe.directoryBytes(cluster));
+        // PostgreSQL reads relations into its shared buffers (counted in the PSS) and maps none of them.
+        return new Resources(ServerProbe.processTreePssBytes(postmasterPid), ServerProbe.directoryBytes(cluster),
+                null);
     }
 
     @Override

@@ -140,10 +140,14 @@ record Report(String scenario, String startedAt, Parameters parameters, Machine 
      * Memory and disk at the moments that matter. Per-vector values are net of the idle system:
      * {@code (rssAfterRestart - rssIdle) / vectors}, taken after a restart and a warm-up so that what the load
      * phase left behind (buffers, garbage, page cache of files no query reads) does not count.
+     * {@code mappedBytesPerVector} is the part of the resident memory after the restart that maps the data
+     * directory's files (for Quiver, the Lucene index files its queries read), per vector; unlike the net figure it
+     * holds nothing that a process pays once (a JVM's compiled code, its classes, pools), whatever the vector count.
      */
     record Footprint(@Nullable Long rssIdle, @Nullable Long rssAfterLoad, @Nullable Long rssAfterQueries,
             @Nullable Long rssAfterRestart, @Nullable Long diskAfterLoad, @Nullable Long diskAfterRestart,
-            @Nullable Double rssBytesPerVector, @Nullable Double diskBytesPerVector) {
+            @Nullable Double rssBytesPerVector, @Nullable Double diskBytesPerVector,
+            @Nullable Double mappedBytesPerVector) {
     }
 
     /** Percentiles from an HdrHistogram recorded in microseconds (3 significant digits), in milliseconds. */
@@ -244,14 +248,14 @@ record Report(String scenario, String startedAt, Parameters parameters, Machine 
             }
         }
         out.println();
-        out.printf("%-9s %12s %10s %12s %12s %12s %12s %12s %12s %10s%n", "system", "load rec/s", "batch p99",
-                "ready after", "settled", "RSS idle", "RSS loaded", "RSS B/vec", "disk B/vec", "restart");
+        out.printf("%-9s %12s %10s %12s %12s %12s %12s %12s %12s %12s %10s%n", "system", "load rec/s", "batch p99",
+                "ready after", "settled", "RSS idle", "RSS loaded", "RSS B/vec", "mapped B/vec", "disk B/vec", "restart");
         for (SystemResult system : systems) {
             if (!system.ok()) {
                 continue;
             }
             Footprint f = system.footprint();
-            out.printf("%-9s %12s %10s %12s %12s %12s %12s %12s %12s %10s%n", system.system(),
+            out.printf("%-9s %12s %10s %12s %12s %12s %12s %12s %12s %12s %10s%n", system.system(),
                     system.load() == null ? "n/a" : "%,.0f".formatted(system.load().vectorsPerSecond()),
                     system.load() == null ? "n/a" : "%.0f ms".formatted(system.load().batchLatency().p99Ms()),
                     system.ready() == null ? "n/a" : "%.2f s".formatted(system.ready().secondsAfterLoad()),
@@ -259,6 +263,8 @@ record Report(String scenario, String startedAt, Parameters parameters, Machine 
                             : "%.2f s".formatted(system.ready().settledSecondsAfterLoad()),
                     mebibytes(f == null ? null : f.rssIdle()), mebibytes(f == null ? null : f.rssAfterLoad()),
                     f == null || f.rssBytesPerVector() == null ? "n/a" : "%,.0f".formatted(f.rssBytesPerVector()),
+                    f == null || f.mappedBytesPerVector() == null ? "n/a"
+                            : "%,.0f".formatted(f.mappedBytesPerVector()),
                     f == null || f.diskBytesPerVector() == null ? "n/a" : "%,.0f".formatted(f.diskBytesPerVector()),
                     system.restartSeconds() == null ? "n/a" : "%.2f s".formatted(system.restartSeconds()));
         }

@@ -15,6 +15,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class ServerProbe {
 
+    /** The start of a mapping's header line in smaps, {@code "7f41c03ce000-7f41c03e6000 "}. */
+    private static final java.util.regex.Pattern MAPPING = java.util.regex.Pattern.compile("[0-9a-f]+-[0-9a-f]+ ");
+
     private ServerProbe() {
     }
 
@@ -48,6 +51,45 @@ final class ServerProbe {
         return sum;
     }
 
+    /**
+     * The part of the PSS of process {@code pid} and its descendants that maps files under {@code directory}: for a
+     * server that memory-maps its index (Lucene), the index pages it holds resident, which the kernel can drop
+     * under memory pressure and read again, unlike its heap. Reads {@code /proc/<pid>/smaps}.
+     *
+     * @return the sum, or null when the process itself cannot be read
+     */
+    static @Nullable Long processTreeMappedPssBytes(long pid, Path directory) {
+        String prefix = directory.toAbsolutePath().normalize() + "/";
+        Long total = null;
+        for (ProcessHandle process : Stream.concat(ProcessHandle.of(pid).stream(),
+                ProcessHandle.of(pid).map(ProcessHandle::descendants).orElseGet(Stream::empty)).toList()) {
+            Long bytes = mappedPssBytes(process.pid(), prefix);
+            if (bytes != null) {
+                total = (total == null ? 0 : total) + bytes;
+            }
+        }
+        return total;
+    }
+
+    private static @Nullable Long mappedPssBytes(long pid, String prefix) {
+        try (Stream<String> lines = Files.lines(Path.of("/proc", Long.toString(pid), "smaps"))) {
+            long sum = 0;
+            boolean under = false;
+            for (String line : (Iterable<String>) lines::iterator) {
+                if (line.startsWith("Pss:")) {
+                    sum += under ? kibibytes(line, "Pss:") : 0;
+                } else if (MAPPING.matcher(line).lookingAt()) {
+                    // A mapping's header: "start-end perms offset dev inode [path]"; its fields follow it.
+                    int path = line.indexOf('/');
+                    under = path > 0 && line.startsWith(prefix, path);
+                }
+            }
+            return sum;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return null;
+        }
+    }
+
     /** CPU time (user and system) used by {@code pid} and its live descendants; null when the process is gone. */
     static @Nullable Double treeCpuSeconds(long pid) {
         return ProcessHandle.of(pid).map(ServerProbe::treeCpuSeconds).orElse(null);
@@ -66,6 +108,26 @@ final class ServerProbe {
         return Stream.concat(Stream.of(process), process.descendants())
                 .mapToDouble(ServerProbe::cpuSeconds)
                 .sum();
+    }
+
+    /**
+     * Waits until process {@code pid} uses less than a fifth of a core over 5 seconds (flushes, merges and checkpoint
+     * uploads of a load done), so they do not run during a measurement.
+     *
+     * @return false when it was still busy at {@code timeout}, or cannot be read (gone, not Linux)
+     */
+    static boolean awaitIdle(long pid, java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Double previous = treeCpuSeconds(pid);
+        while (previous != null && System.nanoTime() < deadline) {
+            ServerLauncher.Processes.sleep(java.time.Duration.ofSeconds(5));
+            Double now = treeCpuSeconds(pid);
+            if (now != null && now - previous < 1.0) {
+                return true;
+            }
+            previous = now;
+        }
+        return false;
     }
 
     /** The proportional set size of one process in bytes, or null when it cannot be read. */

@@ -302,33 +302,9 @@ public final class TextSearchBench {
         }
     }
 
-    /**
-     * Waits until the server's JVM uses less than a fifth of a core over 5 seconds (flushes, merges and checkpoint
-     * uploads of the load done), at most 5 minutes, so they do not run during the measurements.
-     */
     private static void settle(long pid) {
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        long previous = cpuTicks(pid);
-        while (System.nanoTime() < deadline) {
-            ServerLauncher.Processes.sleep(Duration.ofSeconds(5));
-            long now = cpuTicks(pid);
-            // /proc counts in clock ticks of 1/100 s: 100 ticks in 5 s is a fifth of a core.
-            if (now - previous < 100) {
-                return;
-            }
-            previous = now;
-        }
-        System.out.println("[text-search] the server did not settle within 5 minutes; measuring anyway");
-    }
-
-    /** User plus system CPU of the process, in clock ticks, from /proc/<pid>/stat. */
-    private static long cpuTicks(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        } catch (IOException | RuntimeException e) {
-            return 0; // not Linux: no settling
+        if (!ServerProbe.awaitIdle(pid, Duration.ofMinutes(5))) {
+            System.out.println("[text-search] the server did not settle within 5 minutes; measuring anyway");
         }
     }
 
