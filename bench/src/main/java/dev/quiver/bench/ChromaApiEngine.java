@@ -163,14 +163,24 @@ final class ChromaApiEngine implements Engine {
 
     @Override
     public Resources resources() {
-        if (launcher instanceof ServerLauncher.Quiver quiver && logFile != null) {
-            quiver.collectGarbage(pid, logFile);
+        if (launcher instanceof ServerLauncher.Quiver) {
+            collectGarbage();
         }
         long postmaster = postmaster();
         return new Resources(sum(ServerProbe.processTreePssBytes(pid),
                         postmaster > 0 ? ServerProbe.processTreePssBytes(postmaster) : Long.valueOf(0)),
                 dataDir == null ? null : ServerProbe.directoryBytes(dataDir),
                 dataDir == null ? null : ServerProbe.processTreeMappedPssBytes(pid, dataDir));
+    }
+
+    private void collectGarbage() {
+        try {
+            ServerProbe.collectGarbage(pid);
+        } catch (IOException e) {
+            // jcmd could not start: the sample is taken with whatever garbage the heap holds.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

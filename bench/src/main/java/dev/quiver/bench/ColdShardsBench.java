@@ -197,12 +197,7 @@ public final class ColdShardsBench {
 
     /** Resident set, heap after a full collection, open shards and their heap, local shard disk, now. */
     private Map<String, Object> sample(String label) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Path jcmd = Path.of(java).resolveSibling("jcmd");
-        if (Files.isExecutable(jcmd)) {
-            new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
-        }
+        ServerProbe.collectGarbage(pid);
         Map<String, Object> sample = new LinkedHashMap<>();
         sample.put("label", label);
         Matcher rss = RSS.matcher(Files.readString(Path.of("/proc", Long.toString(pid), "status")));

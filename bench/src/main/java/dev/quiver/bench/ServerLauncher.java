@@ -76,21 +76,6 @@ sealed interface ServerLauncher {
             }
         }
 
-        /**
-         * Asks the server's JVM for a full collection ({@code jcmd PID GC.run}, the JDK's own tool beside the
-         * {@code java} that started it) before its memory is sampled. Between collections a JVM's resident set also
-         * holds garbage, as much as its heap lets it, so two samples taken at different moments differ by hundreds
-         * of MiB that no record caused; after a full collection G1 also gives unused heap back to the system. Not
-         * fatal: without jcmd the sample is taken as it is.
-         */
-        void collectGarbage(long pid, Path logFile) {
-            Path jcmd = Path.of(ProcessHandle.current().info().command().orElse("java")).resolveSibling("jcmd");
-            if (Files.isExecutable(jcmd)) {
-                Processes.run(logFile.resolveSibling("jcmd.log"), Duration.ofMinutes(2),
-                        List.of(jcmd.toString(), Long.toString(pid), "GC.run"));
-            }
-        }
-
         /** SIGTERM: Quiver closes its shards and its embedded PostgreSQL, which is what a restart measures. */
         @Override
         public void stop(long pid, Path logFile) {

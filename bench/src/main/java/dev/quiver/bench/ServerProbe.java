@@ -35,20 +35,7 @@ final class ServerProbe {
      * @return the sum, or null when the process itself cannot be read (gone, not ours, not Linux)
      */
     static @Nullable Long processTreePssBytes(long pid) {
-        Long total = pssBytes(pid);
-        if (total == null) {
-            return null;
-        }
-        long sum = total;
-        // descendants() is a snapshot of the process table; children forked after it are not counted.
-        for (ProcessHandle child : ProcessHandle.of(pid).map(ProcessHandle::descendants)
-                .orElseGet(Stream::empty).toList()) {
-            Long bytes = pssBytes(child.pid());
-            if (bytes != null) {
-                sum += bytes;
-            }
-        }
-        return sum;
+        return sumOverTree(pid, ServerProbe::pssBytes);
     }
 
     /**
@@ -60,15 +47,45 @@ final class ServerProbe {
      */
     static @Nullable Long processTreeMappedPssBytes(long pid, Path directory) {
         String prefix = directory.toAbsolutePath().normalize() + "/";
-        Long total = null;
-        for (ProcessHandle process : Stream.concat(ProcessHandle.of(pid).stream(),
-                ProcessHandle.of(pid).map(ProcessHandle::descendants).orElseGet(Stream::empty)).toList()) {
-            Long bytes = mappedPssBytes(process.pid(), prefix);
+        return sumOverTree(pid, process -> mappedPssBytes(process, prefix));
+    }
+
+    /**
+     * {@code perProcess} of {@code pid} plus that of each of its descendants that can still be read.
+     *
+     * @return the sum, or null when {@code pid} itself cannot be read
+     */
+    private static @Nullable Long sumOverTree(long pid, java.util.function.LongFunction<@Nullable Long> perProcess) {
+        Long total = perProcess.apply(pid);
+        if (total == null) {
+            return null;
+        }
+        long sum = total;
+        // descendants() is a snapshot of the process table; children forked after it are not counted.
+        for (ProcessHandle child : ProcessHandle.of(pid).map(ProcessHandle::descendants)
+                .orElseGet(Stream::empty).toList()) {
+            Long bytes = perProcess.apply(child.pid());
             if (bytes != null) {
-                total = (total == null ? 0 : total) + bytes;
+                sum += bytes;
             }
         }
-        return total;
+        return sum;
+    }
+
+    /**
+     * Asks JVM {@code pid} for a full collection ({@code jcmd PID GC.run}, the JDK's own tool beside the {@code java}
+     * running this benchmark) before its memory is sampled. Between collections a JVM's resident set also holds
+     * garbage, as much as its heap lets it, so two samples taken at different moments differ by hundreds of MiB
+     * that no record caused; after a full collection G1 also gives unused heap back to the system. Not fatal:
+     * without jcmd, or when it does not finish within a minute, the sample is taken as it is.
+     */
+    static void collectGarbage(long pid) throws IOException, InterruptedException {
+        Path jcmd = Path.of(ProcessHandle.current().info().command().orElse("java")).resolveSibling("jcmd");
+        if (Files.isExecutable(jcmd)) {
+            new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+                    .waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 
     private static @Nullable Long mappedPssBytes(long pid, String prefix) {
