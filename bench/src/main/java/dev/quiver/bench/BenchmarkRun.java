@@ -156,7 +156,7 @@ final class BenchmarkRun {
                 log("%s: failed: %s", system, e);
                 e.printStackTrace(System.err);
                 return new SystemResult(system, "failed", String.valueOf(e.getMessage()), engine.version(),
-                        engine.notes(), null, null, List.of(), null, null);
+                        engine.notes(), null, null, List.of(), null, null, List.of());
             }
         } finally {
             try {
@@ -198,7 +198,7 @@ final class BenchmarkRun {
         var searchers = new LinkedHashMap<String, Engine.Searcher>();
         filters.forEach((filterName, filter) -> searchers.put(filterName,
                 engine.searcher(data.queries(), options.k(), filter)));
-        warmUp(engine, searchers.get(UNFILTERED));
+        List<Double> warmup = warmUp(engine, searchers.get(UNFILTERED));
 
         var points = new ArrayList<Point>();
         for (var filter : searchers.entrySet()) {
@@ -231,14 +231,32 @@ final class BenchmarkRun {
                 restarted.mappedBytes() == null ? null
                         : Report.round(restarted.mappedBytes() / (double) data.size(), 1));
         return new SystemResult(name, "ok", null, engine.version(), engine.notes(), load, ready, points, footprint,
-                Report.round(restart, 3));
+                Report.round(restart, 3), warmup);
     }
 
-    /** Unrecorded queries at the sweep's middle beam and the highest concurrency, so nothing is measured cold. */
-    private void warmUp(Engine engine, Engine.Searcher searcher) {
+    /**
+     * Unrecorded rounds of {@code --warmup} queries at the sweep's middle beam and the highest concurrency, until
+     * {@link Warmup#done} says throughput stopped rising, so nothing is measured cold. Returns each round's
+     * queries per second.
+     */
+    private List<Double> warmUp(Engine engine, Engine.Searcher searcher) {
+        if (options.warmup() == 0) {
+            return List.of();
+        }
         engine.efSearch(options.efSearch().get(options.efSearch().size() / 2));
-        runConcurrently(Collections.max(options.queryClients()), options.warmup(),
-                i -> searcher.query(i % searcher.queries()));
+        var rounds = new ArrayList<Double>();
+        int offset = 0;
+        while (!Warmup.done(rounds)) {
+            int first = offset;
+            long start = System.nanoTime();
+            runConcurrently(Collections.max(options.queryClients()), options.warmup(),
+                    i -> searcher.query((first + i) % searcher.queries()));
+            rounds.add(Report.round(options.warmup() / ((System.nanoTime() - start) / 1e9), 1));
+            offset = (offset + options.warmup()) % searcher.queries();
+        }
+        log("%s: warmed up in %d rounds of %,d queries: %s q/s", engine.name(), rounds.size(), options.warmup(),
+                Warmup.describe(rounds));
+        return rounds;
     }
 
     /**

@@ -29,7 +29,8 @@ import org.jspecify.annotations.Nullable;
  * @param quantization vector storage of the index
  * @param loadClients concurrent add requests in flight
  * @param queryClients concurrency levels for the query phase
- * @param warmup unrecorded queries after the load and after the restart
+ * @param warmup unrecorded queries per warm-up round after the load and after the restart; rounds repeat until
+ *     throughput stops rising
  * @param seed data and query seed
  * @param clusters centres of the Gaussian mixture
  * @param spread standard deviation of each component around its centre
@@ -96,7 +97,8 @@ record Options(
               --quantization Q      none or int8 (default none; systems without int8 are skipped)
               --load-clients C      concurrent add requests (default 4)
               --query-clients LIST  query concurrency levels (default 1,8)
-              --warmup N            unrecorded queries after the load and after the restart (default 3000)
+              --warmup N            unrecorded queries per warm-up round, after the load and after the restart;
+                                    rounds repeat until throughput stops rising (default 3000; 0: none)
               --seed S              data and query seed (default 42)
               --clusters C          Gaussian mixture centres (default 64)
               --spread S            Gaussian standard deviation per component (default 0.6)

@@ -84,18 +84,22 @@ record Report(String scenario, String startedAt, Parameters parameters, Machine 
      * @param status {@code ok}, {@code skipped} (could not run here: see reason) or {@code failed} (see reason)
      * @param queries one point per filter, ef_search and client count, in the order run
      * @param restartSeconds from starting the stopped system on its data until a query returned k hits
+     * @param warmupQueriesPerSecond each unrecorded warm-up round's throughput after the load, until it stopped
+     *     rising (empty with {@code --warmup 0})
      */
     record SystemResult(String system, String status, @Nullable String reason, @Nullable String version,
             @Nullable String notes, @Nullable Load load, @Nullable Ready ready, List<Point> queries,
-            @Nullable Footprint footprint, @Nullable Double restartSeconds) {
+            @Nullable Footprint footprint, @Nullable Double restartSeconds, List<Double> warmupQueriesPerSecond) {
         SystemResult {
             requireNonNull(system, "system is null");
             requireNonNull(status, "status is null");
             queries = List.copyOf(queries);
+            warmupQueriesPerSecond = List.copyOf(warmupQueriesPerSecond);
         }
 
         static SystemResult skipped(String system, String reason) {
-            return new SystemResult(system, "skipped", reason, null, null, null, null, List.of(), null, null);
+            return new SystemResult(system, "skipped", reason, null, null, null, null, List.of(), null, null,
+                    List.of());
         }
 
         boolean ok() {
@@ -245,6 +249,10 @@ record Report(String scenario, String startedAt, Parameters parameters, Machine 
                     : system.status() + ": " + system.reason());
             if (system.notes() != null && !system.notes().isEmpty()) {
                 out.printf("%-9s %s%n", "", system.notes());
+            }
+            if (!system.warmupQueriesPerSecond().isEmpty()) {
+                out.printf("%-9s warm-up: %d rounds of %,d queries, %s q/s%n", "",
+                        system.warmupQueriesPerSecond().size(), p.warmup(), Warmup.describe(system.warmupQueriesPerSecond()));
             }
         }
         out.println();

@@ -18,7 +18,7 @@ class ReportTests {
     }
 
     private static SystemResult system(String name, Point... points) {
-        return new SystemResult(name, "ok", null, "v", "", null, null, List.of(points), null, null);
+        return new SystemResult(name, "ok", null, "v", "", null, null, List.of(points), null, null, List.of());
     }
 
     @Test
