@@ -124,7 +124,7 @@ final class BenchmarkRun {
             case "quiver" -> new ChromaApiEngine("quiver",
                     new ServerLauncher.Quiver(options.serverJar(), ChromaApiEngine.API_KEY, options.quiverJvmArgs()));
             case "chroma" -> new ChromaApiEngine("chroma", new ServerLauncher.Chroma(tools.resolve("real-chroma")));
-            case "pgvector" -> new PgvectorEngine(tools.resolve("pgvector"));
+            case "pgvector" -> new PgvectorEngine(tools.resolve("pgvector"), options.pgvectorIndexAfterLoad());
             case "lucene" -> new LuceneEngine();
             default -> throw new IllegalArgumentException("unknown system " + system);
         };
@@ -185,6 +185,7 @@ final class BenchmarkRun {
         log("%s: loaded in %.2f s (%,.0f records/s)", name, load.seconds(), load.vectorsPerSecond());
 
         float[] probe = data.queries()[0];
+        engine.finishLoad();
         awaitQueryable(engine, data.size(), probe);
         long readyAt = System.nanoTime();
         log("%s: queryable %.2f s after the last acknowledgement; waiting for background work to settle...", name,

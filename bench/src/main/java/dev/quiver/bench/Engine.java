@@ -58,6 +58,13 @@ interface Engine extends AutoCloseable {
     Loader loader(Dataset data, int batchSize);
 
     /**
+     * Work a system needs between its last acknowledged write and its first query that the load did not do, such
+     * as building an index deferred until the rows are in; counted in the time until queryable. None by default.
+     */
+    default void finishLoad() {
+    }
+
+    /**
      * Whether all {@code expectedCount} records are counted and a query for {@code probe} returns {@code k} hits;
      * a system that acknowledges writes before it indexes them answers false until it has caught up.
      */

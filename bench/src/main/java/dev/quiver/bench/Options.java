@@ -45,6 +45,8 @@ import org.jspecify.annotations.Nullable;
  * @param serverJar the Quiver server jar
  * @param quiverJvmArgs extra flags for Quiver's JVM, for example a JFR recording or a heap limit
  * @param toolsDir the repository's {@code tools} directory (peer start scripts)
+ * @param pgvectorIndexAfterLoad whether pgvector's HNSW index is built by CREATE INDEX once every row is in, the
+ *     way pgvector advises to bulk-load, rather than kept up to date row by row as the other systems do
  */
 record Options(
         Scenario scenario,
@@ -74,7 +76,8 @@ record Options(
         @Nullable Path workDir,
         Path serverJar,
         List<String> quiverJvmArgs,
-        Path toolsDir) {
+        Path toolsDir,
+        boolean pgvectorIndexAfterLoad) {
 
     static final Set<String> SYSTEMS = Set.of("quiver", "chroma", "pgvector", "lucene");
 
@@ -113,6 +116,8 @@ record Options(
               --quiver-jvm FLAGS    extra JVM flags for Quiver, space-separated (for example
                                     "-XX:StartFlightRecording=filename=quiver.jfr -Xmx2g")
               --tools-dir DIR       peer start scripts (default tools)
+              --pgvector-index WHEN online: the HNSW index exists before the first row (default); after-load:
+                                    rows first, then CREATE INDEX, timed as part of "ready after"
             """;
 
     Options {
@@ -218,7 +223,13 @@ record Options(
                 workDir.isEmpty() ? null : Path.of(workDir),
                 Path.of(reader.text("server-jar", "server/target/quiver-server.jar")),
                 words(reader.text("quiver-jvm", "")),
-                Path.of(reader.text("tools-dir", "tools")));
+                Path.of(reader.text("tools-dir", "tools")),
+                switch (reader.text("pgvector-index", "online")) {
+                    case "online" -> false;
+                    case "after-load" -> true;
+                    default -> throw new IllegalArgumentException(
+                            "pgvector-index must be online or after-load: " + reader.text("pgvector-index", ""));
+                });
         reader.rejectUnused();
         return options;
     }

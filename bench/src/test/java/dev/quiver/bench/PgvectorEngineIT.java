@@ -76,6 +76,25 @@ class PgvectorEngineIT {
         }
     }
 
+    @Test
+    void anIndexBuiltAfterTheLoadIsUsedAndAnswersLikeExactSearch() throws Exception {
+        PgvectorEngine pgvector = startOrSkip(true);
+        Dataset data = Dataset.gaussian(13, 2_000, 40, 16, 20, 0.25);
+        pgvector.create(new IndexSpec(16, Space.L2, 16, 64, IndexSpec.Quantization.NONE));
+        load(pgvector, data, 250, 4);
+        float[] probe = data.queries()[0];
+        assertThat(pgvector.plan(probe, K, null)).as("no HNSW index during the load")
+                .doesNotContain("items_embedding_idx");
+
+        pgvector.finishLoad();
+
+        assertThat(pgvector.queryable(data.size(), probe, K)).isTrue();
+        pgvector.efSearch(64);
+        assertThat(pgvector.plan(probe, K, null)).contains("Index Scan using items_embedding_idx");
+        assertAnswersMatchExactSearch(pgvector, data, Space.L2, null);
+        assertThat(pgvector.notes()).contains("CREATE INDEX");
+    }
+
     @ParameterizedTest
     @EnumSource(value = Space.class, names = {"COSINE", "IP"})
     void reportsChromasDistanceInEverySpace(Space space) throws Exception {
@@ -89,7 +108,11 @@ class PgvectorEngineIT {
     }
 
     private PgvectorEngine startOrSkip() {
-        var pgvector = new PgvectorEngine(TOOLS);
+        return startOrSkip(false);
+    }
+
+    private PgvectorEngine startOrSkip(boolean indexAfterLoad) {
+        var pgvector = new PgvectorEngine(TOOLS, indexAfterLoad);
         try {
             pgvector.start(work);
         } catch (Engine.Unavailable e) {
