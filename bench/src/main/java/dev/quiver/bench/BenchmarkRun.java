@@ -150,13 +150,15 @@ final class BenchmarkRun {
                 log("%s: skipped: %s", system, e.getMessage());
                 return SystemResult.skipped(system, e.getMessage());
             }
+            // Points measured before a failure are kept: at 1M each took minutes, and they are still true.
+            var points = new ArrayList<Point>();
             try {
-                return measure(engine, spec, data, filters, truths);
+                return measure(engine, spec, data, filters, truths, points);
             } catch (RuntimeException e) {
                 log("%s: failed: %s", system, e);
                 e.printStackTrace(System.err);
                 return new SystemResult(system, "failed", String.valueOf(e.getMessage()), engine.version(),
-                        engine.notes(), null, null, List.of(), null, null, List.of());
+                        engine.notes(), null, null, points, null, null, List.of());
             }
         } finally {
             try {
@@ -168,7 +170,7 @@ final class BenchmarkRun {
     }
 
     private SystemResult measure(Engine engine, IndexSpec spec, Dataset data, Map<String, @Nullable Filter> filters,
-            Map<String, GroundTruth> truths) {
+            Map<String, GroundTruth> truths, List<Point> points) {
         String name = engine.name();
         log("%s: %s", name, engine.version());
         Engine.Resources idle = engine.resources();
@@ -201,7 +203,6 @@ final class BenchmarkRun {
                 engine.searcher(data.queries(), options.k(), filter)));
         List<Double> warmup = warmUp(engine, searchers.get(UNFILTERED));
 
-        var points = new ArrayList<Point>();
         for (var filter : searchers.entrySet()) {
             for (int ef : options.efSearch()) {
                 engine.efSearch(ef);

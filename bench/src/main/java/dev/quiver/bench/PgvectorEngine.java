@@ -312,11 +312,22 @@ final class PgvectorEngine implements Engine {
         }
     }
 
-    /** @throws IllegalArgumentException when {@code ef} is outside pgvector's [1, 1000] */
+    /**
+     * Sets hnsw.ef_search, capped at the {@value PgvectorSql#MAX_EF_SEARCH} pgvector accepts, so a sweep past it
+     * measures pgvector at its widest beam (the notes say so) rather than failing the run.
+     *
+     * @throws IllegalArgumentException when {@code ef} is not positive
+     */
     @Override
     public void efSearch(int ef) {
-        PgvectorSql.setEfSearch(ef);
-        efSearch = ef;
+        int applied = Math.min(ef, PgvectorSql.MAX_EF_SEARCH);
+        PgvectorSql.setEfSearch(applied);
+        efSearch = applied;
+    }
+
+    /** The beam queries run with now. */
+    int appliedEfSearch() {
+        return efSearch;
     }
 
     @Override

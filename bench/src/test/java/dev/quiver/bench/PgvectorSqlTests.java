@@ -112,6 +112,18 @@ class PgvectorSqlTests {
     }
 
     @Test
+    void aSweepPastPgvectorsWidestBeamRunsAtIt() {
+        var engine = new PgvectorEngine();
+
+        engine.efSearch(1280);
+
+        assertThat(engine.appliedEfSearch()).isEqualTo(PgvectorSql.MAX_EF_SEARCH);
+        engine.efSearch(640);
+        assertThat(engine.appliedEfSearch()).isEqualTo(640);
+        assertThatIllegalArgumentException().isThrownBy(() -> engine.efSearch(0));
+    }
+
+    @Test
     void int8AndVeryWideVectorsAreReportedUnsupported() {
         var engine = new PgvectorEngine();
 
