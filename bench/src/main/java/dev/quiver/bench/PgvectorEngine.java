@@ -169,7 +169,8 @@ final class PgvectorEngine implements Engine {
                         + INDEX_BUILD_MEMORY + ", PostgreSQL's default parallel workers), so load rec/s counts the"
                         + " inserts only and ready-after includes the build; one multi-row INSERT per batch"
                 : "rows indexed online, one multi-row INSERT per batch")
-                + " committed durably (fsync, synchronous_commit on), text vector literals over JDBC; filtered queries take the plan PostgreSQL's planner picks"
+                + " committed durably (fsync, synchronous_commit on), text vector literals over JDBC; filtered"
+                + " queries take the plan PostgreSQL's planner picks"
                 + " (HNSW scan with hnsw.iterative_scan = strict_order and the default hnsw.max_scan_tuples 20000,"
                 + " or the bucket btree with an exact sort); ef_search capped at 1000 by pgvector; l2 distance ="
                 + " (<->)^2; disk includes the WAL (pg_wal, up to max_wal_size 1GB between checkpoints)";

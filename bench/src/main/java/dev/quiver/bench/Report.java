@@ -250,9 +250,10 @@ record Report(String scenario, String startedAt, Parameters parameters, Machine 
             if (system.notes() != null && !system.notes().isEmpty()) {
                 out.printf("%-9s %s%n", "", system.notes());
             }
-            if (!system.warmupQueriesPerSecond().isEmpty()) {
-                out.printf("%-9s warm-up: %d rounds of %,d queries, %s q/s%n", "",
-                        system.warmupQueriesPerSecond().size(), p.warmup(), Warmup.describe(system.warmupQueriesPerSecond()));
+            List<Double> warmup = system.warmupQueriesPerSecond();
+            if (!warmup.isEmpty()) {
+                out.printf("%-9s warm-up: %d rounds of %,d queries, %s q/s%n", "", warmup.size(), p.warmup(),
+                        Warmup.describe(warmup));
             }
         }
         out.println();
