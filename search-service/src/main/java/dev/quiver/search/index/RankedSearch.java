@@ -25,11 +25,9 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
-import org.apache.lucene.search.RescoreTopNQuery;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
-import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.util.VectorUtil;
 import org.jspecify.annotations.Nullable;
 
@@ -167,26 +165,27 @@ final class RankedSearch {
         float[] target = metric == Metric.COSINE ? VectorUtil.l2normalize(query.clone(), false) : query;
         Query candidates = filter;
         int k = Math.max(knn.limit(), searchEf);
-        if (k >= liveDocs) {
+        boolean exhaustive = k >= liveDocs;
+        if (exhaustive) {
             // As in ShardIndex.query: k = maxDoc with a match-all filter makes every segment search exactly.
             k = reader.maxDoc();
             if (candidates == null) {
                 candidates = MatchAllDocsQuery.INSTANCE;
             }
         }
-        Query nearest = new KnnFloatVectorQuery(FieldNames.VECTOR, target, k, candidates);
+        ScoreDoc[] found = searcher.search(new KnnFloatVectorQuery(FieldNames.VECTOR, target, k, candidates), k)
+                .scoreDocs;
         if (rescore) {
-            nearest = RescoreTopNQuery.createFullPrecisionRescorerQuery(
-                    nearest, target, FieldNames.VECTOR, Math.min(knn.limit(), k));
+            found = records.rescore(found, ShardIndex.rescored(k, knn.limit(), exhaustive), knn.limit(), target,
+                    indexedSimilarity);
         }
-        TopDocs top = searcher.search(nearest, k);
-        int n = Math.min(knn.limit(), top.scoreDocs.length);
+        int n = Math.min(knn.limit(), found.length);
         int[] docs = new int[n];
         float[] distances = new float[n];
         // Distance and position packed in one long, as in ShardIndex: ascending distance, then search order.
         long[] order = new long[n];
         for (int i = 0; i < n; i++) {
-            int doc = top.scoreDocs[i].doc;
+            int doc = found[i].doc;
             float score = records.indexedScore(doc, target, indexedSimilarity);
             docs[i] = doc;
             distances[i] = metric.distance(score);

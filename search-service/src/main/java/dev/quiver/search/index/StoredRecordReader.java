@@ -23,8 +23,10 @@ import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.NumericUtils;
 import org.apache.lucene.util.VectorUtil;
 import org.jspecify.annotations.Nullable;
 
@@ -183,6 +185,32 @@ final class StoredRecordReader {
             return ZERO_VECTOR_COSINE_SCORE;
         }
         return similarity.compare(target, indexed);
+    }
+
+    /**
+     * The best {@code keep} of a quantized search's candidates by their float vectors: the first {@code rescored}
+     * of {@code candidates} (best quantized score first) are scored with {@link #indexedScore} and the best
+     * {@code keep} returned, best first, ties in the candidates' order. Rescoring only the head of the list reads
+     * a few float vectors per query instead of one per candidate, so a quantized collection's floats need not stay
+     * resident for its searches to be fast.
+     */
+    ScoreDoc[] rescore(ScoreDoc[] candidates, int rescored, int keep, float[] target,
+            VectorSimilarityFunction similarity) throws IOException {
+        int n = Math.min(rescored, candidates.length);
+        // Score and position packed in one long, as ShardIndex ranks its hits: ascending order read backwards.
+        long[] ranked = new long[n];
+        for (int i = 0; i < n; i++) {
+            float score = indexedScore(candidates[i].doc, target, similarity);
+            ranked[i] = ((long) NumericUtils.floatToSortableInt(score) << 32) | (0xFFFFFFFFL & ~i);
+        }
+        Arrays.sort(ranked);
+        ScoreDoc[] best = new ScoreDoc[Math.min(keep, n)];
+        for (int j = 0; j < best.length; j++) {
+            long packed = ranked[n - 1 - j];
+            best[j] = new ScoreDoc(candidates[~(int) packed].doc,
+                    NumericUtils.sortableIntToFloat((int) (packed >>> 32)));
+        }
+        return best;
     }
 
     /** The insertion order of one record, from doc values. */

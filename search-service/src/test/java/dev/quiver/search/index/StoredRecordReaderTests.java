@@ -8,11 +8,14 @@ import java.util.Map;
 import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.util.BytesRef;
 import org.junit.jupiter.api.Test;
@@ -58,6 +61,40 @@ class StoredRecordReaderTests {
                 assertThat(records.toRecord(false).metadata()).isNull();
             }
         }
+    }
+
+    @Test
+    void rescoringReordersTheHeadOfTheCandidatesByTheirFloatVectorsAndLooksNoFurther() throws IOException {
+        // Doc i lies at distance i from the origin query: the float order is 0, 1, 2, 3, 4.
+        try (var directory = new ByteBuffersDirectory();
+                var writer = new IndexWriter(directory, new IndexWriterConfig())) {
+            for (int i = 0; i < 5; i++) {
+                Document document = new Document();
+                document.add(new KnnFloatVectorField(FieldNames.VECTOR, new float[] {i, 0},
+                        VectorSimilarityFunction.EUCLIDEAN));
+                writer.addDocument(document);
+            }
+            writer.commit();
+            try (DirectoryReader reader = DirectoryReader.open(directory)) {
+                var records = new StoredRecordReader(reader, false);
+                // A quantized search's misordered list: the nearest record (doc 0) only fourth.
+                ScoreDoc[] candidates = {new ScoreDoc(2, 0.9f), new ScoreDoc(1, 0.8f), new ScoreDoc(3, 0.7f),
+                        new ScoreDoc(0, 0.6f), new ScoreDoc(4, 0.5f)};
+                float[] query = {0, 0};
+
+                ScoreDoc[] head = records.rescore(candidates, 3, 2, query, VectorSimilarityFunction.EUCLIDEAN);
+                assertThat(head).extracting(hit -> hit.doc).containsExactly(1, 2);
+                assertThat(head[0].score).isEqualTo(VectorSimilarityFunction.EUCLIDEAN.compare(query,
+                        new float[] {1, 0}));
+
+                ScoreDoc[] all = records.rescore(candidates, 5, 10, query, VectorSimilarityFunction.EUCLIDEAN);
+                assertThat(all).extracting(hit -> hit.doc).containsExactly(0, 1, 2, 3, 4);
+            }
+        }
+        assertThat(ShardIndex.rescored(160, 10, false)).isEqualTo(ShardIndex.RESCORE_OVERSAMPLE * 10);
+        assertThat(ShardIndex.rescored(20, 10, false)).isEqualTo(20);
+        assertThat(ShardIndex.rescored(5000, 10, true)).isEqualTo(5000);
+        assertThat(ShardIndex.rescored(160, Integer.MAX_VALUE, false)).isEqualTo(160);
     }
 
     private static Document storedLayout(String id, String text) {
