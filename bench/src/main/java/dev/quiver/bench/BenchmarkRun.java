@@ -40,6 +40,8 @@ import org.jspecify.annotations.Nullable;
  *       exact search after the clock stopped;</li>
  *   <li>restart the system on its data and time the first full answer; warm up again and sample memory, which now
  *       holds what serving needs rather than what loading left behind;</li>
+ *   <li>with {@code --memory-budget}: restart it once more inside a memory cgroup capped at its idle memory plus
+ *       the budget per vector, with a cold page cache, warm up, and sweep the unfiltered queries again;</li>
  *   <li>stop the system and delete its data, also after a failure.</li>
  * </ol>
  * A system that cannot start here is reported as skipped with the reason; one that fails midway as failed, and the
@@ -158,7 +160,7 @@ final class BenchmarkRun {
                 log("%s: failed: %s", system, e);
                 e.printStackTrace(System.err);
                 return new SystemResult(system, "failed", String.valueOf(e.getMessage()), engine.version(),
-                        engine.notes(), null, null, points, null, null, List.of());
+                        engine.notes(), null, null, points, null, null, List.of(), null);
             }
         } finally {
             try {
@@ -232,8 +234,61 @@ final class BenchmarkRun {
                         : Report.round(restarted.diskBytes() / (double) data.size(), 1),
                 restarted.mappedBytes() == null ? null
                         : Report.round(restarted.mappedBytes() / (double) data.size(), 1));
+        Report.Budget budget = options.memoryBudget() == null ? null
+                : underBudget(engine, options.memoryBudget(), idle, data, truths.get(UNFILTERED));
         return new SystemResult(name, "ok", null, engine.version(), engine.notes(), load, ready, points, footprint,
-                Report.round(restart, 3), warmup);
+                Report.round(restart, 3), warmup, budget);
+    }
+
+    /**
+     * The unfiltered sweep again, after one more restart with the page cache dropped and the system's processes in
+     * a {@link MemoryCgroup} capped at its idle memory plus {@code perVector} bytes per vector, so every page its
+     * searches read is charged to it and only what they keep touching stays resident. Warmed up first, since the
+     * page cache starts empty. A system inside the benchmark's process is reported as not measurable.
+     */
+    private Report.Budget underBudget(Engine engine, double perVector, Engine.Resources idle, Dataset data,
+            GroundTruth truth) {
+        if (idle.rssBytes() == null) {
+            return new Report.Budget(perVector, null, "not measurable: its idle memory is unknown", null, List.of(),
+                    null, List.of());
+        }
+        long limit = idle.rssBytes() + Math.round(perVector * data.size());
+        var points = new ArrayList<Point>();
+        var warmup = new ArrayList<Double>();
+        Double restart = null;
+        MemoryCgroup group = null;
+        try {
+            group = MemoryCgroup.create("quiver-bench-" + ProcessHandle.current().pid() + "-" + engine.name(), limit);
+            log("%s: restarting confined to %,d bytes (idle + %,.0f per vector), page cache dropped...",
+                    engine.name(), limit, perVector);
+            restart = Report.round(engine.restartIn(group, data.queries()[0], options.k()), 3);
+            log("%s: first full answer %.2f s after the restart began", engine.name(), restart);
+            Engine.Searcher searcher = engine.searcher(data.queries(), options.k(), null);
+            // Rounds bounded like a point: a system that thrashes under the limit would take hours per round.
+            warmup.addAll(warmUp(engine, searcher, options.pointTime().toNanos()));
+            for (int ef : options.efSearch()) {
+                engine.efSearch(ef);
+                for (int clients : options.queryClients()) {
+                    Point point = queryRun(engine, UNFILTERED, ef, clients, searcher, data, null, truth);
+                    log("%s: under the limit, ef %d, %d client%s: %.1f queries/s, p99 %.2f ms, recall@%d %.4f",
+                            engine.name(), ef, clients, clients == 1 ? "" : "s", point.queriesPerSecond(),
+                            point.latency().p99Ms(), options.k(), point.recallAtK());
+                    points.add(point);
+                }
+            }
+            return new Report.Budget(perVector, limit, null, restart, points, group.peakBytes(), warmup);
+        } catch (Engine.Unavailable | RuntimeException e) {
+            long kills = group == null ? 0 : group.oomKills();
+            String failure = (kills > 0 ? "the kernel killed " + kills + " process(es) at the limit; " : "")
+                    + e.getMessage();
+            log("%s: under the limit: %s", engine.name(), failure);
+            return new Report.Budget(perVector, group == null ? null : limit, failure, restart, points,
+                    group == null ? null : group.peakBytes(), warmup);
+        } finally {
+            if (group != null) {
+                group.close();
+            }
+        }
     }
 
     /**
@@ -242,6 +297,11 @@ final class BenchmarkRun {
      * queries per second.
      */
     private List<Double> warmUp(Engine engine, Engine.Searcher searcher) {
+        return warmUp(engine, searcher, Long.MAX_VALUE / 4);
+    }
+
+    /** As {@link #warmUp(Engine, Engine.Searcher)}, each round stopping after {@code roundNanos} if not done. */
+    private List<Double> warmUp(Engine engine, Engine.Searcher searcher, long roundNanos) {
         if (options.warmup() == 0) {
             return List.of();
         }
@@ -251,10 +311,10 @@ final class BenchmarkRun {
         while (!Warmup.done(rounds)) {
             int first = offset;
             long start = System.nanoTime();
-            runConcurrently(Collections.max(options.queryClients()), options.warmup(),
-                    i -> searcher.query((first + i) % searcher.queries()));
-            rounds.add(Report.round(options.warmup() / ((System.nanoTime() - start) / 1e9), 1));
-            offset = (offset + options.warmup()) % searcher.queries();
+            long sent = runConcurrently(Collections.max(options.queryClients()), options.warmup(), start + roundNanos,
+                    i -> searcher.query((first + i) % searcher.queries())).getTotalCount();
+            rounds.add(Report.round(sent / ((System.nanoTime() - start) / 1e9), 1));
+            offset = (int) ((offset + sent) % searcher.queries());
         }
         log("%s: warmed up in %d rounds of %,d queries: %s q/s", engine.name(), rounds.size(), options.warmup(),
                 Warmup.describe(rounds));

@@ -35,6 +35,8 @@ final class ChromaApiEngine implements Engine {
     private @Nullable Path logFile;
     private int port;
     private long pid;
+    /** Where the server's processes start, once {@link #restartIn} confined them; null before. */
+    private @Nullable MemoryCgroup group;
     private @Nullable ChromaClient client;
     private @Nullable String collectionId;
     private String version = "";
@@ -200,10 +202,23 @@ final class ChromaApiEngine implements Engine {
 
     @Override
     public double restart(float[] probe, int k) {
+        return restart(probe, k, false);
+    }
+
+    @Override
+    public double restartIn(MemoryCgroup group, float[] probe, int k) {
+        this.group = group;
+        return restart(probe, k, true);
+    }
+
+    private double restart(float[] probe, int k, boolean coldPageCache) {
         launcher.stop(pid, logFile);
+        if (coldPageCache) {
+            MemoryCgroup.dropPageCache();
+        }
         long start = System.nanoTime();
         try {
-            pid = launcher.start(port, dataDir, logFile);
+            pid = launcher.start(port, dataDir, logFile, group);
         } catch (Unavailable e) {
             throw new IllegalStateException("the server did not come back after a restart: " + e.getMessage(), e);
         }

@@ -83,6 +83,17 @@ interface Engine extends AutoCloseable {
     Resources resources();
 
     /**
+     * As {@link #restart}, but with the page cache dropped after the stop and the system's processes started in
+     * {@code group}, where they stay (restarts that follow included) until the system stops.
+     *
+     * @throws Unavailable when the system cannot be started in a group (the in-process Lucene index, and peers
+     *     not wired for it yet)
+     */
+    default double restartIn(MemoryCgroup group, float[] probe, int k) throws Unavailable {
+        throw new Unavailable("not measurable: the benchmark cannot start " + name() + " inside a memory cgroup");
+    }
+
+    /**
      * CPU time (user and system) the system's processes have used so far, or null when it cannot be measured. Its
      * growth while no request is in flight shows background work such as graph merges. Cheap (no walk of the data
      * directory), since it is sampled every second while the system settles and around every query run.

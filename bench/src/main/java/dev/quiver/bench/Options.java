@@ -47,6 +47,9 @@ import org.jspecify.annotations.Nullable;
  * @param toolsDir the repository's {@code tools} directory (peer start scripts)
  * @param pgvectorIndexAfterLoad whether pgvector's HNSW index is built by CREATE INDEX once every row is in, the
  *     way pgvector advises to bulk-load, rather than kept up to date row by row as the other systems do
+ * @param memoryBudget bytes per vector over the idle system: after the restart, each system running as processes
+ *     of its own is confined to a memory cgroup of that size and the unfiltered sweep runs again; null = no such
+ *     phase
  */
 record Options(
         Scenario scenario,
@@ -77,7 +80,8 @@ record Options(
         Path serverJar,
         List<String> quiverJvmArgs,
         Path toolsDir,
-        boolean pgvectorIndexAfterLoad) {
+        boolean pgvectorIndexAfterLoad,
+        @Nullable Double memoryBudget) {
 
     static final Set<String> SYSTEMS = Set.of("quiver", "chroma", "pgvector", "lucene");
 
@@ -118,6 +122,9 @@ record Options(
               --tools-dir DIR       peer start scripts (default tools)
               --pgvector-index WHEN online: the HNSW index exists before the first row (default); after-load:
                                     rows first, then CREATE INDEX, timed as part of "ready after"
+              --memory-budget B     after the restart, confine each server's processes to idle memory + B bytes
+                                    per vector (a cgroup v1 memory limit counting page cache; needs root), drop
+                                    the page cache, and run the unfiltered sweep again (default: no such phase)
             """;
 
     Options {
@@ -138,6 +145,10 @@ record Options(
         requireNonNull(cacheDir, "cacheDir is null");
         requireNonNull(serverJar, "serverJar is null");
         quiverJvmArgs = List.copyOf(quiverJvmArgs);
+        if (memoryBudget != null && !(memoryBudget > 0)) {
+            throw new IllegalArgumentException("memory-budget must be a positive number of bytes per vector: "
+                    + memoryBudget);
+        }
         requireNonNull(toolsDir, "toolsDir is null");
         if (systems.isEmpty() || !SYSTEMS.containsAll(systems) || Set.copyOf(systems).size() != systems.size()) {
             throw new IllegalArgumentException("systems must be distinct names from " + SYSTEMS + ": " + systems);
@@ -229,7 +240,9 @@ record Options(
                     case "after-load" -> true;
                     default -> throw new IllegalArgumentException(
                             "pgvector-index must be online or after-load: " + reader.text("pgvector-index", ""));
-                });
+                },
+                reader.text("memory-budget", "").isEmpty() ? null
+                        : Double.parseDouble(reader.text("memory-budget", "")));
         reader.rejectUnused();
         return options;
     }

@@ -86,10 +86,12 @@ record Report(String scenario, String startedAt, Parameters parameters, Machine 
      * @param restartSeconds from starting the stopped system on its data until a query returned k hits
      * @param warmupQueriesPerSecond each unrecorded warm-up round's throughput after the load, until it stopped
      *     rising (empty with {@code --warmup 0})
+     * @param budget the unfiltered sweep under a memory limit, when {@code --memory-budget} asked for it
      */
     record SystemResult(String system, String status, @Nullable String reason, @Nullable String version,
             @Nullable String notes, @Nullable Load load, @Nullable Ready ready, List<Point> queries,
-            @Nullable Footprint footprint, @Nullable Double restartSeconds, List<Double> warmupQueriesPerSecond) {
+            @Nullable Footprint footprint, @Nullable Double restartSeconds, List<Double> warmupQueriesPerSecond,
+            @Nullable Budget budget) {
         SystemResult {
             requireNonNull(system, "system is null");
             requireNonNull(status, "status is null");
@@ -99,7 +101,7 @@ record Report(String scenario, String startedAt, Parameters parameters, Machine 
 
         static SystemResult skipped(String system, String reason) {
             return new SystemResult(system, "skipped", reason, null, null, null, null, List.of(), null, null,
-                    List.of());
+                    List.of(), null);
         }
 
         boolean ok() {
@@ -152,6 +154,27 @@ record Report(String scenario, String startedAt, Parameters parameters, Machine 
             @Nullable Long rssAfterRestart, @Nullable Long diskAfterLoad, @Nullable Long diskAfterRestart,
             @Nullable Double rssBytesPerVector, @Nullable Double diskBytesPerVector,
             @Nullable Double mappedBytesPerVector) {
+    }
+
+    /**
+     * The unfiltered sweep run again after the restart with the system's processes in a memory cgroup capped at
+     * {@code limitBytes}: its idle memory plus {@code bytesPerVector} per vector, anonymous memory and page cache
+     * alike, so the kernel keeps resident only what the searches keep touching. A system whose searches need less
+     * than the limit answers as fast as without it; one that needs more reads pages again and again.
+     *
+     * @param limitBytes null when the phase could not start
+     * @param failure why the phase stopped or could not start (the points before it are kept), or null
+     * @param restartSeconds from starting the system in the group, with a cold page cache, to its first full answer
+     * @param peakBytes the most the group held under the limit
+     * @param warmupQueriesPerSecond the warm-up rounds under the limit, as the page cache refilled
+     */
+    record Budget(double bytesPerVector, @Nullable Long limitBytes, @Nullable String failure,
+            @Nullable Double restartSeconds, List<Point> queries,
+            @Nullable Long peakBytes, List<Double> warmupQueriesPerSecond) {
+        Budget {
+            queries = List.copyOf(queries);
+            warmupQueriesPerSecond = List.copyOf(warmupQueriesPerSecond);
+        }
     }
 
     /** Percentiles from an HdrHistogram recorded in microseconds (3 significant digits), in milliseconds. */
@@ -281,16 +304,10 @@ record Report(String scenario, String startedAt, Parameters parameters, Machine 
         out.printf("%-9s %-6s %5s %7s %10s %9s %9s %9s %9s %10s %9s %9s%n", "system", "filter", "ef", "clients",
                 "queries/s", "p50 ms", "p95 ms", "p99 ms", "recall@" + p.k(), "dist err", "cpu ms/q", "bench ms");
         for (SystemResult system : systems) {
-            for (Point point : system.queries()) {
-                out.printf("%-9s %-6s %5d %7d %10.1f %9.2f %9.2f %9.2f %9.4f %10.2g %9s %9.2f%n",
-                        system.system(), point.filter(), point.efSearch(), point.clients(),
-                        point.queriesPerSecond(), point.latency().p50Ms(), point.latency().p95Ms(),
-                        point.latency().p99Ms(), point.recallAtK(), point.maxDistanceError(),
-                        point.systemCpuMsPerQuery() == null ? "n/a" : "%.2f".formatted(point.systemCpuMsPerQuery()),
-                        point.benchCpuMsPerQuery());
-            }
+            system.queries().forEach(point -> printPoint(out, system.system(), point));
         }
         out.println();
+        printBudgets(out);
         out.printf("at recall@%d >= %.2f: highest throughput per system (ef_search), and quiver's ratio to it%n",
                 p.k(), RECALL_TARGET);
         for (Comparison comparison : comparisons) {
@@ -309,6 +326,42 @@ record Report(String scenario, String startedAt, Parameters parameters, Machine 
                 }
             }
             out.println(line);
+        }
+    }
+
+    private static void printPoint(PrintStream out, String system, Point point) {
+        out.printf("%-9s %-6s %5d %7d %10.1f %9.2f %9.2f %9.2f %9.4f %10.2g %9s %9.2f%n",
+                system, point.filter(), point.efSearch(), point.clients(),
+                point.queriesPerSecond(), point.latency().p50Ms(), point.latency().p95Ms(),
+                point.latency().p99Ms(), point.recallAtK(), point.maxDistanceError(),
+                point.systemCpuMsPerQuery() == null ? "n/a" : "%.2f".formatted(point.systemCpuMsPerQuery()),
+                point.benchCpuMsPerQuery());
+    }
+
+    /** The sweeps under a memory limit, each point beside the same point without the limit. */
+    private void printBudgets(PrintStream out) {
+        for (SystemResult system : systems) {
+            Budget budget = system.budget();
+            if (budget == null) {
+                continue;
+            }
+            out.printf("%s under a memory limit of idle + %,.0f B/vector = %s (cgroup: heap and page cache): "
+                    + "peak %s, restart %s%s%n", system.system(), budget.bytesPerVector(),
+                    mebibytes(budget.limitBytes()), mebibytes(budget.peakBytes()),
+                    budget.restartSeconds() == null ? "n/a" : "%.2f s".formatted(budget.restartSeconds()),
+                    budget.failure() == null ? "" : "; stopped: " + budget.failure());
+            if (!budget.warmupQueriesPerSecond().isEmpty()) {
+                out.printf("  warm-up under the limit: %s q/s%n", Warmup.describe(budget.warmupQueriesPerSecond()));
+            }
+            for (Point point : budget.queries()) {
+                printPoint(out, system.system(), point);
+                system.queries().stream().filter(free -> free.filter().equals(point.filter())
+                                && free.efSearch() == point.efSearch() && free.clients() == point.clients())
+                        .findFirst().ifPresent(free -> out.printf("%-9s %-6s %5s %7s %10s  %.2gx the throughput "
+                                + "without the limit%n", "", "", "", "", "",
+                                point.queriesPerSecond() / free.queriesPerSecond()));
+            }
+            out.println();
         }
     }
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Starts and stops a server that speaks the Chroma HTTP API on loopback: Quiver from its jar, or the real Chroma
@@ -22,7 +23,12 @@ sealed interface ServerLauncher {
     Duration READY_TIMEOUT = Duration.ofMinutes(10);
 
     /** Starts the server on {@code port} with its data in {@code dataDir}, waits for its heartbeat, returns its pid. */
-    long start(int port, Path dataDir, Path logFile) throws Engine.Unavailable;
+    default long start(int port, Path dataDir, Path logFile) throws Engine.Unavailable {
+        return start(port, dataDir, logFile, null);
+    }
+
+    /** As {@link #start(int, Path, Path)}, with the server's processes in {@code group} from their start, if any. */
+    long start(int port, Path dataDir, Path logFile, @Nullable MemoryCgroup group) throws Engine.Unavailable;
 
     /** Stops the server the way its operator would, and waits until the process is gone. */
     void stop(long pid, Path logFile);
@@ -34,7 +40,8 @@ sealed interface ServerLauncher {
      */
     record Quiver(Path serverJar, String apiKey, List<String> jvmArgs) implements ServerLauncher {
         @Override
-        public long start(int port, Path dataDir, Path logFile) throws Engine.Unavailable {
+        public long start(int port, Path dataDir, Path logFile, @Nullable MemoryCgroup group)
+                throws Engine.Unavailable {
             if (!Files.isRegularFile(serverJar)) {
                 throw new Engine.Unavailable(serverJar + " is missing: build it with ./mvnw -pl server -am package");
             }
@@ -45,7 +52,7 @@ sealed interface ServerLauncher {
             command.addAll(launch(java, logFile));
             command.addAll(List.of("--server.port=" + port, "--quiver.data-dir=" + dataDir,
                     "--quiver.tenant.bootstrap.api-key=" + apiKey));
-            Process process = Processes.start(logFile, command);
+            Process process = Processes.start(logFile, MemoryCgroup.inside(group, command));
             Processes.awaitHeartbeat(port, process.toHandle(), logFile);
             return process.pid();
         }
@@ -86,15 +93,17 @@ sealed interface ServerLauncher {
     /** The real Chroma server from the npm package, as {@code tools/real-chroma/start.sh} runs it. */
     record Chroma(Path toolsDir) implements ServerLauncher {
         @Override
-        public long start(int port, Path dataDir, Path logFile) throws Engine.Unavailable {
+        public long start(int port, Path dataDir, Path logFile, @Nullable MemoryCgroup group)
+                throws Engine.Unavailable {
             Path script = toolsDir.resolve("start.sh");
             if (!Files.isExecutable(script)) {
                 throw new Engine.Unavailable(script + " is missing");
             }
             Path pidFile = pidFile(logFile);
             int status = Processes.run(logFile.resolveSibling("chroma-start.log"), Duration.ofMinutes(10),
-                    List.of(script.toString(), "--background", "--pid-file", pidFile.toString(), "--log-file",
-                            logFile.toString(), Integer.toString(port), dataDir.toString()));
+                    MemoryCgroup.inside(group, List.of(script.toString(), "--background", "--pid-file",
+                            pidFile.toString(), "--log-file", logFile.toString(), Integer.toString(port),
+                            dataDir.toString())));
             if (status != 0) {
                 throw new Engine.Unavailable("tools/real-chroma/start.sh failed with status " + status + "; see "
                         + logFile.resolveSibling("chroma-start.log"));

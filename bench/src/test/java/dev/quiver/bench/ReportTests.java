@@ -18,7 +18,8 @@ class ReportTests {
     }
 
     private static SystemResult system(String name, Point... points) {
-        return new SystemResult(name, "ok", null, "v", "", null, null, List.of(points), null, null, List.of());
+        return new SystemResult(name, "ok", null, "v", "", null, null, List.of(points), null, null, List.of(),
+                null);
     }
 
     @Test
