@@ -11,7 +11,9 @@
 # Peers: the real Chroma server comes from npm through tools/real-chroma (needs node and npm); pgvector needs
 # PostgreSQL 15 and the extension, which tools/pgvector/install.sh installs once (apt-get, as root). A peer that
 # cannot start is reported as skipped with the reason, never dropped silently.
-# Environment: JAVA_HOME (optional) selects the JDK, 21 or newer; otherwise `java` on PATH.
+# Environment: JAVA_HOME (optional) selects the JDK, 21 or newer; otherwise `java` on PATH. BENCH_JVM_OPTS
+# (optional) adds flags to the benchmark's own JVM, e.g. "-Xmx14g" for 1M x 768, whose request bodies are encoded
+# before the clock starts.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -54,5 +56,6 @@ if [[ ",$systems," == *",pgvector,"* ]] && ! tools/pgvector/install.sh --check >
 fi
 
 # Exact search and the in-process Lucene peer use Lucene's SIMD code, which needs the incubator module.
-exec "$java_bin" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -jar "$bench_jar" \
-    "$scenario" "${bench_flags[@]}"
+# shellcheck disable=SC2086 # BENCH_JVM_OPTS holds several flags, split on spaces
+exec "$java_bin" ${BENCH_JVM_OPTS:-} --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+    -jar "$bench_jar" "$scenario" "${bench_flags[@]}"
