@@ -206,17 +206,8 @@ final class BenchmarkRun {
         List<Double> warmup = warmUp(engine, searchers.get(UNFILTERED));
 
         for (var filter : searchers.entrySet()) {
-            for (int ef : options.efSearch()) {
-                engine.efSearch(ef);
-                for (int clients : options.queryClients()) {
-                    Point point = queryRun(engine, filter.getKey(), ef, clients, filter.getValue(), data,
-                            filters.get(filter.getKey()), truths.get(filter.getKey()));
-                    log("%s: filter %s, ef %d, %d client%s: %.1f queries/s, p99 %.2f ms, recall@%d %.4f", name,
-                            point.filter(), ef, clients, clients == 1 ? "" : "s", point.queriesPerSecond(),
-                            point.latency().p99Ms(), options.k(), point.recallAtK());
-                    points.add(point);
-                }
-            }
+            sweep(engine, "", filter.getKey(), filter.getValue(), data, filters.get(filter.getKey()),
+                    truths.get(filter.getKey()), points);
         }
         Engine.Resources queried = engine.resources();
 
@@ -238,6 +229,24 @@ final class BenchmarkRun {
                 : underBudget(engine, options.memoryBudget(), idle, data, truths.get(UNFILTERED));
         return new SystemResult(name, "ok", null, engine.version(), engine.notes(), load, ready, points, footprint,
                 Report.round(restart, 3), warmup, budget);
+    }
+
+    /**
+     * Every ef_search and client count of one filter, in order, each point added to {@code points} as soon as it
+     * is measured (a failure keeps those before it) and logged with {@code context} after the system's name.
+     */
+    private void sweep(Engine engine, String context, String filterName, Engine.Searcher searcher, Dataset data,
+            @Nullable Filter filter, GroundTruth truth, List<Point> points) {
+        for (int ef : options.efSearch()) {
+            engine.efSearch(ef);
+            for (int clients : options.queryClients()) {
+                Point point = queryRun(engine, filterName, ef, clients, searcher, data, filter, truth);
+                log("%s: %sfilter %s, ef %d, %d client%s: %.1f queries/s, p99 %.2f ms, recall@%d %.4f", engine.name(),
+                        context, point.filter(), ef, clients, clients == 1 ? "" : "s", point.queriesPerSecond(),
+                        point.latency().p99Ms(), options.k(), point.recallAtK());
+                points.add(point);
+            }
+        }
     }
 
     /**
@@ -266,16 +275,7 @@ final class BenchmarkRun {
             Engine.Searcher searcher = engine.searcher(data.queries(), options.k(), null);
             // Rounds bounded like a point: a system that thrashes under the limit would take hours per round.
             warmup.addAll(warmUp(engine, searcher, options.pointTime().toNanos()));
-            for (int ef : options.efSearch()) {
-                engine.efSearch(ef);
-                for (int clients : options.queryClients()) {
-                    Point point = queryRun(engine, UNFILTERED, ef, clients, searcher, data, null, truth);
-                    log("%s: under the limit, ef %d, %d client%s: %.1f queries/s, p99 %.2f ms, recall@%d %.4f",
-                            engine.name(), ef, clients, clients == 1 ? "" : "s", point.queriesPerSecond(),
-                            point.latency().p99Ms(), options.k(), point.recallAtK());
-                    points.add(point);
-                }
-            }
+            sweep(engine, "under the limit, ", UNFILTERED, searcher, data, null, truth, points);
             return new Report.Budget(perVector, limit, null, restart, points, group.peakBytes(), warmup);
         } catch (Engine.Unavailable | RuntimeException e) {
             long kills = group == null ? 0 : group.oomKills();
