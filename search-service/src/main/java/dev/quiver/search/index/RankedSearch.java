@@ -22,7 +22,6 @@ import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
@@ -163,20 +162,10 @@ final class RankedSearch {
                     + vectorField.getVectorDimension());
         }
         float[] target = metric == Metric.COSINE ? VectorUtil.l2normalize(query.clone(), false) : query;
-        Query candidates = filter;
-        int k = Math.max(knn.limit(), searchEf);
-        boolean exhaustive = k >= liveDocs;
-        if (exhaustive) {
-            // As in ShardIndex.query: k = maxDoc with a match-all filter makes every segment search exactly.
-            k = reader.maxDoc();
-            if (candidates == null) {
-                candidates = MatchAllDocsQuery.INSTANCE;
-            }
-        }
-        ScoreDoc[] found = searcher.search(new KnnFloatVectorQuery(FieldNames.VECTOR, target, k, candidates), k)
-                .scoreDocs;
+        KnnPlan plan = KnnPlan.of(reader, knn.limit(), searchEf, filter);
+        ScoreDoc[] found = plan.candidates(searcher, target);
         if (rescore) {
-            found = records.rescore(found, ShardIndex.rescored(k, knn.limit(), exhaustive), knn.limit(), target,
+            found = records.rescore(found, plan.rescored(knn.limit()), knn.limit(), target,
                     indexedSimilarity);
         }
         int n = Math.min(knn.limit(), found.length);
@@ -186,7 +175,8 @@ final class RankedSearch {
         long[] order = new long[n];
         for (int i = 0; i < n; i++) {
             int doc = found[i].doc;
-            float score = records.indexedScore(doc, target, indexedSimilarity);
+            // Rescoring scored the quantized search's survivors with indexedScore already.
+            float score = rescore ? found[i].score : records.indexedScore(doc, target, indexedSimilarity);
             docs[i] = doc;
             distances[i] = metric.distance(score);
             order[i] = ((long) org.apache.lucene.util.NumericUtils.floatToSortableInt(distances[i]) << 32) | i;

@@ -63,7 +63,6 @@ import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
-import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.ScoreDoc;
@@ -835,22 +834,11 @@ public final class ShardIndex implements Closeable {
                             + " dimensions, the shard has " + fieldDimension);
                 }
             }
-            Query filterQuery = filter.isEmpty() ? null : FilterQueries.of(filter, whereDocumentIndex);
-            int k = Math.max(nResults, searchEf);
-            boolean exhaustive = k >= liveDocs;
-            if (exhaustive) {
-                // Lucene searches a segment exactly when its filtered candidates number at most its share of k
-                // (k * segment maxDoc / index maxDoc), but without a filter it always walks the graph, which may
-                // miss records. With k = maxDoc (deleted documents included) every segment's share covers all its
-                // candidates, so a match-all filter makes each segment scan exactly and the answer complete.
-                k = reader.maxDoc();
-                if (filterQuery == null) {
-                    filterQuery = MatchAllDocsQuery.INSTANCE;
-                }
-            }
+            KnnPlan plan = KnnPlan.of(reader, nResults, searchEf,
+                    filter.isEmpty() ? null : FilterQueries.of(filter, whereDocumentIndex));
             StoredRecordReader records = new StoredRecordReader(reader, metric == Metric.COSINE);
             for (float[] query : queries) {
-                results.add(search(searcher, records, query, k, exhaustive, nResults, filterQuery, include));
+                results.add(search(searcher, records, query, plan, nResults, include));
             }
             return results;
         } catch (IOException e) {
@@ -1601,16 +1589,14 @@ public final class ShardIndex implements Closeable {
     // ---- query ------------------------------------------------------------------------------------------------
 
     private List<Hit> search(
-            IndexSearcher searcher, StoredRecordReader records, float[] query, int k, boolean exhaustive,
-            int nResults, @Nullable Query filter, Set<Include> include) throws IOException {
+            IndexSearcher searcher, StoredRecordReader records, float[] query, KnnPlan plan, int nResults,
+            Set<Include> include) throws IOException {
         float[] target = metric == Metric.COSINE ? VectorUtil.l2normalize(query.clone(), false) : query;
-        ScoreDoc[] candidates =
-                searcher.search(new KnnFloatVectorQuery(FieldNames.VECTOR, target, k, filter), k).scoreDocs;
+        ScoreDoc[] candidates = plan.candidates(searcher, target);
         if (rescore) {
             // The graph search ranked its k candidates by quantized scores, which may misorder near neighbours;
-            // the head of its list, rescored on the float vectors, holds the true nearest. The distances
-            // themselves are recomputed below anyway.
-            candidates = records.rescore(candidates, rescored(k, nResults, exhaustive), nResults, target,
+            // the head of its list, rescored on the float vectors, holds the true nearest, scored as below.
+            candidates = records.rescore(candidates, plan.rescored(nResults), nResults, target,
                     indexedSimilarity);
         }
         int n = Math.min(nResults, candidates.length);
@@ -1629,7 +1615,7 @@ public final class ShardIndex implements Closeable {
         for (int i = 0; i < n; i++) {
             ScoreDoc hit = candidates[i];
             records.load(hit.doc, withDocument, withMetadata, withUri, withEmbedding);
-            float score = records.indexedScore(hit.doc, target, indexedSimilarity);
+            float score = rescore ? hit.score : records.indexedScore(hit.doc, target, indexedSimilarity);
             hits[i] = records.toRecord(withEmbedding);
             scores[i] = score;
             ranked[i] = ((long) NumericUtils.floatToSortableInt(score) << 32) | (0xFFFFFFFFL & ~i);

@@ -190,9 +190,9 @@ final class StoredRecordReader {
     /**
      * The best {@code keep} of a quantized search's candidates by their float vectors: the first {@code rescored}
      * of {@code candidates} (best quantized score first) are scored with {@link #indexedScore} and the best
-     * {@code keep} returned, best first, ties in the candidates' order. Rescoring only the head of the list reads
-     * a few float vectors per query instead of one per candidate, so a quantized collection's floats need not stay
-     * resident for its searches to be fast.
+     * {@code keep} returned with those scores, best first, ties in the candidates' order. Rescoring only the head
+     * of the list reads a few float vectors per query instead of one per candidate, so a quantized collection's
+     * floats need not stay resident for its searches to be fast.
      */
     ScoreDoc[] rescore(ScoreDoc[] candidates, int rescored, int keep, float[] target,
             VectorSimilarityFunction similarity) throws IOException {
