@@ -124,7 +124,8 @@ final class BenchmarkRun {
         Path tools = options.toolsDir();
         return switch (system) {
             case "quiver" -> new ChromaApiEngine("quiver",
-                    new ServerLauncher.Quiver(options.serverJar(), ChromaApiEngine.API_KEY, options.quiverJvmArgs()));
+                    new ServerLauncher.Quiver(options.serverJar(), ChromaApiEngine.API_KEY, options.quiverJvmArgs(),
+                            options.budgetJvmArgs()));
             case "chroma" -> new ChromaApiEngine("chroma", new ServerLauncher.Chroma(tools.resolve("real-chroma")));
             case "pgvector" -> new PgvectorEngine(tools.resolve("pgvector"), options.pgvectorIndexAfterLoad());
             case "lucene" -> new LuceneEngine();

@@ -50,6 +50,8 @@ import org.jspecify.annotations.Nullable;
  * @param memoryBudget bytes per vector over the idle system: after the restart, each system running as processes
  *     of its own is confined to a memory cgroup of that size and the unfiltered sweep runs again; null = no such
  *     phase
+ * @param budgetJvmArgs extra flags for Quiver's JVM when it restarts under the memory limit, for example a fixed
+ *     heap: left to itself, the JVM sizes its heap at a quarter of the limit and grows it out of the page cache
  */
 record Options(
         Scenario scenario,
@@ -81,7 +83,8 @@ record Options(
         List<String> quiverJvmArgs,
         Path toolsDir,
         boolean pgvectorIndexAfterLoad,
-        @Nullable Double memoryBudget) {
+        @Nullable Double memoryBudget,
+        List<String> budgetJvmArgs) {
 
     static final Set<String> SYSTEMS = Set.of("quiver", "chroma", "pgvector", "lucene");
 
@@ -125,6 +128,8 @@ record Options(
               --memory-budget B     after the restart, confine each server's processes to idle memory + B bytes
                                     per vector (a cgroup v1 memory limit counting page cache; needs root), drop
                                     the page cache, and run the unfiltered sweep again (default: no such phase)
+              --budget-jvm FLAGS    extra JVM flags for Quiver inside that limit, for example "-Xmx256m" (by
+                                    default its heap may grow to a quarter of the limit, out of the page cache)
             """;
 
     Options {
@@ -148,6 +153,10 @@ record Options(
         if (memoryBudget != null && !(memoryBudget > 0)) {
             throw new IllegalArgumentException("memory-budget must be a positive number of bytes per vector: "
                     + memoryBudget);
+        }
+        budgetJvmArgs = List.copyOf(budgetJvmArgs);
+        if (memoryBudget == null && !budgetJvmArgs.isEmpty()) {
+            throw new IllegalArgumentException("budget-jvm applies only with memory-budget: " + budgetJvmArgs);
         }
         requireNonNull(toolsDir, "toolsDir is null");
         if (systems.isEmpty() || !SYSTEMS.containsAll(systems) || Set.copyOf(systems).size() != systems.size()) {
@@ -242,7 +251,8 @@ record Options(
                             "pgvector-index must be online or after-load: " + reader.text("pgvector-index", ""));
                 },
                 reader.text("memory-budget", "").isEmpty() ? null
-                        : Double.parseDouble(reader.text("memory-budget", "")));
+                        : Double.parseDouble(reader.text("memory-budget", "")),
+                words(reader.text("budget-jvm", "")));
         reader.rejectUnused();
         return options;
     }

@@ -36,9 +36,20 @@ sealed interface ServerLauncher {
     /**
      * Quiver standalone (embedded PostgreSQL), from the jar the reactor builds, with authentication on as a hosted
      * tenant has it: {@code apiKey} becomes the owner key of {@code default_tenant}, so every request the benchmark
-     * sends pays for its key check.
+     * sends pays for its key check. {@code confinedJvmArgs} are added when it starts inside a memory group.
      */
-    record Quiver(Path serverJar, String apiKey, List<String> jvmArgs) implements ServerLauncher {
+    record Quiver(Path serverJar, String apiKey, List<String> jvmArgs, List<String> confinedJvmArgs)
+            implements ServerLauncher {
+
+        public Quiver {
+            jvmArgs = List.copyOf(jvmArgs);
+            confinedJvmArgs = List.copyOf(confinedJvmArgs);
+        }
+
+        public Quiver(Path serverJar, String apiKey, List<String> jvmArgs) {
+            this(serverJar, apiKey, jvmArgs, List.of());
+        }
+
         @Override
         public long start(int port, Path dataDir, Path logFile, @Nullable MemoryCgroup group)
                 throws Engine.Unavailable {
@@ -49,6 +60,9 @@ sealed interface ServerLauncher {
             var command = new java.util.ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector",
                     "--enable-native-access=ALL-UNNAMED"));
             command.addAll(jvmArgs);
+            if (group != null) {
+                command.addAll(confinedJvmArgs);
+            }
             command.addAll(launch(java, logFile));
             command.addAll(List.of("--server.port=" + port, "--quiver.data-dir=" + dataDir,
                     "--quiver.tenant.bootstrap.api-key=" + apiKey));

@@ -62,6 +62,19 @@ class OptionsTests {
     }
 
     @Test
+    void givesTheConfinedServerItsOwnJvmFlagsOnlyWithAMemoryBudget() {
+        Options options = Options.parse("quickstart", "--quiver-jvm", "-Xmx4g", "--memory-budget", "1229",
+                "--budget-jvm", " -Xmx256m  -XX:+UseSerialGC ");
+
+        assertThat(options.quiverJvmArgs()).containsExactly("-Xmx4g");
+        assertThat(options.memoryBudget()).isEqualTo(1229.0);
+        assertThat(options.budgetJvmArgs()).containsExactly("-Xmx256m", "-XX:+UseSerialGC");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Options.parse("quickstart", "--budget-jvm", "-Xmx256m"))
+                .withMessageContaining("memory-budget");
+    }
+
+    @Test
     void rejectsAFilterThatKeepsFewerThanKRecords() {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> Options.parse("quickstart", "--vectors", "500", "--filters", "1"))
