@@ -52,6 +52,8 @@ final class BenchmarkRun {
     /** Latencies in microseconds up to the request timeout, at 3 significant digits. */
     private static final long MAX_LATENCY_MICROS = TimeUnit.MINUTES.toMicros(10);
     private static final long READY_POLL_MILLIS = 50;
+    /** A span of nanoseconds that never runs out, yet can be added to {@link System#nanoTime()} without overflow. */
+    private static final long FOREVER_NANOS = Long.MAX_VALUE / 4;
     private static final String UNFILTERED = "none";
     /** CPU seconds per second under which a system counts as idle: a tenth of one core. */
     private static final double SETTLED_CPU = 0.1;
@@ -267,8 +269,10 @@ final class BenchmarkRun {
         var warmup = new ArrayList<Double>();
         Double restart = null;
         MemoryCgroup group = null;
+        Thread removeOnExit = null;
         try {
             group = MemoryCgroup.create("quiver-bench-" + ProcessHandle.current().pid() + "-" + engine.name(), limit);
+            removeOnExit = removeOnExit(group, engine.name());
             log("%s: restarting confined to %,d bytes (idle + %,.0f per vector), page cache dropped...",
                     engine.name(), limit, perVector);
             restart = Report.round(engine.restartIn(group, data.queries()[0], options.k()), 3);
@@ -289,7 +293,30 @@ final class BenchmarkRun {
             if (group != null) {
                 group.close();
             }
+            if (removeOnExit != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(removeOnExit);
+                } catch (IllegalStateException e) {
+                    // The JVM is shutting down already: the hook runs, and finds the group gone.
+                }
+            }
         }
+    }
+
+    /**
+     * A Ctrl-C or kill in the middle of the phase must not leave the cgroup behind either: a hook removes it (its
+     * processes move to the parent group, where runSystem's own hook stops the server).
+     */
+    private static Thread removeOnExit(MemoryCgroup group, String system) {
+        Thread hook = new Thread(() -> {
+            try {
+                group.close();
+            } catch (RuntimeException e) {
+                // Best effort while the JVM exits; the group is named with the benchmark's pid.
+            }
+        }, "bench-cgroup-" + system);
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
     }
 
     /**
@@ -298,7 +325,7 @@ final class BenchmarkRun {
      * queries per second.
      */
     private List<Double> warmUp(Engine engine, Engine.Searcher searcher) {
-        return warmUp(engine, searcher, Long.MAX_VALUE / 4);
+        return warmUp(engine, searcher, FOREVER_NANOS);
     }
 
     /** As {@link #warmUp(Engine, Engine.Searcher)}, each round stopping after {@code roundNanos} if not done. */
@@ -433,7 +460,7 @@ final class BenchmarkRun {
 
     /** As {@link #runConcurrently(int, int, long, IntConsumer)} without a deadline. */
     static Histogram runConcurrently(int clients, int tasks, IntConsumer task) {
-        return runConcurrently(clients, tasks, System.nanoTime() + Long.MAX_VALUE / 4, task);
+        return runConcurrently(clients, tasks, System.nanoTime() + FOREVER_NANOS, task);
     }
 
     /**

@@ -110,9 +110,12 @@ final class MemoryCgroup implements AutoCloseable {
         }
     }
 
-    /** Moves the group's processes back to the root group and removes the group. */
+    /** Moves the group's processes back to the root group and removes the group; once removed, does nothing. */
     @Override
     public void close() {
+        if (!Files.isDirectory(directory)) {
+            return;
+        }
         try {
             for (String pid : Files.readAllLines(directory.resolve("cgroup.procs"))) {
                 try {

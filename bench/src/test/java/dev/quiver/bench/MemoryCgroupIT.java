@@ -75,6 +75,30 @@ class MemoryCgroupIT {
         }
     }
 
+    @Test
+    void closingMovesLiveProcessesOutAndRemovesTheGroupOnlyOnce() throws Exception {
+        String name = "quiver-bench-test-close-" + ProcessHandle.current().pid();
+        Path directory = Path.of(MemoryCgroup.ROOT, name);
+        MemoryCgroup group = MemoryCgroup.create(name, LIMIT);
+        Process child = start(group, "sleep", "60");
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (Files.readAllLines(directory.resolve("cgroup.procs")).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(Files.readAllLines(directory.resolve("cgroup.procs"))).isNotEmpty();
+
+            group.close();
+            // The benchmark's exit hook and its finally block may both close it.
+            group.close();
+
+            assertThat(directory).doesNotExist();
+            assertThat(child.isAlive()).isTrue();
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
     private static Process start(MemoryCgroup group, String... command) throws IOException {
         return new ProcessBuilder(MemoryCgroup.inside(group, List.of(command)))
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
