@@ -2,6 +2,7 @@ package dev.quiver.search.index;
 
 import java.io.IOException;
 import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
@@ -31,13 +32,26 @@ record KnnPlan(int k, boolean exhaustive, @Nullable Query filter) {
         return new KnnPlan(reader.maxDoc(), true, filter == null ? MatchAllDocsQuery.INSTANCE : filter);
     }
 
-    /** The graph's (or the exact scan's) candidates for {@code target}, best first, at most {@link #k}. */
-    ScoreDoc[] candidates(IndexSearcher searcher, float[] target) throws IOException {
-        return searcher.search(new KnnFloatVectorQuery(FieldNames.VECTOR, target, k, filter), k).scoreDocs;
-    }
-
-    /** How many of the candidates a quantized search rescores on the float vectors: see {@link ShardIndex#rescored}. */
-    int rescored(int nResults) {
-        return ShardIndex.rescored(k, nResults, exhaustive);
+    /**
+     * The nearest {@code nResults} for {@code target}, each scored on its indexed float vector with
+     * {@link StoredRecordReader#indexedScore}, the score Chroma's distance comes from. A quantized search ranked its
+     * candidates by 8-bit scores, which misorder close neighbours, so the head of its list ({@link
+     * ShardIndex#rescored}) is rescored on the float vectors and the best returned, best first; a float search's
+     * nearest come in the search's order.
+     */
+    ScoreDoc[] nearest(IndexSearcher searcher, StoredRecordReader records, float[] target, int nResults,
+            boolean quantized, VectorSimilarityFunction similarity) throws IOException {
+        ScoreDoc[] candidates =
+                searcher.search(new KnnFloatVectorQuery(FieldNames.VECTOR, target, k, filter), k).scoreDocs;
+        if (quantized) {
+            return records.rescore(candidates, ShardIndex.rescored(k, nResults, exhaustive), nResults, target,
+                    similarity);
+        }
+        ScoreDoc[] nearest = new ScoreDoc[Math.min(nResults, candidates.length)];
+        for (int i = 0; i < nearest.length; i++) {
+            int doc = candidates[i].doc;
+            nearest[i] = new ScoreDoc(doc, records.indexedScore(doc, target, similarity));
+        }
+        return nearest;
     }
 }

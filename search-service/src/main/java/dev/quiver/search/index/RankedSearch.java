@@ -163,22 +163,16 @@ final class RankedSearch {
         }
         float[] target = metric == Metric.COSINE ? VectorUtil.l2normalize(query.clone(), false) : query;
         KnnPlan plan = KnnPlan.of(reader, knn.limit(), searchEf, filter);
-        ScoreDoc[] found = plan.candidates(searcher, target);
-        if (rescore) {
-            found = records.rescore(found, plan.rescored(knn.limit()), knn.limit(), target,
-                    indexedSimilarity);
-        }
-        int n = Math.min(knn.limit(), found.length);
+        ScoreDoc[] found = plan.nearest(searcher, records, target, knn.limit(), rescore, indexedSimilarity);
+        int n = found.length;
         int[] docs = new int[n];
         float[] distances = new float[n];
         // Distance and position packed in one long, as in ShardIndex: ascending distance, then search order.
         long[] order = new long[n];
         for (int i = 0; i < n; i++) {
             int doc = found[i].doc;
-            // Rescoring scored the quantized search's survivors with indexedScore already.
-            float score = rescore ? found[i].score : records.indexedScore(doc, target, indexedSimilarity);
             docs[i] = doc;
-            distances[i] = metric.distance(score);
+            distances[i] = metric.distance(found[i].score);
             order[i] = ((long) org.apache.lucene.util.NumericUtils.floatToSortableInt(distances[i]) << 32) | i;
         }
         Arrays.sort(order);

@@ -1592,14 +1592,8 @@ public final class ShardIndex implements Closeable {
             IndexSearcher searcher, StoredRecordReader records, float[] query, KnnPlan plan, int nResults,
             Set<Include> include) throws IOException {
         float[] target = metric == Metric.COSINE ? VectorUtil.l2normalize(query.clone(), false) : query;
-        ScoreDoc[] candidates = plan.candidates(searcher, target);
-        if (rescore) {
-            // The graph search ranked its k candidates by quantized scores, which may misorder near neighbours;
-            // the head of its list, rescored on the float vectors, holds the true nearest, scored as below.
-            candidates = records.rescore(candidates, plan.rescored(nResults), nResults, target,
-                    indexedSimilarity);
-        }
-        int n = Math.min(nResults, candidates.length);
+        ScoreDoc[] nearest = plan.nearest(searcher, records, target, nResults, rescore, indexedSimilarity);
+        int n = nearest.length;
         if (n == 0) {
             return List.of();
         }
@@ -1613,12 +1607,11 @@ public final class ShardIndex implements Closeable {
         // low half inverted position, so an ascending sort read backwards gives descending score, then search order.
         long[] ranked = new long[n];
         for (int i = 0; i < n; i++) {
-            ScoreDoc hit = candidates[i];
+            ScoreDoc hit = nearest[i];
             records.load(hit.doc, withDocument, withMetadata, withUri, withEmbedding);
-            float score = rescore ? hit.score : records.indexedScore(hit.doc, target, indexedSimilarity);
             hits[i] = records.toRecord(withEmbedding);
-            scores[i] = score;
-            ranked[i] = ((long) NumericUtils.floatToSortableInt(score) << 32) | (0xFFFFFFFFL & ~i);
+            scores[i] = hit.score;
+            ranked[i] = ((long) NumericUtils.floatToSortableInt(hit.score) << 32) | (0xFFFFFFFFL & ~i);
         }
         Arrays.sort(ranked);
         List<Hit> result = new ArrayList<>(n);
